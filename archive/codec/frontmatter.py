@@ -1,0 +1,253 @@
+"""Front matter: read values with PyYAML, keep and write lines in the file's own dialect.
+
+PyYAML reads values well but cannot write a header back as it was (it reorders keys,
+requotes, wraps long lines). So the header is split into entries, one per top-level
+key, each keeping its exact lines; only an entry whose value is changed is written
+again, in the dialect this module infers from the rest of the header.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from typing import Any
+
+import yaml
+
+from .errors import ParseError
+from .nodes import Entry, FrontMatter
+
+# The order the pipeline writes keys in; a new key is placed where it belongs in it.
+CANONICAL_ORDER = (
+    "author", "date", "guest", "layout", "source", "speaker", "tags", "title",
+    "summary", "insight", "draft", "series", "category", "area", "project", "people",
+    "companies_orgs", "products_models", "media_books", "status",
+)
+
+_FENCE = re.compile(r"---[ \t]*(?:\n|\Z)")
+_KEY_LINE = re.compile(r"([A-Za-z_][\w-]*)([ \t]*):(?=[ \t\n]|\Z)")
+_LIST_ITEM = re.compile(r"( *)-( +)(.*)")
+_LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
+_TRAILING_LINES = re.compile(r"(?<![^\n])(?:(?:[ \t]*|#[^\n]*)\n)*\Z")
+
+
+class _ValueLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """A safe loader that leaves dates as the strings they were written as."""
+
+
+_ValueLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_values(yaml_text: str, first_line: int = 1) -> dict[str, Any]:
+    """Read a YAML mapping; raise ParseError with the file's line number on failure."""
+    try:
+        values = yaml.load(yaml_text, Loader=_ValueLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        raise ParseError(f"invalid YAML in front matter: {error.problem or error}", line) from None
+    except yaml.YAMLError as error:
+        raise ParseError(f"invalid YAML in front matter: {error}", first_line) from None
+    if not isinstance(values, dict):
+        kind = "empty" if values is None else f"a {type(values).__name__}, not a mapping"
+        raise ParseError(f"front matter is {kind}", first_line)
+    return {str(key): value for key, value in values.items()}
+
+
+def parse_front_matter(text: str) -> tuple[FrontMatter, int]:
+    """Parse the header at the start of ``text``; return it and where the body starts."""
+    opening = _FENCE.match(text)
+    if not opening:
+        raise ParseError("no front matter: the file must start with a '---' line", 1)
+    closing = _FENCE.search(text, opening.end())
+    while closing and closing.start() > 0 and text[closing.start() - 1] != "\n":
+        closing = _FENCE.search(text, closing.end())
+    if not closing:
+        raise ParseError("front matter is not closed: no '---' line after line 1", 1)
+    inner = text[opening.end():closing.start()]
+    values = load_values(inner, first_line=2)
+    blank = re.compile(r"(?:[ \t\r]*\n)*(?:[ \t\r]+\Z)?").match(text, closing.end())
+    front_matter = FrontMatter(
+        entries=split_entries(inner),
+        values=values,
+        opening=opening.group(),
+        closing=closing.group(),
+        trailing=blank.group(),
+    )
+    return front_matter, blank.end()
+
+
+def split_entries(inner: str) -> tuple[Entry, ...]:
+    """Cut the header's lines into entries, each starting at a column-0 key."""
+    entries: list[Entry] = []
+    key, gap, lines = None, "", []
+    for line in _LINES.findall(inner):
+        match = _KEY_LINE.match(line)
+        if match:
+            if lines:
+                entries.append(Entry(key, "".join(lines), gap))
+            key, gap, lines = match.group(1), match.group(2), []
+        lines.append(line)
+    if lines:
+        entries.append(Entry(key, "".join(lines), gap))
+    return tuple(entries)
+
+
+def render_front_matter(front_matter: FrontMatter) -> str:
+    return (
+        front_matter.opening
+        + "".join(entry.raw for entry in front_matter.entries)
+        + front_matter.closing
+        + front_matter.trailing
+    )
+
+
+def as_list(value: Any) -> list[str]:
+    """A list key's value as a list of strings (``[]`` written as a string is empty)."""
+    if value is None or value == "[]" or value == "":
+        return []
+    if isinstance(value, list):
+        return [str(item) for item in value if item is not None]
+    return [str(value)]
+
+
+@dataclasses.dataclass(frozen=True)
+class Dialect:
+    """How this header writes what a changed key needs: quotes and list layout."""
+
+    list_indent: str
+    dash_gap: str
+    item_quote: str
+    scalar_quote: str
+    order: str  # "alphabetical", "canonical" or "other"
+
+
+def dialect_of(front_matter: FrontMatter) -> Dialect:
+    item_lines = [
+        _LIST_ITEM.match(line)
+        for entry in front_matter.entries
+        for line in entry.raw.splitlines()[1:]
+    ]
+    items = [match for match in item_lines if match]
+    keys = list(dict.fromkeys(front_matter.keys()))
+    if keys == sorted(keys):
+        order = "alphabetical"
+    elif [key for key in keys if key in CANONICAL_ORDER] == [
+        key for key in CANONICAL_ORDER if key in keys
+    ]:
+        order = "canonical"
+    else:
+        order = "other"
+    quoted_scalars = [
+        entry.raw.split(":", 1)[1].strip()[:1]
+        for entry in front_matter.entries
+        if entry.key and entry.raw.split(":", 1)[1].strip()[:1] in {"'", '"'}
+        and entry.raw.split(":", 1)[1].strip() not in {"''", '""'}
+    ]
+    return Dialect(
+        list_indent=items[0].group(1) if items else ("" if order == "alphabetical" else "  "),
+        dash_gap=items[0].group(2) if items else " ",
+        item_quote='"' if items and all(m.group(3).startswith('"') for m in items) else "",
+        scalar_quote='"' if quoted_scalars.count('"') > quoted_scalars.count("'") else "'",
+        order=order,
+    )
+
+
+def with_value(front_matter: FrontMatter, key: str, value: Any) -> FrontMatter:
+    """Set ``key`` to ``value``, rewriting only that key's lines.
+
+    The effective (last) entry of a duplicated key is the one rewritten. A key that
+    is not there yet is added where the header's key order puts it.
+    """
+    dialect = dialect_of(front_matter)
+    entries = list(front_matter.entries)
+    index = next((i for i in range(len(entries) - 1, -1, -1) if entries[i].key == key), None)
+    if index is None:
+        entry = Entry(key, _render_entry(key, value, dialect, previous=None))
+        entries.insert(_insertion_index(entries, key, dialect), entry)
+    else:
+        previous = entries[index]
+        entries[index] = Entry(key, _render_entry(key, value, dialect, previous), previous.key_gap)
+    values = dict(front_matter.values)
+    values[key] = value
+    return dataclasses.replace(front_matter, entries=tuple(entries), values=values)
+
+
+def without_key(front_matter: FrontMatter, key: str) -> FrontMatter:
+    """Drop every entry of ``key``."""
+    entries = tuple(entry for entry in front_matter.entries if entry.key != key)
+    values = {k: v for k, v in front_matter.values.items() if k != key}
+    return dataclasses.replace(front_matter, entries=entries, values=values)
+
+
+def _insertion_index(entries: list[Entry], key: str, dialect: Dialect) -> int:
+    if dialect.order == "alphabetical":
+        return next((i for i, e in enumerate(entries) if e.key and e.key > key), len(entries))
+    if dialect.order == "canonical" and key in CANONICAL_ORDER:
+        rank = CANONICAL_ORDER.index(key)
+        later = [
+            i for i, e in enumerate(entries)
+            if e.key in CANONICAL_ORDER and CANONICAL_ORDER.index(e.key) > rank
+        ]
+        if later:
+            return later[0]
+    return len(entries)
+
+
+def _render_entry(key: str, value: Any, dialect: Dialect, previous: Entry | None) -> str:
+    gap = previous.key_gap if previous else ""
+    kept_tail = _TRAILING_LINES.search(previous.raw).group() if previous else ""
+    old_value_text = previous.raw.split("\n", 1)[0].split(":", 1)[1].strip() if previous else ""
+    if isinstance(value, (list, tuple)):
+        body = _render_list(value, dialect, previous)
+    else:
+        body = " " + _render_scalar(value, dialect, quote=old_value_text[:1])
+        if value is None:
+            body = ""
+    return f"{key}{gap}:{body}\n{kept_tail}"
+
+
+def _render_list(items, dialect: Dialect, previous: Entry | None) -> str:
+    if not items:
+        return " []"
+    indent, dash_gap, quote = dialect.list_indent, dialect.dash_gap, dialect.item_quote
+    old_items = [
+        match for match in map(_LIST_ITEM.match, previous.raw.splitlines()[1:]) if match
+    ] if previous else []
+    if old_items:
+        indent, dash_gap = old_items[0].group(1), old_items[0].group(2)
+        quote = '"' if all(m.group(3).startswith('"') for m in old_items) else ""
+    return "".join(
+        f"\n{indent}-{dash_gap}{_render_scalar(str(item), dialect, quote, item=True)}"
+        for item in items
+    )
+
+
+def _render_scalar(value: Any, dialect: Dialect, quote: str = "", item: bool = False) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = str(value)
+    if quote not in {"'", '"'}:
+        quote = "" if _plain_is_safe(text) else (dialect.item_quote or "'") if item else dialect.scalar_quote
+    if quote == '"':
+        return json.dumps(text, ensure_ascii=False)
+    if quote == "'":
+        return "'" + text.replace("'", "''") + "'"
+    return text
+
+
+def _plain_is_safe(text: str) -> bool:
+    """True when ``text`` written without quotes reads back as the same string."""
+    if not text or text != text.strip() or "\n" in text:
+        return False
+    try:
+        return yaml.load(f"k: {text}\n", Loader=_ValueLoader) == {"k": text}
+    except yaml.YAMLError:
+        return False

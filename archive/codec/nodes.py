@@ -1,0 +1,137 @@
+"""The document tree: frozen dataclasses in which every byte has exactly one owner.
+
+A ``Document`` is a BOM flag, a newline style, a ``FrontMatter`` and a tuple of body
+blocks. Each block owns its own text and the blank lines that follow it
+(``trailing``). Headings, turns, comments and raw blocks are exact by construction;
+an ``English`` block whose frame the parser could not describe by fields also keeps
+its exact source in ``verbatim``, which the printer prefers. Edit with
+:func:`edited`, which drops that copy so the block is rendered from its fields in its
+recorded style; ``dataclasses.replace`` edits the other nodes.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Union
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One top-level key of the front matter with every line it owns.
+
+    ``raw`` holds the key line, its continuation or list-item lines and the blank or
+    comment lines after it, each with its newline. ``key`` is None for lines before
+    the first key. ``key_gap`` is what stands between key and colon (``' '`` in
+    ``speaker : Lei``).
+    """
+
+    key: str | None
+    raw: str
+    key_gap: str = ""
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The ``---`` fenced YAML header.
+
+    ``values`` is what a YAML loader reads (the last of duplicated keys wins);
+    ``entries`` keep the exact lines. ``trailing`` is the blank lines between the
+    closing fence and the first body block.
+    """
+
+    entries: tuple[Entry, ...]
+    values: dict[str, Any]
+    opening: str = "---\n"
+    closing: str = "---\n"
+    trailing: str = ""
+
+    def keys(self) -> list[str]:
+        return [entry.key for entry in self.entries if entry.key is not None]
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A markdown ATX heading: ``level`` hashes, ``gap`` (normally one space), text."""
+
+
+    level: int
+    text: str
+    gap: str = " "
+    trailing: str = "\n\n"
+
+
+@dataclass(frozen=True)
+class English:
+    """The ``<details>`` block that folds the original of one turn.
+
+    The frame strings record the block's dialect exactly: ``<details>`` + ``gap_open``
+    + ``<summary>`` + ``summary`` + ``summary_close`` + ``gap_before`` + ``p_open`` +
+    ``text`` + ``p_close`` + ``gap_after`` + ``</details>``.
+    """
+
+    text: str
+    summary: str = "Original English"
+    opener: str = "<details>"
+    gap_open: str = "\n"
+    summary_close: str = "</summary>"
+    gap_before: str = "\n\n"
+    p_open: str = ""
+    p_close: str = ""
+    gap_after: str = "\n\n"
+    verbatim: str | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker turn (or narration paragraph) and its folded original.
+
+    ``text`` is the translated paragraph after the label, or None when the block is
+    an English original with no paragraph before it. ``label`` is the speaker label
+    as written (``Speaker A``, ``[Matt]``, empty for narration) between
+    ``label_open`` and ``label_close`` (``**`` and ``**: `` for ``**Name**: ``).
+    ``english_gap`` separates paragraph and ``<details>``.
+    """
+
+    text: str | None
+    label: str = ""
+    label_open: str = ""
+    label_close: str = ""
+    english: English | None = None
+    english_gap: str = "\n\n"
+    trailing: str = "\n\n"
+
+    @property
+    def is_narration(self) -> bool:
+        return not self.label
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An HTML comment, kept opaque: a comment is never parsed for turns."""
+
+    text: str
+    trailing: str = "\n\n"
+
+
+@dataclass(frozen=True)
+class Raw:
+    """Anything else (markers, tables, code fences, stray HTML), kept as written."""
+
+    text: str
+    trailing: str = "\n\n"
+
+
+Block = Union[Heading, Turn, Comment, Raw]
+
+
+@dataclass(frozen=True)
+class Document:
+    front_matter: FrontMatter
+    blocks: tuple[Block, ...] = ()
+    newline: str = "\n"
+    bom: bool = False
+
+
+def edited(english: English, **changes) -> English:
+    """Return ``english`` with ``changes`` applied and its verbatim copy dropped."""
+    return dataclasses.replace(english, verbatim=None, **changes)
