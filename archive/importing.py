@@ -31,6 +31,7 @@ class ImportResult:
     outcome: str
     message: str = ""
     line: int = 1
+    episode_id: int | None = None
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -71,7 +72,7 @@ def _import(path: Path, relative: str, force: bool) -> ImportResult:
     source_hash = sha256(data)
     episode = Episode.objects.filter(source_path=relative).first()
     if episode is not None and episode.source_hash == source_hash:
-        return ImportResult(path, UNCHANGED)
+        return ImportResult(path, UNCHANGED, episode_id=episode.pk)
     document = parse(_decode(data))
     _check_lengths(document)
     if episode is not None and not force and edited_since_sync(episode):
@@ -86,7 +87,7 @@ def _import(path: Path, relative: str, force: bool) -> ImportResult:
         source_hash=source_hash, episode=episode,
     )
     Episode.objects.filter(pk=episode.pk).update(synced_at=timezone.now())
-    return ImportResult(path, outcome)
+    return ImportResult(path, outcome, episode_id=episode.pk)
 
 
 def _decode(data: bytes) -> str:

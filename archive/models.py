@@ -79,11 +79,20 @@ class EntityLink(TaggedItemBase):
     content_object = models.ForeignKey(
         "Episode", on_delete=models.CASCADE, related_name="%(class)s_set"
     )
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(blank=True)
 
     class Meta:
         abstract = True
         ordering = ["position", "pk"]
+
+    def save(self, *args, **kwargs):
+        # taggit's add() creates links one by one without a position: append them.
+        if self.position is None:
+            last = type(self).objects.filter(content_object=self.content_object).aggregate(
+                last=models.Max("position")
+            )["last"]
+            self.position = 0 if last is None else last + 1
+        super().save(*args, **kwargs)
 
 
 class TopicLink(EntityLink):

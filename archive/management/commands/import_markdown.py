@@ -25,16 +25,19 @@ class Command(BaseCommand):
             raise CommandError(f"no such file or folder: {', '.join(missing)}")
         files = list(markdown_files(paths))
         counts = Counter()
+        changed = []
         progress = tqdm(
             files, unit="file", disable=not sys.stderr.isatty(), file=sys.stderr
         )
         for path, relative in progress:
             result = import_file(path, relative, force=force)
             counts[result.outcome] += 1
+            if result.outcome in (CREATED, UPDATED):
+                changed.append(result.episode_id)
             if result.outcome == FAILED:
                 progress.write(self.style.ERROR(str(result)), file=self.stdout)
-        if counts[CREATED] or counts[UPDATED]:
-            episodes_changed.send(sender=self.__class__)
+        if changed:
+            episodes_changed.send(sender=self.__class__, episode_ids=changed)
         summary = ", ".join(
             f"{counts[outcome]} {outcome}" for outcome in (CREATED, UPDATED, UNCHANGED, FAILED)
         )
