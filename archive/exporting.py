@@ -3,6 +3,7 @@ a file that changed on disk since it was last imported or exported."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -11,10 +12,9 @@ from pathlib import Path
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from . import fields
-from .codec import render
+from .codec import Document, render
 from .models import Episode
-from .store import load_document
+from .store import load_documents
 from .syncstate import sha256
 
 WRITTEN, UNCHANGED, DIFFERS, CONFLICT = "written", "unchanged", "differs", "conflict"
@@ -28,20 +28,21 @@ class ExportResult:
     message: str = ""
 
 
-def episodes_for_export(queryset: QuerySet | None = None) -> Iterator[Episode]:
-    """Episodes with everything their file needs, a bounded number of queries per chunk."""
+def documents(queryset: QuerySet | None = None) -> Iterator[tuple[Episode, Document]]:
+    """Each episode with its document, loading a chunk of episodes per few queries."""
     queryset = Episode.objects.all() if queryset is None else queryset
-    links = [f"{link._meta.model_name}_set__tag" for _, link in fields.ENTITY_KEYS.values()]
-    return queryset.order_by("pk").prefetch_related("headings", "turns", *links).iterator(
-        chunk_size=_CHUNK
-    )
+    episodes = queryset.order_by("pk").iterator(chunk_size=_CHUNK)
+    while chunk := list(itertools.islice(episodes, _CHUNK)):
+        loaded = load_documents(chunk)
+        for episode in chunk:
+            yield episode, loaded[episode.pk]
 
 
 def export_episode(
-    episode: Episode, outdir: Path, *, check: bool = False, force: bool = False,
-    dry_run: bool = False,
+    episode: Episode, document: Document, outdir: Path, *, check: bool = False,
+    force: bool = False, dry_run: bool = False,
 ) -> ExportResult:
-    data = render(load_document(episode)).encode("utf-8")
+    data = render(document).encode("utf-8")
     target = outdir / episode.source_path
     on_disk = target.read_bytes() if target.exists() else None
     if on_disk == data:
@@ -72,7 +73,11 @@ def _mark_synced(episode: Episode, data: bytes) -> None:
 
 
 def write_atomically(target: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then rename over ``target``."""
+    """Write through a temporary file in the same folder, then rename over ``target``.
+
+    Readers see the old file or the new one, never a part. There is no fsync per
+    file: the database holds the content, and export rewrites any file that differs.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
     handle = tempfile.NamedTemporaryFile(
@@ -81,8 +86,6 @@ def write_atomically(target: Path, data: bytes) -> None:
     try:
         with handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.chmod(handle.name, mode)
         os.replace(handle.name, target)
     except BaseException:

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from django.db import DatabaseError
-from django.utils import timezone
 
 from .codec import Document, ParseError, parse
 from .models import Episode
@@ -52,42 +52,71 @@ def markdown_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
             yield path, path.name
 
 
-def import_file(path: Path, relative: str, *, force: bool = False) -> ImportResult:
-    """Import one file; a failure leaves the database as it was."""
-    try:
-        return _import(path, relative, force)
-    except (ImportFailure, ParseError) as failure:
-        return ImportResult(path, FAILED, failure.message, failure.line)
-    except DatabaseError as error:
-        return ImportResult(path, FAILED, f"database refused the episode: {error}".strip())
+class Importer:
+    """Imports files one transaction each, remembering across them what it has read.
 
+    Episodes' paths, hashes and slugs are read once, so an unchanged file costs no
+    query; tag and speaker ids found or created are kept for the next files.
+    """
 
-def _import(path: Path, relative: str, force: bool) -> ImportResult:
-    if path.suffix.lower() != ".md":
-        raise ImportFailure("not a markdown file (expected a .md file)")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ImportFailure(f"cannot read: {error.strerror or error}") from None
-    source_hash = sha256(data)
-    episode = Episode.objects.filter(source_path=relative).first()
-    if episode is not None and episode.source_hash == source_hash:
-        return ImportResult(path, UNCHANGED, episode_id=episode.pk)
-    document = parse(_decode(data))
-    _check_lengths(document)
-    if episode is not None and not force and edited_since_sync(episode):
-        raise ImportFailure(
-            "conflict: the file changed on disk and its episode was edited in the CMS "
-            "since the last import or export; export it first, or use --force to take "
-            "the file's version"
+    def __init__(self, *, force: bool = False):
+        self.force = force
+        self.known_ids: dict = {}
+        self.hashes, self.slugs = {}, {}
+        for pk, path, slug, source_hash in Episode.objects.values_list(
+            "pk", "source_path", "slug", "source_hash"
+        ):
+            self.hashes[path] = (pk, source_hash)
+            self.slugs[slug] = path
+
+    def import_file(self, path: Path, relative: str) -> ImportResult:
+        """Import one file; a failure leaves the database as it was."""
+        try:
+            return self._import(path, relative)
+        except (ImportFailure, ParseError) as failure:
+            return ImportResult(path, FAILED, failure.message, failure.line)
+        except DatabaseError as error:
+            self.known_ids.clear()  # it may hold ids of rows now rolled back
+            return ImportResult(path, FAILED, f"database refused the episode: {error}".strip())
+
+    def _import(self, path: Path, relative: str) -> ImportResult:
+        if path.suffix.lower() != ".md":
+            raise ImportFailure("not a markdown file (expected a .md file)")
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise ImportFailure(f"cannot read: {error.strerror or error}") from None
+        source_hash = sha256(data)
+        known_pk, known_hash = self.hashes.get(relative, (None, None))
+        if known_hash == source_hash:
+            return ImportResult(path, UNCHANGED, episode_id=known_pk)
+        document = parse(_decode(data))
+        _check_values(document)
+        episode = Episode.objects.get(pk=known_pk) if known_pk else None
+        if episode is not None and not self.force and edited_since_sync(episode):
+            raise ImportFailure(
+                "conflict: the file changed on disk and its episode was edited in the CMS "
+                "since the last import or export; export it first, or use --force to take "
+                "the file's version"
+            )
+        episode = save_document(
+            document, source_path=relative, slug=self._slug(relative, episode),
+            source_hash=source_hash, episode=episode, known_ids=self.known_ids,
         )
-    outcome = CREATED if episode is None else UPDATED
-    episode = save_document(
-        document, source_path=relative, slug=_slug(relative, episode),
-        source_hash=source_hash, episode=episode,
-    )
-    Episode.objects.filter(pk=episode.pk).update(synced_at=timezone.now())
-    return ImportResult(path, outcome, episode_id=episode.pk)
+        self.hashes[relative] = (episode.pk, source_hash)
+        self.slugs[episode.slug] = relative
+        return ImportResult(path, CREATED if known_pk is None else UPDATED, episode_id=episode.pk)
+
+    def _slug(self, relative: str, episode: Episode | None) -> str:
+        stem = PurePosixPath(relative).stem
+        if is_url_safe(stem):
+            owner = self.slugs.get(stem, relative)
+            if owner != relative:
+                raise ImportFailure(f"slug {stem!r} is already used by {owner}")
+            return stem
+        if episode is not None:
+            return episode.slug
+        return unique_slug(slug_for(stem), lambda slug: slug in self.slugs)
 
 
 def _decode(data: bytes) -> str:
@@ -103,27 +132,19 @@ def _decode(data: bytes) -> str:
         raise ImportFailure(f"not UTF-8: byte 0x{byte:02x} cannot be decoded", line) from None
 
 
-def _check_lengths(document: Document) -> None:
-    """Refuse values too long for their column, naming the key's line."""
+def _check_values(document: Document) -> None:
+    """Refuse values the database cannot hold as read, naming the key's line."""
     line = 2
     for entry in document.front_matter.entries:
         limit = _LIMITS.get(entry.key or "")
         value = document.front_matter.values.get(entry.key)
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):
+            raise ImportFailure(f"{entry.key!r} holds a YAML value the archive cannot store", line) from None
         if limit and isinstance(value, str) and len(value) > limit:
             raise ImportFailure(f"{entry.key!r} is longer than {limit} characters", line)
         for item in value if isinstance(value, list) else ():
             if len(str(item)) > 255:
                 raise ImportFailure(f"an item of {entry.key!r} is longer than 255 characters", line)
         line += entry.raw.count("\n")
-
-
-def _slug(relative: str, episode: Episode | None) -> str:
-    stem = PurePosixPath(relative).stem
-    if is_url_safe(stem):
-        other = Episode.objects.filter(slug=stem).exclude(source_path=relative).first()
-        if other is not None:
-            raise ImportFailure(f"slug {stem!r} is already used by {other.source_path}")
-        return stem
-    if episode is not None:
-        return episode.slug
-    return unique_slug(slug_for(stem), lambda slug: Episode.objects.filter(slug=slug).exists())

@@ -7,16 +7,20 @@ text, and an edited column, tag list or turn changes only its own lines.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import fields
 from .codec import Comment, Document, English, Entry, FrontMatter, Heading, Raw, Turn
 from .codec import edited, with_value, without_key
 from .codec.frontmatter import load_values
 from .codec.parser import parse_english, speaker_name
+from .bulk import insert_rows
 from .models import Appearance, Episode, Speaker
 from .models import Heading as HeadingRow
 from .models import Turn as TurnRow
@@ -37,10 +41,16 @@ _ENGLISH_STYLE = tuple(name for name in _ENGLISH_DEFAULTS if name not in {"text"
 
 def save_document(
     document: Document, *, source_path: str, slug: str, source_hash: str,
-    episode: Episode | None = None,
+    episode: Episode | None = None, known_ids: dict | None = None,
 ) -> Episode:
-    """Write ``document`` as the rows of one episode, replacing any it had."""
+    """Write ``document`` as the rows of one episode, replacing any it had.
+
+    ``known_ids`` maps ``(model, name)`` to the id of a speaker or tag known to
+    exist; a caller saving many episodes passes one dict to spare the look-ups, and
+    must drop it if the transaction fails (it may then hold ids rolled back).
+    """
     values = document.front_matter.values
+    known_ids = {} if known_ids is None else known_ids
     with transaction.atomic():
         if episode is None:
             episode = Episode(source_path=source_path)
@@ -54,10 +64,22 @@ def save_document(
         ]
         episode.file_style = _file_style(document)
         episode.source_hash = source_hash
+        episode.synced_at = timezone.now()
         episode.save()
-        _save_blocks(episode, document.blocks)
-        _save_entities(episode, fields.entity_names(values))
-        _save_appearances(episode)
+        roles = {
+            Appearance.Role.HOST: _split_names(episode.speaker),
+            Appearance.Role.GUEST: _split_names(episode.guest),
+        }
+        speakers = _ensure_ids(Speaker, [
+            *(name for names in roles.values() for name in names),
+            *_people_speaking(document.blocks),
+        ], known_ids)
+        _save_blocks(episode, document.blocks, speakers)
+        _save_entities(episode, fields.entity_names(values), known_ids)
+        insert_rows(Appearance, ("episode_id", "speaker_id", "role"), (
+            (episode.pk, speakers[name], role)
+            for role, names in roles.items() for name in dict.fromkeys(names)
+        ))
     return episode
 
 
@@ -80,113 +102,114 @@ def _file_style(document: Document) -> dict:
     }
 
 
-def _save_blocks(episode: Episode, blocks: Iterable) -> None:
-    headings, turns = [], []
+def person_speaking(label: str) -> str | None:
+    """The person a turn label names, or None for a role such as ``Speaker A``."""
+    name = speaker_name(label)
+    return name if name and not GENERIC_LABEL.fullmatch(name) else None
+
+
+def _people_speaking(blocks) -> set[str]:
+    labels = {block.label for block in blocks if isinstance(block, Turn) and block.label}
+    return {name for name in map(person_speaking, labels) if name}
+
+
+_TURN_COLUMNS = (
+    "episode_id", "position", "heading_id", "kind", "speaker_label", "speaker_id",
+    "translation", "english", "style", "verbatim",
+)
+
+
+def _save_blocks(episode: Episode, blocks, speakers: dict[str, int]) -> None:
+    headings = [
+        HeadingRow(
+            episode=episode, position=position, level=block.level, title=block.text,
+            style={"gap": block.gap, "trailing": block.trailing},
+        )
+        for position, block in enumerate(blocks) if isinstance(block, Heading)
+    ]
+    HeadingRow.objects.bulk_create(headings)
+    heading_ids = {heading.position: heading.pk for heading in headings}
+    rows, section = [], None
     for position, block in enumerate(blocks):
         if isinstance(block, Heading):
-            headings.append(HeadingRow(
-                episode=episode, position=position, level=block.level, title=block.text,
-                style={"gap": block.gap, "trailing": block.trailing},
-            ))
+            section = heading_ids[position]
         else:
-            turns.append(_turn_row(episode, position, block))
-    HeadingRow.objects.bulk_create(headings, batch_size=500)
-    _assign_sections(headings, turns)
-    _link_speakers(turns)
-    TurnRow.objects.bulk_create(turns, batch_size=500)
+            rows.append((episode.pk, position, section, *_turn_values(block, speakers)))
+    insert_rows(TurnRow, _TURN_COLUMNS, rows)
 
 
-def _turn_row(episode: Episode, position: int, block) -> TurnRow:
+def _turn_values(block, speakers: dict[str, int]) -> tuple:
+    """kind, speaker_label, speaker_id, translation, english, style, verbatim."""
     if isinstance(block, (Comment, Raw)):
         kind = TurnRow.Kind.COMMENT if isinstance(block, Comment) else TurnRow.Kind.RAW
-        return TurnRow(
-            episode=episode, position=position, kind=kind, verbatim=block.text,
-            style=_changed({"trailing": block.trailing}, _TURN_DEFAULTS),
-        )
+        style = _changed({"trailing": block.trailing}, _TURN_DEFAULTS)
+        return kind, "", None, None, None, _json(style), block.text
     style = _changed({name: getattr(block, name) for name in _TURN_STYLE}, _TURN_DEFAULTS)
     english = block.english
     if english is not None:
         style.update(_changed(
             {name: getattr(english, name) for name in _ENGLISH_STYLE}, _ENGLISH_DEFAULTS
         ))
-    return TurnRow(
-        episode=episode, position=position, kind=TurnRow.Kind.TURN,
-        speaker_label=block.label, translation=block.text,
-        english=english.text if english else None,
-        verbatim=english.verbatim if english else None, style=style,
+    speaker = speakers.get(person_speaking(block.label)) if block.label else None
+    return (
+        TurnRow.Kind.TURN, block.label, speaker, block.text,
+        english.text if english else None, _json(style),
+        english.verbatim if english else None,
     )
+
+
+def _json(value: dict) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _changed(style: dict, defaults: dict) -> dict:
     return {name: value for name, value in style.items() if value != defaults[name]}
 
 
-def _assign_sections(headings: list[HeadingRow], turns: list[TurnRow]) -> None:
-    by_position = iter(sorted(headings, key=lambda heading: heading.position))
-    upcoming, current = next(by_position, None), None
-    for turn in turns:
-        while upcoming is not None and upcoming.position < turn.position:
-            current, upcoming = upcoming, next(by_position, None)
-        turn.heading = current
-
-
-def _link_speakers(turns: list[TurnRow]) -> None:
-    named = [turn for turn in turns if turn.speaker_label]
-    names = [speaker_name(turn.speaker_label) for turn in named]
-    speakers = ensure_speakers(
-        name for name in names if name and not GENERIC_LABEL.fullmatch(name)
-    )
-    for turn, name in zip(named, names):
-        turn.speaker = speakers.get(name)
-
-
 def ensure_speakers(names: Iterable[str]) -> dict[str, Speaker]:
     """The Speaker of each name, creating the missing ones with unique slugs."""
-    return _ensure_named(Speaker, names)
+    ids = _ensure_ids(Speaker, names, {})
+    return {speaker.name: speaker for speaker in Speaker.objects.filter(pk__in=ids.values())}
 
 
-def _ensure_named(model, names: Iterable[str]) -> dict:
+def _ensure_ids(model, names: Iterable[str], known_ids: dict) -> dict[str, int]:
+    """The id of each name's row of ``model``, creating missing rows with unique slugs."""
     wanted = list(dict.fromkeys(name for name in names if name))
-    found = {obj.name: obj for obj in model.objects.filter(name__in=wanted)}
-    missing = [name for name in wanted if name not in found]
-    if missing:
-        bases = {name: slug_for(name) for name in missing}
-        taken = set(model.objects.filter(slug__in=set(bases.values())).values_list("slug", flat=True))
-        created = []
-        for name in missing:
-            slug = unique_slug(
-                bases[name],
-                lambda s: s in taken or (s != bases[name] and model.objects.filter(slug=s).exists()),
-            )
-            taken.add(slug)
-            created.append(model(name=name, slug=slug))
-        model.objects.bulk_create(created)
-        found.update({obj.name: obj for obj in model.objects.filter(name__in=missing)})
-    return found
+    unknown = [name for name in wanted if (model, name) not in known_ids]
+    if unknown:
+        found = dict(model.objects.filter(name__in=unknown).values_list("name", "pk"))
+        missing = [name for name in unknown if name not in found]
+        if missing:
+            found.update({row.name: row.pk for row in model.objects.bulk_create(
+                _with_unique_slugs(model, missing)
+            )})
+        known_ids.update({(model, name): pk for name, pk in found.items()})
+    return {name: known_ids[model, name] for name in wanted}
 
 
-def _save_entities(episode: Episode, names_by_key: dict[str, list[str]]) -> None:
+def _with_unique_slugs(model, names: list[str]) -> list:
+    bases = {name: slug_for(name) for name in names}
+    taken = set(model.objects.filter(slug__in=set(bases.values())).values_list("slug", flat=True))
+    rows = []
+    for name in names:
+        slug = unique_slug(
+            bases[name],
+            lambda s: s in taken or (s != bases[name] and model.objects.filter(slug=s).exists()),
+        )
+        taken.add(slug)
+        rows.append(model(name=name, slug=slug))
+    return rows
+
+
+def _save_entities(episode: Episode, names_by_key: dict[str, list[str]], known_ids: dict) -> None:
     for key, names in names_by_key.items():
         if not names:
             continue
         tag_model, link_model = fields.ENTITY_KEYS[key]
-        tags = _ensure_named(tag_model, names)
-        link_model.objects.bulk_create(
-            link_model(content_object=episode, tag=tags[name], position=position)
-            for position, name in enumerate(names)
-        )
-
-
-def _save_appearances(episode: Episode) -> None:
-    roles = {
-        Appearance.Role.HOST: _split_names(episode.speaker),
-        Appearance.Role.GUEST: _split_names(episode.guest),
-    }
-    speakers = ensure_speakers(name for names in roles.values() for name in names)
-    Appearance.objects.bulk_create(
-        Appearance(episode=episode, speaker=speakers[name], role=role)
-        for role, names in roles.items() for name in dict.fromkeys(names)
-    )
+        tags = _ensure_ids(tag_model, names, known_ids)
+        insert_rows(link_model, ("content_object_id", "tag_id", "position"), (
+            (episode.pk, tags[name], position) for position, name in enumerate(names)
+        ))
 
 
 def _split_names(text: str) -> list[str]:
@@ -195,22 +218,41 @@ def _split_names(text: str) -> list[str]:
 
 # Loading -----------------------------------------------------------------------------
 
+_HEADING_FIELDS = ("episode_id", "position", "level", "title", "style")
+_TURN_FIELDS = (
+    "episode_id", "position", "kind", "speaker_label", "translation", "english", "style",
+    "verbatim",
+)
+
+
 def load_document(episode: Episode) -> Document:
-    """Rebuild the document tree of ``episode`` from its rows.
-
-    Prefetch ``headings``, ``turns`` and the six ``*link_set__tag`` relations to load
-    many episodes without a query per episode.
-    """
-    style = episode.file_style
-    return Document(
-        front_matter=_front_matter(episode),
-        blocks=tuple(_blocks(episode)),
-        newline=style.get("newline", "\n"),
-        bom=style.get("bom", False),
-    )
+    """Rebuild the document tree of ``episode`` from its rows (eight queries)."""
+    return load_documents([episode])[episode.pk]
 
 
-def _front_matter(episode: Episode) -> FrontMatter:
+def load_documents(episodes: list[Episode]) -> dict[int, Document]:
+    """The document of each episode, by id, in a fixed number of queries for all."""
+    ids = [episode.pk for episode in episodes]
+    blocks = defaultdict(list)
+    for row in HeadingRow.objects.filter(episode_id__in=ids).values_list(*_HEADING_FIELDS, named=True):
+        blocks[row.episode_id].append(row)
+    for row in TurnRow.objects.filter(episode_id__in=ids).values_list(*_TURN_FIELDS, named=True):
+        blocks[row.episode_id].append(row)
+    names = _entity_names(ids)
+    documents = {}
+    for episode in episodes:
+        style = episode.file_style
+        rows = sorted(blocks[episode.pk], key=lambda row: row.position)
+        documents[episode.pk] = Document(
+            front_matter=_front_matter(episode, names[episode.pk]),
+            blocks=tuple(map(_block, rows)),
+            newline=style.get("newline", "\n"),
+            bom=style.get("bom", False),
+        )
+    return documents
+
+
+def _front_matter(episode: Episode, entity_names: dict[str, list[str]]) -> FrontMatter:
     style = episode.file_style
     entries = tuple(Entry(key, raw, gap) for key, raw, gap in episode.front_matter_entries)
     values = load_values("".join(entry.raw for entry in entries)) if entries else {}
@@ -228,7 +270,7 @@ def _front_matter(episode: Episode) -> FrontMatter:
                 else with_value(front_matter, key, value)
             )
     listed = fields.entity_names(values)
-    for key, names in entity_names_of(episode).items():
+    for key, names in entity_names.items():
         if names != listed[key]:
             front_matter = with_value(front_matter, key, names)
     return front_matter
@@ -236,26 +278,26 @@ def _front_matter(episode: Episode) -> FrontMatter:
 
 def entity_names_of(episode: Episode) -> dict[str, list[str]]:
     """Each entity list of ``episode`` in its kept order."""
-    names = {}
+    return _entity_names([episode.pk])[episode.pk]
+
+
+def _entity_names(ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    names = defaultdict(lambda: {key: [] for key in fields.ENTITY_KEYS})
     for key, (_, link_model) in fields.ENTITY_KEYS.items():
-        links = getattr(episode, f"{link_model._meta.model_name}_set").all()
-        ordered = sorted(links, key=lambda link: (link.position, link.pk))
-        names[key] = [link.tag.name for link in ordered]
+        links = link_model.objects.filter(content_object_id__in=ids).order_by("position", "pk")
+        for episode_id, name in links.values_list("content_object_id", "tag__name"):
+            names[episode_id][key].append(name)
     return names
 
 
-def _blocks(episode: Episode):
-    headings = list(episode.headings.all())
-    turns = list(episode.turns.all())
-    merged = sorted(headings + turns, key=lambda row: row.position)
-    for row in merged:
-        if isinstance(row, HeadingRow):
-            yield Heading(
-                level=row.level, text=row.title, gap=row.style.get("gap", " "),
-                trailing=row.style.get("trailing", _TURN_DEFAULTS["trailing"]),
-            )
-        else:
-            yield _turn_block(row)
+def _block(row):
+    """The codec block of a heading or turn row (a model instance or a named tuple)."""
+    if hasattr(row, "level"):
+        return Heading(
+            level=row.level, text=row.title, gap=row.style.get("gap", " "),
+            trailing=row.style.get("trailing", _TURN_DEFAULTS["trailing"]),
+        )
+    return _turn_block(row)
 
 
 def _turn_block(row: TurnRow):

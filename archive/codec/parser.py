@@ -20,22 +20,19 @@ _HEADING = re.compile(r"(#{1,6})(?!#)([ \t]*)([^\n]*)")
 _INTERRUPTING_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 _FENCE = re.compile(r"(`{3,}|~{3,})")
 _DETAILS = re.compile(r"<details\b[^>\n]*>[ \t\n]*<summary")
-_ENGLISH = re.compile(
-    r"(?P<opener><details\b[^>\n]*>)(?P<gap_open>[ \t\n]*)<summary>"
-    r"(?P<summary>[^\n]*?)(?P<summary_close></\w+[^\s<>]*>?)"
-    r"(?P<gap_before>[ \t\n]*)(?P<p_open><p(?: class=\"[^\"\n]*\")?>)?"
-    r"(?P<text>.*?)(?(p_open)(?P<p_close></p>)?)(?P<gap_after>[ \t\n]*)</details>\Z",
-    re.DOTALL,
-)
+_SUMMARY_CLOSE = re.compile(r"</\w+[^\s<>]*>?")
+_P_OPEN = re.compile(r"<p(?: class=\"[^\"\n]*\")?>")
 _THEMATIC_BREAK = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
 _MARKER = re.compile(r"\[BODY_(?:START|END)\]")
 
 _NAME = r"[^*\n]{1,80}?"
-_LABELS = (
+_BOLD_LABELS = (
     # **Name**: text, **Name**：text, **[Name]**: text, **Name**:⏎text
     re.compile(rf"(?P<open>\*\*)(?P<label>{_NAME})(?P<close>\*\*[:：][ \t]*\n?)"),
     # **Name:** text, **Name：** text, **[Name]:** text
     re.compile(rf"(?P<open>\*\*)(?P<label>{_NAME})(?P<close>[:：]\*\*[ \t]*\n?)"),
+)
+_PLAIN_LABELS = (
     # Name: text (plain, as ASR tools write it): a short name, an ASCII colon, a space
     re.compile(
         r"(?P<open>)(?P<label>[A-Za-z\u4e00-\u9fff][\w.'·\-\u4e00-\u9fff]*"
@@ -67,57 +64,60 @@ def parse(text: str) -> Document:
 
 
 def parse_body(text: str, start: int = 0) -> tuple[Block, ...]:
-    """Cut ``text[start:]`` into blocks and pair each paragraph with its original."""
+    """Cut ``text[start:]`` into blocks; a paragraph takes the original that follows it."""
     blocks: list[Block] = []
-    position = start
-    while position < len(text):
-        block, end = _scan_block(text, position)
-        trailing = _TRAILING.match(text, end)
-        position = trailing.end() if trailing else end
-        block = _with_trailing(block, trailing.group() if trailing else "")
-        if isinstance(block, Turn) and block.text is None and _can_take_english(blocks):
-            paragraph = blocks.pop()
-            block = Turn(
-                text=paragraph.text, label=paragraph.label, label_open=paragraph.label_open,
-                label_close=paragraph.label_close, english=block.english,
-                english_gap=paragraph.trailing, trailing=block.trailing,
+    position, length = start, len(text)
+    while position < length:
+        first = text[position]
+        english_end = _details_end(text, position) if first == "<" else None
+        if english_end is not None:
+            english = parse_english(text[position:english_end])
+            position, trailing = _skip_blank_lines(text, english_end)
+            blocks.append(Turn(text=None, english=english, trailing=trailing))
+            continue
+        if first == "<" and text.startswith("<!--", position):
+            close = text.find("-->", position + 4)
+            end = length if close < 0 else close + 3
+            block_text = text[position:end]
+            position, trailing = _skip_blank_lines(text, end)
+            blocks.append(Comment(block_text, trailing))
+            continue
+        heading = _HEADING.match(text, position) if first == "#" else None
+        if heading:
+            level, gap, title = heading.groups()
+            position, trailing = _skip_blank_lines(text, heading.end())
+            blocks.append(Heading(len(level), title, gap, trailing))
+            continue
+        fence = _FENCE.match(text, position) if first in "`~" else None
+        end = _fence_end(text, position, fence.group()) if fence else _paragraph_end(text, position)
+        block_text = text[position:end]
+        position, trailing = _skip_blank_lines(text, end)
+        if fence:
+            blocks.append(Raw(block_text, trailing))
+            continue
+        turn = paragraph_block(block_text, trailing)
+        english_end = _details_end(text, position) if isinstance(turn, Turn) else None
+        if english_end is not None:
+            english = parse_english(text[position:english_end])
+            position, after = _skip_blank_lines(text, english_end)
+            turn = Turn(
+                turn.text, turn.label, turn.label_open, turn.label_close, english,
+                english_gap=trailing, trailing=after,
             )
-        blocks.append(block)
+        blocks.append(turn)
     return tuple(blocks)
 
 
-def _can_take_english(blocks: list[Block]) -> bool:
-    last = blocks[-1] if blocks else None
-    return isinstance(last, Turn) and last.text is not None and last.english is None
-
-
-def _with_trailing(block: Block, trailing: str) -> Block:
-    return type(block)(**{**block.__dict__, "trailing": trailing})
-
-
-def _scan_block(text: str, start: int) -> tuple[Block, int]:
-    """Recognise the block that starts at ``start``; return it and where it ends."""
-    if text.startswith("<!--", start):
-        close = text.find("-->", start + 4)
-        end = len(text) if close < 0 else close + 3
-        return Comment(text[start:end]), end
-    if _DETAILS.match(text, start):
-        end = _details_end(text, start)
-        if end is not None:
-            return Turn(text=None, english=parse_english(text[start:end])), end
-    heading = _HEADING.match(text, start)
-    if heading:
-        level, gap, title = heading.groups()
-        return Heading(level=len(level), gap=gap, text=title), heading.end()
-    fence = _FENCE.match(text, start)
-    if fence:
-        end = _fence_end(text, start, fence.group())
-        return Raw(text[start:end]), end
-    end = _paragraph_end(text, start)
-    return paragraph_block(text[start:end]), end
+def _skip_blank_lines(text: str, end: int) -> tuple[int, str]:
+    """Where the next block starts after ``end``, and the blank lines in between."""
+    blank = _TRAILING.match(text, end)
+    return (blank.end(), blank.group()) if blank else (end, "")
 
 
 def _details_end(text: str, start: int) -> int | None:
+    """The end of the ``<details>`` block that starts at ``start``, if one does."""
+    if not text.startswith("<details", start) or not _DETAILS.match(text, start):
+        return None
     close = text.find("</details>", start)
     following = text.find("\n<details", start)
     if close < 0 or (0 <= following < close):
@@ -170,15 +170,16 @@ def _line_end(text: str, start: int) -> int:
     return len(text) if end < 0 else end
 
 
-def paragraph_block(paragraph: str) -> Turn | Raw:
+def paragraph_block(paragraph: str, trailing: str = "\n\n") -> Turn | Raw:
     """A paragraph is a turn (speaker or narration) unless it is markup or a marker."""
+    first = paragraph[:1]
     if (
-        paragraph[:1] in {"<", "|", " ", "\t"}
-        or _THEMATIC_BREAK.fullmatch(paragraph)
-        or _MARKER.match(paragraph)
+        first in {"<", "|", " ", "\t"}
+        or (first in "*-_" and _THEMATIC_BREAK.fullmatch(paragraph))
+        or (first == "[" and _MARKER.match(paragraph))
     ):
-        return Raw(paragraph)
-    for pattern in _LABELS:
+        return Raw(paragraph, trailing)
+    for pattern in _BOLD_LABELS if first == "*" else _PLAIN_LABELS:
         match = pattern.match(paragraph)
         if match and match.group("label").strip() == match.group("label"):
             return Turn(
@@ -186,18 +187,42 @@ def paragraph_block(paragraph: str) -> Turn | Raw:
                 label=match.group("label"),
                 label_open=match.group("open"),
                 label_close=match.group("close"),
+                trailing=trailing,
             )
-    return Turn(text=paragraph)
+    return Turn(text=paragraph, trailing=trailing)
 
 
 def parse_english(source: str) -> English:
     """Read a ``<details>…</details>`` slice; keep it verbatim if its frame is odd."""
-    match = _ENGLISH.match(source)
-    if not match:
-        inner = source[source.find(">") + 1 : source.rfind("</details>")]
+    opener_end = source.find(">") + 1
+    summary_start = len(source[opener_end:]) - len(source[opener_end:].lstrip(" \t\n"))
+    summary_start += opener_end
+    line_end = source.find("\n", summary_start)
+    close = _SUMMARY_CLOSE.search(
+        source, summary_start + len("<summary>"), len(source) if line_end < 0 else line_end
+    )
+    if not source.startswith("<summary>", summary_start) or not close:
+        inner = source[opener_end : len(source) - len("</details>")]
         return English(text=inner.strip("\n"), verbatim=source)
-    fields = {key: value or "" for key, value in match.groupdict().items()}
-    return English(**fields)
+    body = source[close.end() : len(source) - len("</details>")]
+    content = body.lstrip(" \t\n")
+    gap_before = body[: len(body) - len(content)]
+    p_open = _P_OPEN.match(content)
+    p_open = p_open.group() if p_open else ""
+    text = content[len(p_open):].rstrip(" \t\n")
+    gap_after = content[len(p_open) + len(text):]
+    p_close = "</p>" if p_open and text.endswith("</p>") else ""
+    return English(
+        text=text[: len(text) - len(p_close)],
+        summary=source[summary_start + len("<summary>") : close.start()],
+        opener=source[:opener_end],
+        gap_open=source[opener_end:summary_start],
+        summary_close=close.group(),
+        gap_before=gap_before,
+        p_open=p_open,
+        p_close=p_close,
+        gap_after=gap_after,
+    )
 
 
 def speaker_name(label: str) -> str:

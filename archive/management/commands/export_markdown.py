@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.exporting import (
-    CONFLICT, DIFFERS, UNCHANGED, WRITTEN, episodes_for_export, export_episode,
+    CONFLICT, DIFFERS, UNCHANGED, WRITTEN, documents, export_episode,
 )
 from archive.models import Episode
 
@@ -39,8 +39,10 @@ class Command(BaseCommand):
             if unknown:
                 raise CommandError(f"no episode with slug: {', '.join(sorted(unknown))}")
         counts = Counter()
-        for item in episodes_for_export(queryset):
-            result = export_episode(item, outdir, check=check, force=force, dry_run=dry_run)
+        for item, document in documents(queryset):
+            result = export_episode(
+                item, document, outdir, check=check, force=force, dry_run=dry_run
+            )
             counts[result.outcome] += 1
             if result.outcome == CONFLICT:
                 self.stdout.write(self.style.ERROR(f"{result.path}: {result.message}"))

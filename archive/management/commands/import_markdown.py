@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from archive.importing import CREATED, FAILED, UNCHANGED, UPDATED, import_file, markdown_files
+from archive.importing import CREATED, FAILED, UNCHANGED, UPDATED, Importer, markdown_files
 from archive.signals import episodes_changed
 
 
@@ -24,13 +24,14 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}")
         files = list(markdown_files(paths))
+        importer = Importer(force=force)
         counts = Counter()
         changed = []
         progress = tqdm(
             files, unit="file", disable=not sys.stderr.isatty(), file=sys.stderr
         )
         for path, relative in progress:
-            result = import_file(path, relative, force=force)
+            result = importer.import_file(path, relative)
             counts[result.outcome] += 1
             if result.outcome in (CREATED, UPDATED):
                 changed.append(result.episode_id)
