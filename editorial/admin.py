@@ -1,0 +1,471 @@
+"""The editors' admin: episodes with their workflow, transcript editor, revisions and
+entity suggestions; plain views of speakers, turns, headings and entity tags.
+
+Turns, headings and tags are read-only here: they change through the episode's
+transcript editor and form, which lock the episode, raise its version and keep a
+revision (``editorial.editing``).
+"""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, Q
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from archive import fields
+from archive.models import (
+    Episode, Heading, Maturity, Media, Organization, Person, Product, Project, Speaker,
+    Topic, Turn,
+)
+
+from . import episodes as episode_edits
+from . import views, workflow
+from .editing import EditConflict
+from .models import EpisodeReview, ReviewState, Revision, Transition
+from .tagparsing import comma_joiner, comma_splitter
+
+admin.site.site_header = "Archive CMS"
+admin.site.site_title = "Archive CMS"
+admin.site.index_title = "Editorial"
+
+
+# Filters -----------------------------------------------------------------------------
+
+def review_state_q(state: str) -> Q:
+    """The episodes in one review state, as a filter (mirrors workflow.review_state)."""
+    if state == ReviewState.REVIEWED:
+        return Q(draft=False)
+    in_review = Q(draft=True, review__state=ReviewState.IN_REVIEW)
+    return in_review if state == ReviewState.IN_REVIEW else Q(draft=True) & ~in_review
+
+
+class ReviewStateFilter(admin.SimpleListFilter):
+    title = "review state"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return ReviewState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in ReviewState.values:
+            return queryset.filter(review_state_q(self.value()))
+        return queryset
+
+
+class MaturityFilter(admin.SimpleListFilter):
+    title = "maturity"
+    parameter_name = "maturity"
+
+    def lookups(self, request, model_admin):
+        return [*Maturity.choices, ("other", "Other or missing")]
+
+    def queryset(self, request, queryset):
+        if self.value() in Maturity.values:
+            return queryset.filter(status=self.value())
+        if self.value() == "other":
+            return queryset.exclude(status__in=Maturity.values)
+        return queryset
+
+
+class ListedFilter(admin.SimpleListFilter):
+    title = "listing"
+    parameter_name = "listed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Listed"), ("no", "Unlisted (exclude: true)")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(exclude=self.value() == "no")
+        return queryset
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = Episode.objects.dates("date", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(date__year=int(self.value()))
+        return queryset
+
+
+class ShowFilter(admin.SimpleListFilter):
+    title = "speaker (show)"
+    parameter_name = "show"
+
+    def lookups(self, request, model_admin):
+        names = (
+            Episode.objects.exclude(speaker="").order_by("speaker")
+            .values_list("speaker", flat=True).distinct()
+        )
+        return [(name, name) for name in names]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(speaker=self.value()) if self.value() else queryset
+
+
+class MissingEnglishFilter(admin.SimpleListFilter):
+    title = "turns without English"
+    parameter_name = "no_english"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has turns without English"), ("no", "Every turn has English")]
+
+    def queryset(self, request, queryset):
+        missing = Turn.objects.filter(
+            episode=OuterRef("pk"), kind=Turn.Kind.TURN, english__isnull=True,
+            translation__isnull=False,
+        )
+        if self.value() == "yes":
+            return queryset.filter(Exists(missing))
+        if self.value() == "no":
+            return queryset.exclude(Exists(missing))
+        return queryset
+
+
+# The episode form --------------------------------------------------------------------
+
+class EntityListField(forms.CharField):
+    """A comma-separated entity list; ``"Acme, Inc."`` quotes a name with a comma."""
+
+    def __init__(self, key, **kwargs):
+        super().__init__(
+            required=False, label=episode_edits.ENTITY_LABELS[key],
+            help_text="Comma-separated, in order; names autocomplete as you type.",
+            widget=forms.TextInput(attrs={
+                "class": "vLargeTextField entity-list", "data-entity": key,
+                "autocomplete": "off",
+            }),
+            **kwargs,
+        )
+
+    def clean(self, value):
+        return comma_splitter(super().clean(value) or "")
+
+
+class EpisodeForm(forms.ModelForm):
+    """Front matter as a form; carries the version it was loaded at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    tags = EntityListField("tags")
+    people = EntityListField("people")
+    companies_orgs = EntityListField("companies_orgs")
+    products_models = EntityListField("products_models")
+    media_books = EntityListField("media_books")
+    project = EntityListField("project")
+
+    class Meta:
+        model = Episode
+        fields = episode_edits.FRONT_MATTER_FIELDS
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "source": forms.URLInput(attrs={"class": "vLargeTextField"}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "insight": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+            for key in fields.ENTITY_KEYS:
+                _, link_model = fields.ENTITY_KEYS[key]
+                links = link_model.objects.filter(content_object=self.instance)
+                tags = [link.tag for link in links.select_related("tag").order_by("position", "pk")]
+                self.initial[key] = comma_joiner(tags)
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("version")
+        current = Episode.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        if loaded is not None and current is not None and loaded != current:
+            self.conflict = EditConflict(self.instance, loaded)
+            self.conflict.current = current
+            # A second save, after reading what changed, goes through with this text.
+            self.data = self.data.copy()
+            self.data["version"] = str(current)
+            raise forms.ValidationError(
+                "Another editor saved this episode while you were editing (version "
+                f"{loaded} → {current}); their changes are listed below. Your text is "
+                "still in the form: check it against theirs and save again.",
+                code="stale",
+            )
+        return cleaned
+
+
+# The episode admin -------------------------------------------------------------------
+
+@admin.register(Episode)
+class EpisodeAdmin(admin.ModelAdmin):
+    form = EpisodeForm
+    list_display = (
+        "title_or_slug", "date", "review_state", "status", "listed", "category", "area",
+        "version",
+    )
+    list_display_links = ("title_or_slug",)
+    list_filter = (
+        ReviewStateFilter, MaturityFilter, ListedFilter, "category", "area", YearFilter,
+        ShowFilter, MissingEnglishFilter,
+    )
+    search_fields = ("title", "slug", "source", "source_path", "speaker", "guest", "summary")
+    list_select_related = ("review",)
+    list_per_page = 50
+    actions = (
+        "submit_selected", "mark_reviewed_selected", "reopen_selected",
+        "set_seedling", "set_budding", "set_evergreen", "unlist_selected", "relist_selected",
+    )
+    readonly_fields = (
+        "review_state", "draft", "status", "exclude", "slug", "source_path", "updated_at",
+        "synced_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("version", "title", "date", ("source", "layout"))}),
+        ("People", {"fields": ("author", "speaker", "guest")}),
+        ("Text", {"fields": ("summary", "insight")}),
+        ("Taxonomy", {"fields": ("series", "category", "area")}),
+        ("Entities", {"fields": (
+            "people", "companies_orgs", "products_models", "media_books", "tags", "project",
+        )}),
+        ("Workflow (changed with the buttons below)", {
+            "fields": (("review_state", "draft"), ("status", "exclude")),
+        }),
+        ("File", {
+            "classes": ("collapse",),
+            "fields": (("slug", "source_path"), ("updated_at", "synced_at")),
+        }),
+    )
+
+    class Media:
+        css = {"all": ("editorial/editorial.css",)}
+        js = ("editorial/entities.js",)
+
+    # Columns
+
+    @admin.display(description="episode", ordering="title")
+    def title_or_slug(self, episode):
+        return episode.title or episode.slug
+
+    @admin.display(description="review")
+    def review_state(self, episode):
+        state = workflow.review_state(episode)
+        return format_html(
+            '<span class="review-state review-{}">{}</span>', state.value, state.label
+        )
+
+    @admin.display(description="listed", boolean=True, ordering="exclude")
+    def listed(self, episode):
+        return not episode.exclude
+
+    # Permissions
+
+    def has_add_permission(self, request):
+        return False  # episodes come from files (import_markdown)
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("editorial.submit_episode")
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("editorial.review_episode")
+
+    def has_maturity_permission(self, request):
+        return request.user.has_perm("editorial.set_maturity")
+
+    def has_unlist_permission(self, request):
+        return request.user.has_perm("editorial.unlist_episode")
+
+    # Saving: through editorial.episodes, under the version lock
+
+    def save_model(self, request, obj, form, change):
+        columns = {name: form.cleaned_data[name] for name in episode_edits.FRONT_MATTER_FIELDS}
+        entities = {key: form.cleaned_data[key] for key in fields.ENTITY_KEYS}
+        episode_edits.episode_update(
+            episode=obj, by=request.user, version=form.cleaned_data["version"],
+            columns=columns, entities=entities,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        pass  # entity lists were saved in order by save_model
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict as conflict:
+            # Saved by someone else between the form's check and the save itself.
+            self.message_user(request, str(conflict), messages.ERROR)
+            return views.redirect_to_change(conflict.episode)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(views.episode_panel_context(request, obj, context.get("adminform")))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # Extra pages
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        page = views.EpisodePages(self)
+        return [
+            path("review-queue/", wrap(page.review_queue), name="editorial_review_queue"),
+            path("duplicate-sources/", wrap(page.duplicate_sources),
+                 name="editorial_duplicate_sources"),
+            path("entity-autocomplete/", wrap(page.entity_autocomplete),
+                 name="editorial_entity_autocomplete"),
+            path("<int:episode_id>/transcript/", wrap(page.transcript),
+                 name="editorial_transcript"),
+            path("<int:episode_id>/transcript/rename-speaker/", wrap(page.rename_speaker),
+                 name="editorial_rename_speaker"),
+            path("<int:episode_id>/workflow/", wrap(page.transition),
+                 name="editorial_transition"),
+            path("<int:episode_id>/entities/add/", wrap(page.add_entity),
+                 name="editorial_add_entity"),
+            path("<int:episode_id>/preview/", wrap(page.preview), name="editorial_preview"),
+            path("<int:episode_id>/revisions/", wrap(page.revisions), name="editorial_revisions"),
+            path("<int:episode_id>/revisions/compare/", wrap(page.compare),
+                 name="editorial_compare"),
+            path("<int:episode_id>/revisions/<int:revision_id>/revert/", wrap(page.revert),
+                 name="editorial_revert"),
+            *super().get_urls(),
+        ]
+
+    # Bulk actions: each episode through the workflow
+
+    def _bulk(self, request, queryset, transition, **arguments):
+        done, refused = 0, []
+        for episode in queryset.select_related("review"):
+            try:
+                transition(episode=episode, by=request.user, **arguments)
+                done += 1
+            except workflow.WorkflowError as error:
+                refused.append(f"{episode}: {error}")
+        if done:
+            self.message_user(request, f"{done} episode(s) done.", messages.SUCCESS)
+        for message in refused[:20]:
+            self.message_user(request, message, messages.WARNING)
+        if len(refused) > 20:
+            self.message_user(request, f"…and {len(refused) - 20} more refused.", messages.WARNING)
+
+    @admin.action(description="Submit selected for review", permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, workflow.episode_submit)
+
+    @admin.action(description="Mark selected reviewed (draft: false)", permissions=["review"])
+    def mark_reviewed_selected(self, request, queryset):
+        self._bulk(request, queryset, workflow.episode_mark_reviewed)
+
+    @admin.action(description="Reopen selected (draft: true)", permissions=["review"])
+    def reopen_selected(self, request, queryset):
+        self._bulk(request, queryset, workflow.episode_reopen)
+
+    @admin.action(description="Set maturity: seedling", permissions=["maturity"])
+    def set_seedling(self, request, queryset):
+        self._bulk(request, queryset, workflow.episode_set_maturity, status=Maturity.SEEDLING)
+
+    @admin.action(description="Set maturity: budding", permissions=["maturity"])
+    def set_budding(self, request, queryset):
+        self._bulk(request, queryset, workflow.episode_set_maturity, status=Maturity.BUDDING)
+
+    @admin.action(description="Set maturity: evergreen", permissions=["maturity"])
+    def set_evergreen(self, request, queryset):
+        self._bulk(request, queryset, workflow.episode_set_maturity, status=Maturity.EVERGREEN)
+
+    @admin.action(description="Unlist selected (exclude: true)", permissions=["unlist"])
+    def unlist_selected(self, request, queryset):
+        self._bulk(request, queryset, workflow.episode_unlist)
+
+    @admin.action(description="Relist selected (exclude: false)", permissions=["unlist"])
+    def relist_selected(self, request, queryset):
+        self._bulk(request, queryset, workflow.episode_relist)
+
+
+# Read-only registrations -------------------------------------------------------------
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that change only through an episode's editor, never one by one."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _episode_link(episode_id, text):
+    url = reverse("admin:editorial_transcript", args=[episode_id])
+    return format_html('<a href="{}">{}</a>', url, text)
+
+
+@admin.register(Turn)
+class TurnAdmin(ReadOnlyAdmin):
+    list_display = ("episode", "position", "kind", "speaker_label", "short_text", "edit")
+    list_filter = ("kind",)
+    search_fields = ("translation", "english", "speaker_label", "episode__title")
+    list_select_related = ("episode",)
+    raw_id_fields = ("episode", "heading", "speaker")
+
+    @admin.display(description="text")
+    def short_text(self, turn):
+        return (turn.translation or turn.english or turn.verbatim or "")[:80]
+
+    @admin.display(description="")
+    def edit(self, turn):
+        return _episode_link(turn.episode_id, "Edit in the transcript editor")
+
+
+@admin.register(Heading)
+class HeadingAdmin(ReadOnlyAdmin):
+    list_display = ("episode", "position", "level", "title", "edit")
+    search_fields = ("title", "episode__title")
+    list_select_related = ("episode",)
+
+    @admin.display(description="")
+    def edit(self, heading):
+        return _episode_link(heading.episode_id, "Edit in the transcript editor")
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class EntityTagAdmin(ReadOnlyAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+
+
+for tag_model in (Topic, Person, Organization, Product, Media, Project):
+    admin.site.register(tag_model, EntityTagAdmin)
+
+
+@admin.register(Transition)
+class TransitionAdmin(ReadOnlyAdmin):
+    list_display = ("at", "episode", "action", "from_value", "to_value", "by", "comment")
+    list_filter = ("action",)
+    search_fields = ("episode__title", "comment")
+    list_select_related = ("episode", "by")
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "episode", "version", "kind", "summary", "author")
+    list_filter = ("kind",)
+    search_fields = ("episode__title", "summary")
+    list_select_related = ("episode", "author")
+    exclude = ("text",)
+
+
+@admin.register(EpisodeReview)
+class EpisodeReviewAdmin(ReadOnlyAdmin):
+    list_display = ("episode", "state", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by")
+    list_filter = ("state",)
+    list_select_related = ("episode", "submitted_by", "reviewed_by")

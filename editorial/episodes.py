@@ -1,0 +1,134 @@
+"""Edits of an episode's front matter and entity lists, and the entity suggestions.
+
+Each edit goes through ``editorial.editing.edit`` (lock, version, revision). A list
+is rewritten only when its names or their order changed, so the exported file keeps
+the lines of every list that was not touched.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+
+from archive import fields
+from archive.models import Episode, Turn
+
+from . import editing
+
+# Columns the episode form edits; draft, status and exclude belong to the workflow.
+FRONT_MATTER_FIELDS = (
+    "title", "date", "source", "author", "speaker", "guest", "summary", "insight",
+    "series", "category", "area", "layout",
+)
+ENTITY_LABELS = {
+    "people": "Person",
+    "companies_orgs": "Company / organisation",
+    "products_models": "Product / model",
+    "media_books": "Media / book",
+    "tags": "Topic tag",
+    "project": "Project",
+}
+# **Nvidia** but not a label (**Host**: or **Host:**) nor a bold run across lines.
+_BOLD = re.compile(r"\*\*([^*\n]{1,60}?)\*\*(?![:：])")
+
+
+def entity_names(episode: Episode, key: str) -> list[str]:
+    """One entity list of ``episode`` in its kept order."""
+    _, link_model = fields.ENTITY_KEYS[key]
+    links = link_model.objects.filter(content_object=episode).select_related("tag")
+    return [link.tag.name for link in links.order_by("position", "pk")]
+
+
+def set_entity_names(episode: Episode, key: str, names: list[str]) -> bool:
+    """Make the list exactly ``names`` in that order; False when it already was."""
+    names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+    if entity_names(episode, key) == names:
+        return False
+    tag_model, link_model = fields.ENTITY_KEYS[key]
+    link_model.objects.filter(content_object=episode).delete()
+    tags = {name: _tag(tag_model, name) for name in names}
+    link_model.objects.bulk_create(
+        link_model(content_object=episode, tag=tags[name], position=position)
+        for position, name in enumerate(names)
+    )
+    return True
+
+
+def _tag(tag_model, name: str):
+    # taggit's save() finds a free slug; get_or_create keeps one row per name.
+    tag, _ = tag_model.objects.get_or_create(name=name)
+    return tag
+
+
+def episode_update(
+    *, episode: Episode, by, version: int, columns: dict, entities: dict[str, list[str]],
+) -> bool:
+    """Save edited front-matter columns and entity lists; False when nothing changed."""
+    unknown = set(columns) - set(FRONT_MATTER_FIELDS) or set(entities) - set(fields.ENTITY_KEYS)
+    if unknown:
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    with editing.edit(
+        episode.pk, by=by, expected_version=version, summary="Front matter"
+    ) as session:
+        locked = session.episode
+        changed = [name for name, value in columns.items() if getattr(locked, name) != value]
+        for name in changed:
+            setattr(locked, name, columns[name])
+        session.update_fields |= set(changed)
+        relisted = [key for key, names in entities.items() if set_entity_names(locked, key, names)]
+        session.file_changed = bool(changed or relisted)
+        session.summary = "Edited " + ", ".join(changed + relisted) if session.file_changed else ""
+    episode.version = session.episode.version
+    return session.file_changed
+
+
+def episode_add_entity(*, episode: Episode, by, key: str, name: str) -> bool:
+    """Append ``name`` to one entity list (a suggestion's one click)."""
+    if key not in fields.ENTITY_KEYS:
+        raise ValueError(f"not an entity list: {key!r}")
+    name = name.strip()
+    if not name:
+        raise ValueError("an entity needs a name")
+    with editing.edit(episode.pk, by=by, summary=f"Tagged {name} ({ENTITY_LABELS[key]})") as session:
+        names = entity_names(session.episode, key)
+        session.file_changed = name not in names
+        if session.file_changed:
+            set_entity_names(session.episode, key, [*names, name])
+    episode.version = session.episode.version
+    return session.file_changed
+
+
+@dataclasses.dataclass(frozen=True)
+class Suggestion:
+    name: str
+    count: int
+    key: str | None  # the list the name already belongs to elsewhere, if any
+
+
+def suggestions(episode: Episode, limit: int = 40) -> list[Suggestion]:
+    """Bold mentions in the turns that no entity list of the episode names yet,
+    most frequent first, each with the list it already has elsewhere in the archive."""
+    counts: Counter[str] = Counter()
+    labels = set()
+    rows = Turn.objects.filter(episode=episode, kind=Turn.Kind.TURN).values_list(
+        "speaker_label", "translation", "english"
+    )
+    for label, translation, english in rows:
+        labels.add(label.strip("[]"))
+        for text in (translation, english):
+            for match in _BOLD.finditer(text or ""):
+                name = match.group(1).strip().rstrip(":：").strip("[] ")
+                if name:
+                    counts[name] += 1
+    tagged = {
+        name.casefold() for key in fields.ENTITY_KEYS for name in entity_names(episode, key)
+    }
+    wanted = [
+        name for name, _ in counts.most_common()
+        if name.casefold() not in tagged and name not in labels
+    ][:limit]
+    known = {}
+    for key, (tag_model, _) in fields.ENTITY_KEYS.items():
+        for name in tag_model.objects.filter(name__in=wanted).values_list("name", flat=True):
+            known.setdefault(name, key)
+    return [Suggestion(name, counts[name], known.get(name)) for name in wanted]

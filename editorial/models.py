@@ -1,0 +1,143 @@
+"""The editors' side of an episode: its review state, the log of its transitions and
+the revisions of its file.
+
+The file's own workflow fields stay on ``archive.Episode`` (``draft``, ``status``,
+``exclude``); ``EpisodeReview`` adds only what the file cannot say: that a draft is
+waiting for a publisher. Every change to these rows goes through
+``editorial.workflow`` or ``editorial.editing``.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from archive.models import Episode
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", "Draft (unreviewed)"
+    IN_REVIEW = "in_review", "In review"
+    REVIEWED = "reviewed", "Reviewed"
+
+
+class EpisodeReview(models.Model):
+    """Where an episode stands in review; missing means "as its file says".
+
+    ``reviewed`` always goes with ``Episode.draft`` false and the other states with
+    true; when an import changes ``draft`` behind the workflow's back, the file wins
+    (see ``editorial.workflow.review_state``).
+    """
+
+    episode = models.OneToOneField(
+        Episode, on_delete=models.CASCADE, primary_key=True, related_name="review"
+    )
+    state = models.CharField(
+        max_length=16, choices=ReviewState.choices, default=ReviewState.DRAFT
+    )
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it last entered review (the queue's order)."
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        permissions = [
+            ("submit_episode", "Can submit an episode for review"),
+            ("review_episode", "Can mark reviewed, send back and reopen an episode"),
+            ("set_maturity", "Can set an episode's maturity (seedling, budding, evergreen)"),
+            ("unlist_episode", "Can unlist and relist an episode"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=ReviewState.values), name="review_state_known"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.episode_id}: {self.get_state_display()}"
+
+
+class TransitionAction(models.TextChoices):
+    SUBMIT = "submit", "Submitted for review"
+    SEND_BACK = "send_back", "Sent back"
+    MARK_REVIEWED = "mark_reviewed", "Marked reviewed"
+    REOPEN = "reopen", "Reopened"
+    SET_MATURITY = "set_maturity", "Set maturity"
+    UNLIST = "unlist", "Unlisted"
+    RELIST = "relist", "Relisted"
+
+
+class Transition(models.Model):
+    """One workflow step, as the audit trail shows it: who, when, from, to, why."""
+
+    Action = TransitionAction
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(max_length=16, choices=TransitionAction.choices)
+    from_value = models.CharField(max_length=64, blank=True)
+    to_value = models.CharField(max_length=64)
+    comment = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=TransitionAction.values),
+                name="transition_action_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.from_value} → {self.to_value}"
+
+
+class Revision(models.Model):
+    """The episode's file, rendered after one save; numbered by ``Episode.version``.
+
+    The first edit of an episode first keeps the file as it was (``kind`` "original");
+    an import that changed the rows since the last revision is kept the same way
+    ("outside") before the next edit, so consecutive revisions always diff to one
+    save's changes.
+    """
+
+    class Kind(models.TextChoices):
+        ORIGINAL = "original", "As imported"
+        OUTSIDE = "outside", "Changed outside the admin (import)"
+        EDIT = "edit", "Edit"
+        WORKFLOW = "workflow", "Workflow"
+        REVERT = "revert", "Revert"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField(help_text="Episode.version right after this save.")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EDIT)
+    summary = models.CharField(max_length=255, blank=True)
+    text = models.TextField(help_text="The whole file as export_markdown would write it.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    episode_updated_at = models.DateTimeField(
+        null=True, help_text="Episode.updated_at when this revision was taken."
+    )
+
+    class Meta:
+        ordering = ["-version", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "version"], name="unique_revision_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.episode_id} v{self.version}"

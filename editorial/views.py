@@ -1,0 +1,331 @@
+"""The episode admin's extra pages: transcript editor, workflow buttons, revisions,
+preview, entity suggestions, review queue and the duplicate-source report.
+
+Views parse the request, call ``editorial.workflow`` / ``transcript`` / ``episodes`` /
+``revisions`` and render; they catch only the typed errors those raise.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from archive import fields
+from archive.codec import parse
+from archive.models import Episode, Speaker
+
+from . import episodes as episode_edits
+from . import preview, revisions, transcript, workflow
+from .editing import EditConflict, render_episode
+from .models import ReviewState, Revision, Transition
+
+TRANSITIONS = {
+    Transition.Action.SUBMIT: workflow.episode_submit,
+    Transition.Action.SEND_BACK: workflow.episode_send_back,
+    Transition.Action.MARK_REVIEWED: workflow.episode_mark_reviewed,
+    Transition.Action.REOPEN: workflow.episode_reopen,
+    Transition.Action.SET_MATURITY: workflow.episode_set_maturity,
+    Transition.Action.UNLIST: workflow.episode_unlist,
+    Transition.Action.RELIST: workflow.episode_relist,
+}
+_YOUTUBE_ID = re.compile(r"(?:v=|youtu\.be/|/shorts/|/embed/|/live/)([\w-]{11})")
+
+
+def redirect_to_change(episode):
+    return redirect(reverse("admin:archive_episode_change", args=[episode.pk]))
+
+
+def public_url(episode: Episode) -> str | None:
+    """The public page of the episode, if the public site is installed."""
+    if hasattr(episode, "get_absolute_url"):
+        return episode.get_absolute_url()
+    try:
+        return reverse("archive:episode", kwargs={"slug": episode.slug})
+    except NoReverseMatch:
+        return None
+
+
+def episode_panel_context(request, episode: Episode, adminform=None) -> dict:
+    """What the episode's change page shows beside its form."""
+    form = adminform.form if adminform is not None else None
+    conflict = getattr(form, "conflict", None)
+    return {
+        "review_state": workflow.review_state(episode),
+        "transitions": episode.transitions.select_related("by")[:30],
+        "available": workflow.available_transitions(episode, request.user),
+        "suggestions": episode_edits.suggestions(episode),
+        "entity_labels": episode_edits.ENTITY_LABELS,
+        "revision_count": episode.revisions.count(),
+        "public_url": public_url(episode),
+        "conflict_changes": (
+            revisions.changed_since(episode, conflict.expected) if conflict else None
+        ),
+    }
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+class EpisodePages:
+    """The pages, bound to the EpisodeAdmin for permissions and the admin's context."""
+
+    def __init__(self, model_admin):
+        self.model_admin = model_admin
+
+    def _context(self, request, episode: Episode | None = None, **extra) -> dict:
+        context = {
+            **self.model_admin.admin_site.each_context(request),
+            "opts": Episode._meta,
+            "episode": episode,
+            **extra,
+        }
+        if episode is not None:
+            context.setdefault("public_url", public_url(episode))
+        return context
+
+    def _episode(self, request, episode_id: int, *, change: bool = False) -> Episode:
+        episode = get_object_or_404(Episode.objects.select_related("review"), pk=episode_id)
+        allowed = (
+            self.model_admin.has_change_permission(request, episode) if change
+            else self.model_admin.has_view_permission(request, episode)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return episode
+
+    # Transcript editor ------------------------------------------------------------
+
+    def transcript(self, request, episode_id: int):
+        if request.method == "POST":
+            return self._transcript_post(request, episode_id)
+        episode = self._episode(request, episode_id)
+        rows = transcript.rows_of(episode)
+        return self._editor(request, episode, rows, version=episode.version)
+
+    def _editor(self, request, episode, rows, *, version, status=200, **extra):
+        can_edit = self.model_admin.has_change_permission(request, episode)
+        speakers = Speaker.objects.filter(turns__episode=episode).distinct().values_list(
+            "name", flat=True
+        )
+        labels = transcript.labels_of(rows)
+        return TemplateResponse(request, "editorial/transcript.html", self._context(
+            request, episode, title=f"Transcript: {episode}", rows=rows, version=version,
+            can_edit=can_edit, labels=labels,
+            label_choices=sorted(set(labels) | set(speakers)),
+            review_state=workflow.review_state(episode), **extra,
+        ), status=status)
+
+    def _transcript_post(self, request, episode_id: int):
+        episode = self._episode(request, episode_id, change=True)
+        try:
+            rows = transcript.rows_from_post(request.POST)
+            version = int(request.POST.get("version", ""))
+        except (transcript.TranscriptError, ValueError) as error:
+            messages.error(request, str(error) if str(error) else "The form is incomplete.")
+            return redirect("admin:editorial_transcript", episode.pk)
+        if request.POST.get("_action") == "preview":
+            return self._preview_unsaved(request, episode, rows)
+        try:
+            report = transcript.save_transcript(
+                episode=episode, by=request.user, version=version, rows=rows
+            )
+        except EditConflict as conflict:
+            merged = transcript.rebase(
+                rows, base_text=revisions.text_at(episode, version), episode=episode
+            )
+            episode.refresh_from_db()
+            return self._editor(
+                request, episode, merged, version=conflict.current, status=409,
+                conflict=conflict, conflict_changes=revisions.changed_since(episode, version),
+            )
+        except transcript.TranscriptError as error:
+            return self._editor(
+                request, episode, rows, version=version, status=400, error=str(error)
+            )
+        if report.nothing:
+            messages.info(request, "Nothing to save: the transcript is as it was.")
+        else:
+            messages.success(request, f"Saved version {report.version}: {report}.")
+        return redirect("admin:editorial_transcript", episode.pk)
+
+    def _preview_unsaved(self, request, episode, rows):
+        try:
+            text = transcript.preview_text(episode=episode, rows=rows)
+        except transcript.TranscriptError as error:
+            return self._editor(
+                request, episode, rows, version=episode.version, status=400, error=str(error)
+            )
+        return TemplateResponse(request, "editorial/preview.html", self._context(
+            request, episode, title=f"Preview (unsaved): {episode}", unsaved=True,
+            body=preview.document_html(parse(text)),
+            changes=revisions.diff_texts(render_episode(episode.pk), text),
+        ))
+
+    def rename_speaker(self, request, episode_id: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        episode = self._episode(request, episode_id, change=True)
+        try:
+            count = transcript.rename_speaker(
+                episode=episode, by=request.user, version=int(request.POST.get("version", "0")),
+                old_label=request.POST.get("old_label", ""),
+                new_label=request.POST.get("new_label", ""),
+                in_originals=bool(request.POST.get("in_originals")),
+            )
+        except (EditConflict, transcript.TranscriptError) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Renamed the speaker in {count} turn(s).")
+        return redirect("admin:editorial_transcript", episode.pk)
+
+    # Workflow and entities -----------------------------------------------------------
+
+    def transition(self, request, episode_id: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        episode = self._episode(request, episode_id)
+        action = request.POST.get("action", "")
+        if action not in TRANSITIONS:
+            raise Http404("no such transition")
+        arguments = {"episode": episode, "by": request.user, "comment": request.POST.get("comment", "")}
+        if action == Transition.Action.SET_MATURITY:
+            arguments["status"] = request.POST.get("value") or request.GET.get("value", "")
+        try:
+            TRANSITIONS[action](**arguments)
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{Transition.Action(action).label}.")
+        return redirect(_next_url(request, reverse("admin:archive_episode_change", args=[episode.pk])))
+
+    def add_entity(self, request, episode_id: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        episode = self._episode(request, episode_id, change=True)
+        key, name = request.POST.get("key", ""), request.POST.get("name", "")
+        try:
+            added = episode_edits.episode_add_entity(episode=episode, by=request.user, key=key, name=name)
+        except ValueError as error:
+            messages.error(request, str(error))
+        else:
+            label = episode_edits.ENTITY_LABELS[key].lower()
+            messages.success(request, f"Added {name} as {label}." if added else f"{name} was already listed.")
+        return redirect(_next_url(request, reverse("admin:archive_episode_change", args=[episode.pk])))
+
+    def entity_autocomplete(self, request):
+        key, query = request.GET.get("type", ""), request.GET.get("q", "").strip()
+        if key not in fields.ENTITY_KEYS or not self.model_admin.has_view_permission(request):
+            raise Http404("no such entity list")
+        tag_model, _ = fields.ENTITY_KEYS[key]
+        names = []
+        if query:
+            starting = tag_model.objects.filter(name__istartswith=query).order_by("name")
+            names = list(starting.values_list("name", flat=True)[:15])
+            if len(names) < 15:
+                more = tag_model.objects.filter(name__icontains=query).exclude(name__in=names)
+                names += list(more.order_by("name").values_list("name", flat=True)[: 15 - len(names)])
+        return JsonResponse({"results": names})
+
+    # Preview and revisions ----------------------------------------------------------
+
+    def preview(self, request, episode_id: int):
+        episode = self._episode(request, episode_id)
+        return TemplateResponse(request, "editorial/preview.html", self._context(
+            request, episode, title=f"Preview: {episode}", unsaved=False,
+            body=preview.document_html(parse(render_episode(episode.pk))),
+        ))
+
+    def revisions(self, request, episode_id: int):
+        episode = self._episode(request, episode_id)
+        listed = Revision.objects.filter(episode=episode).select_related("author").defer("text")
+        return TemplateResponse(request, "editorial/revisions.html", self._context(
+            request, episode, title=f"Revisions: {episode}", revisions=listed,
+            can_edit=self.model_admin.has_change_permission(request, episode),
+        ))
+
+    def compare(self, request, episode_id: int):
+        episode = self._episode(request, episode_id)
+        try:
+            a, b = sorted([int(request.GET["a"]), int(request.GET["b"])])
+        except (KeyError, ValueError):
+            messages.error(request, "Choose two revisions to compare.")
+            return redirect("admin:editorial_revisions", episode.pk)
+        found = {r.version: r for r in Revision.objects.filter(episode=episode, version__in=[a, b])}
+        if a not in found or b not in found:
+            raise Http404("no such revision")
+        return TemplateResponse(request, "editorial/compare.html", self._context(
+            request, episode, title=f"Changes from version {a} to {b}: {episode}",
+            before=found[a], after=found[b], changes=revisions.diff_texts(found[a].text, found[b].text),
+        ))
+
+    def revert(self, request, episode_id: int, revision_id: int):
+        episode = self._episode(request, episode_id, change=True)
+        revision = get_object_or_404(Revision, pk=revision_id, episode=episode)
+        if request.method != "POST":
+            current = render_episode(episode.pk)
+            return TemplateResponse(request, "editorial/revert.html", self._context(
+                request, episode, title=f"Revert to version {revision.version}?",
+                revision=revision, changes=revisions.diff_texts(current, revision.text),
+            ))
+        try:
+            new = revisions.revert(
+                episode=episode, by=request.user, revision=revision,
+                version=int(request.POST.get("version", episode.version)),
+            )
+        except EditConflict as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Reverted to version {revision.version} (now version {new.version}).")
+        return redirect("admin:editorial_revisions", episode.pk)
+
+    # Lists -------------------------------------------------------------------------------
+
+    def review_queue(self, request):
+        if not self.model_admin.has_view_permission(request):
+            raise PermissionDenied
+        queue = (
+            Episode.objects.filter(draft=True, review__state=ReviewState.IN_REVIEW)
+            .select_related("review", "review__submitted_by")
+            .order_by(F("review__submitted_at").asc(nulls_first=True), "pk")
+        )
+        return TemplateResponse(request, "editorial/review_queue.html", self._context(
+            request, title="Review queue", queue=queue,
+            can_review=request.user.has_perm("editorial.review_episode"),
+        ))
+
+    def duplicate_sources(self, request):
+        if not self.model_admin.has_view_permission(request):
+            raise PermissionDenied
+        groups = defaultdict(list)
+        for episode in Episode.objects.exclude(source="").only(
+            "pk", "slug", "title", "source", "date", "draft", "exclude", "source_path"
+        ).order_by("date", "pk"):
+            groups[source_key(episode.source)].append(episode)
+        duplicates = sorted(
+            ((key, members) for key, members in groups.items() if len(members) > 1),
+            key=lambda item: (-len(item[1]), item[0]),
+        )
+        return TemplateResponse(request, "editorial/duplicate_sources.html", self._context(
+            request, title="Episodes sharing a source", duplicates=duplicates,
+        ))
+
+
+def source_key(url: str) -> str:
+    """One key per video: YouTube links of any form give the video id."""
+    match = _YOUTUBE_ID.search(url)
+    if match and "youtu" in url:
+        return f"youtube:{match.group(1)}"
+    return url.strip().rstrip("/").lower().removeprefix("https://").removeprefix("http://").removeprefix("www.")
+

@@ -1,0 +1,229 @@
+"""The workflow: the only place that changes an episode's review state, maturity or
+listing.
+
+Review: draft (unreviewed, the file's ``draft: true``) → in review → reviewed
+(``draft: false``); a publisher sends an episode in review back with a comment, or
+reopens a reviewed one. Maturity is the file's ``status`` (seedling, budding,
+evergreen). Listing is ``exclude``. Editors submit; publishers do everything.
+
+Each function checks the permission (:class:`NotPermitted`) and the current state
+(:class:`InvalidTransition`), changes the rows in one transaction under the
+episode's lock, logs a :class:`~editorial.models.Transition`, and keeps a revision
+when the file changes (see ``editorial.editing``).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from archive.models import Episode, Maturity
+
+from . import editing
+from .models import EpisodeReview, ReviewState, Revision, Transition
+
+Action = Transition.Action
+
+PERMISSIONS = {
+    Action.SUBMIT: "editorial.submit_episode",
+    Action.SEND_BACK: "editorial.review_episode",
+    Action.MARK_REVIEWED: "editorial.review_episode",
+    Action.REOPEN: "editorial.review_episode",
+    Action.SET_MATURITY: "editorial.set_maturity",
+    Action.UNLIST: "editorial.unlist_episode",
+    Action.RELIST: "editorial.unlist_episode",
+}
+
+
+class WorkflowError(Exception):
+    """A transition that cannot be made; ``str()`` is the message for the editor."""
+
+
+class NotPermitted(WorkflowError, PermissionDenied):
+    """The user's role does not allow this transition."""
+
+
+class InvalidTransition(WorkflowError):
+    """The episode is not in a state this transition starts from."""
+
+
+def review_state(episode: Episode) -> ReviewState:
+    """The review state; the file's ``draft`` wins over a stale review row."""
+    if not episode.draft:
+        return ReviewState.REVIEWED
+    try:
+        state = episode.review.state
+    except EpisodeReview.DoesNotExist:
+        return ReviewState.DRAFT
+    return ReviewState.IN_REVIEW if state == ReviewState.IN_REVIEW else ReviewState.DRAFT
+
+
+def can(user, action: str) -> bool:
+    return bool(user and user.is_active and user.has_perm(PERMISSIONS[action]))
+
+
+@dataclasses.dataclass(frozen=True)
+class Available:
+    action: str
+    label: str
+    needs_comment: bool = False
+    value: str = ""
+
+
+def available_transitions(episode: Episode, user) -> list[Available]:
+    """What ``user`` may do to ``episode`` now, for buttons and bulk actions."""
+    state = review_state(episode)
+    choices = []
+    if state == ReviewState.DRAFT:
+        choices.append(Available(Action.SUBMIT, "Submit for review"))
+    if state == ReviewState.IN_REVIEW:
+        choices += [
+            Available(Action.MARK_REVIEWED, "Mark reviewed"),
+            Available(Action.SEND_BACK, "Send back", needs_comment=True),
+        ]
+    if state == ReviewState.REVIEWED:
+        choices.append(Available(Action.REOPEN, "Reopen"))
+    choices += [
+        Available(Action.SET_MATURITY, f"Set maturity: {label}", value=value)
+        for value, label in Maturity.choices if value != episode.status
+    ]
+    choices.append(
+        Available(Action.RELIST, "Relist") if episode.exclude else Available(Action.UNLIST, "Unlist")
+    )
+    return [choice for choice in choices if can(user, choice.action)]
+
+
+# Review ------------------------------------------------------------------------------
+
+def episode_submit(*, episode: Episode, by, comment: str = "") -> Episode:
+    """Draft → in review (Editor, Publisher). The file does not change."""
+    return _review(episode, by, Action.SUBMIT, {ReviewState.DRAFT}, ReviewState.IN_REVIEW, comment)
+
+
+def episode_send_back(*, episode: Episode, by, comment: str) -> Episode:
+    """In review → draft, saying why (Publisher)."""
+    if not comment.strip():
+        raise InvalidTransition("Say why the episode is sent back: a comment is required.")
+    return _review(episode, by, Action.SEND_BACK, {ReviewState.IN_REVIEW}, ReviewState.DRAFT, comment)
+
+
+def episode_mark_reviewed(*, episode: Episode, by, comment: str = "") -> Episode:
+    """In review → reviewed, writing ``draft: false`` (Publisher)."""
+    return _review(
+        episode, by, Action.MARK_REVIEWED, {ReviewState.IN_REVIEW}, ReviewState.REVIEWED, comment
+    )
+
+
+def episode_reopen(*, episode: Episode, by, comment: str = "") -> Episode:
+    """Reviewed → draft, writing ``draft: true`` (Publisher)."""
+    return _review(episode, by, Action.REOPEN, {ReviewState.REVIEWED}, ReviewState.DRAFT, comment)
+
+
+def _review(episode, by, action, sources, target, comment) -> Episode:
+    _check_permission(by, action)
+    with editing.edit(
+        episode.pk, by=by, kind=Revision.Kind.WORKFLOW,
+        summary=_summary(action, comment),
+    ) as session:
+        locked = session.episode
+        current = review_state(locked)
+        if current not in sources:
+            raise InvalidTransition(
+                f"{Action(action).label} is not possible: the episode is "
+                f"{ReviewState(current).label.lower()}."
+            )
+        draft = target != ReviewState.REVIEWED
+        session.file_changed = draft != locked.draft
+        if session.file_changed:
+            locked.draft = draft
+            session.update_fields.add("draft")
+        now = timezone.now()
+        review, _ = EpisodeReview.objects.get_or_create(episode=locked)
+        review.state = target
+        if target == ReviewState.IN_REVIEW:
+            review.submitted_at, review.submitted_by = now, by
+        if target == ReviewState.REVIEWED:
+            review.reviewed_at, review.reviewed_by = now, by
+        review.full_clean()
+        review.save()
+        _log(locked, by, action, current, target, comment)
+    return _refreshed(episode, session.episode)
+
+
+# Maturity and listing ----------------------------------------------------------------
+
+def episode_set_maturity(*, episode: Episode, by, status: str, comment: str = "") -> Episode:
+    """Set ``status`` to seedling, budding or evergreen (Publisher)."""
+    _check_permission(by, Action.SET_MATURITY)
+    if status not in Maturity.values:
+        raise InvalidTransition(
+            f"{status!r} is not a maturity; choose one of {', '.join(Maturity.values)}."
+        )
+    return _set_field(episode, by, Action.SET_MATURITY, "status", status, comment)
+
+
+def episode_unlist(*, episode: Episode, by, comment: str = "") -> Episode:
+    """Hide from lists, feeds, search and counts (``exclude: true``) (Publisher)."""
+    _check_permission(by, Action.UNLIST)
+    return _set_field(episode, by, Action.UNLIST, "exclude", True, comment)
+
+
+def episode_relist(*, episode: Episode, by, comment: str = "") -> Episode:
+    """Undo an unlisting (``exclude: false``) (Publisher)."""
+    _check_permission(by, Action.RELIST)
+    return _set_field(episode, by, Action.RELIST, "exclude", False, comment)
+
+
+def _set_field(episode, by, action, name, value, comment) -> Episode:
+    with editing.edit(
+        episode.pk, by=by, kind=Revision.Kind.WORKFLOW, summary=_summary(action, comment, value),
+    ) as session:
+        locked = session.episode
+        before = getattr(locked, name)
+        if before == value:
+            shown = {"exclude": "unlisted" if value else "listed"}.get(name, value)
+            raise InvalidTransition(f"{Action(action).label} is not possible: it is already {shown}.")
+        setattr(locked, name, value)
+        session.update_fields.add(name)
+        _log(locked, by, action, _shown(before), _shown(value), comment)
+    return _refreshed(episode, session.episode)
+
+
+# Helpers -----------------------------------------------------------------------------
+
+def _check_permission(by, action) -> None:
+    if not can(by, action):
+        raise NotPermitted(
+            f"You may not do this: {Action(action).label.lower()} needs the Publisher role."
+            if action != Action.SUBMIT else
+            "You may not submit episodes for review: that needs the Editor or Publisher role."
+        )
+
+
+def _log(episode, by, action, before, after, comment) -> None:
+    entry = Transition(
+        episode=episode, action=action, from_value=str(before), to_value=str(after),
+        comment=comment, by=by if getattr(by, "pk", None) else None,
+    )
+    entry.full_clean(exclude=["by"])
+    entry.save()
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _summary(action, comment, value=None) -> str:
+    label = Action(action).label + (f": {_shown(value)}" if value is not None else "")
+    return f"{label} ({comment})" if comment else label
+
+
+def _refreshed(episode: Episode, locked: Episode) -> Episode:
+    """Copy the new state onto the caller's instance, so it can be used on."""
+    for name in ("draft", "status", "exclude", "version", "updated_at"):
+        setattr(episode, name, getattr(locked, name))
+    episode.__dict__.get("_state").fields_cache.pop("review", None)
+    return episode
