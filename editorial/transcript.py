@@ -436,10 +436,10 @@ class _Plan:
             if isinstance(obj, Heading):
                 section = obj
             elif obj.pk is None:
-                obj.heading = section
+                obj._section = section
             elif section is None or section.pk is None or obj.heading_id != section.pk:
                 if section is not None or obj.heading_id is not None:
-                    obj.heading = section
+                    obj._section = section
                     obj._changed.add("heading")
 
     def _link_speakers(self, sequence) -> None:
@@ -447,11 +447,11 @@ class _Plan:
             obj for _, obj in sequence
             if isinstance(obj, Turn) and (obj.pk is None or "speaker_label" in obj._changed)
         ]
-        names = {turn: speaker_name(turn.speaker_label) for turn in relabelled}
+        names = [(turn, speaker_name(turn.speaker_label)) for turn in relabelled]
         speakers = ensure_speakers(
-            name for name in names.values() if name and not GENERIC_LABEL.fullmatch(name)
+            name for _, name in names if name and not GENERIC_LABEL.fullmatch(name)
         )
-        for turn, name in names.items():
+        for turn, name in names:
             speaker = speakers.get(name)
             if turn.speaker_id != (speaker.pk if speaker else None):
                 turn.speaker = speaker
@@ -496,8 +496,8 @@ class _Plan:
         ]
         Heading.objects.bulk_create(new_headings, batch_size=_BATCH)
         for _, obj in sequence:  # the new headings have their keys now
-            if isinstance(obj, Turn) and obj.heading is not None:
-                obj.heading_id = obj.heading.pk
+            if isinstance(obj, Turn) and hasattr(obj, "_section"):
+                obj.heading = obj._section
         _bulk_update(Heading, changed_headings)
         Turn.objects.bulk_create(new_turns, batch_size=_BATCH)
         _bulk_update(Turn, changed_turns)

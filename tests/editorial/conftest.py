@@ -1,0 +1,24 @@
+import pytest
+
+from tests.factories import episode_from_text, user_in
+
+
+@pytest.fixture
+def editor(db):
+    return user_in("Editor", "eddie")
+
+
+@pytest.fixture
+def publisher(db):
+    return user_in("Publisher", "pat")
+
+
+@pytest.fixture
+def outsider(db):
+    """Staff, but in neither role."""
+    return user_in(None, "otto")
+
+
+@pytest.fixture
+def episode(db):
+    return episode_from_text()
