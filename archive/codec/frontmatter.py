@@ -24,9 +24,12 @@ CANONICAL_ORDER = (
     "companies_orgs", "products_models", "media_books", "status",
 )
 
-_FENCE = re.compile(r"---[ \t]*(?:\n|\Z)")
-_KEY_LINE = re.compile(r"([A-Za-z_][\w-]*)([ \t]*):(?=[ \t\n]|\Z)")
+_FENCE = re.compile(r"---[ \t\r]*(?:\n|\Z)")
+_KEY_LINE = re.compile(r"([A-Za-z_][\w-]*)([ \t]*):(?=[ \t\r\n]|\Z)")
 _LIST_ITEM = re.compile(r"( *)-( +)(.*)")
+# What a YAML scalar cannot hold unescaped (and line breaks, which plain and
+# single-quoted scalars fold into spaces).
+_NEEDS_ESCAPES = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 _LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _TRAILING_LINES = re.compile(r"(?<![^\n])(?:(?:[ \t]*|#[^\n]*)\n)*\Z")
 
@@ -47,6 +50,9 @@ def load_values(yaml_text: str, first_line: int = 1) -> dict[str, Any]:
         values = yaml.load(yaml_text, Loader=_ValueLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context_mark and mark.index >= len(yaml_text.rstrip()):
+            # Met only at the end (an unclosed quote): where it opened says more.
+            mark = error.context_mark
         line = first_line + (mark.line if mark else 0)
         raise ParseError(f"invalid YAML in front matter: {error.problem or error}", line) from None
     except yaml.YAMLError as error:
@@ -234,13 +240,35 @@ def _render_scalar(value: Any, dialect: Dialect, quote: str = "", item: bool = F
     if isinstance(value, (int, float)):
         return str(value)
     text = str(value)
+    if _NEEDS_ESCAPES.search(text):
+        return _double_quoted(text)
     if quote not in {"'", '"'}:
-        quote = "" if _plain_is_safe(text) else (dialect.item_quote or "'") if item else dialect.scalar_quote
+        if not text:
+            quote = "'"
+        elif _plain_is_safe(text):
+            quote = ""
+        else:
+            quote = (dialect.item_quote or "'") if item else dialect.scalar_quote
     if quote == '"':
-        return json.dumps(text, ensure_ascii=False)
+        return _double_quoted(text)
     if quote == "'":
         return "'" + text.replace("'", "''") + "'"
     return text
+
+
+def _double_quoted(text: str) -> str:
+    """A YAML double-quoted scalar; line breaks and unprintable characters escaped."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _NEEDS_ESCAPES.sub(_escape, escaped) + '"'
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
+    if char in named:
+        return named[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _plain_is_safe(text: str) -> bool:

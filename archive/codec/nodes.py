@@ -66,7 +66,8 @@ class English:
 
     The frame strings record the block's dialect exactly: ``<details>`` + ``gap_open``
     + ``<summary>`` + ``summary`` + ``summary_close`` + ``gap_before`` + ``p_open`` +
-    ``text`` + ``p_close`` + ``gap_after`` + ``</details>``.
+    ``text`` + ``stray_close`` + ``p_close`` + ``gap_after`` + ``</details>``, where
+    ``stray_close`` holds closing tags left over by a broken tool (``</p>\n``).
     """
 
     text: str
@@ -76,6 +77,7 @@ class English:
     summary_close: str = "</summary>"
     gap_before: str = "\n\n"
     p_open: str = ""
+    stray_close: str = ""
     p_close: str = ""
     gap_after: str = "\n\n"
     verbatim: str | None = None

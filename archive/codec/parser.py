@@ -21,6 +21,8 @@ _INTERRUPTING_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 _FENCE = re.compile(r"(`{3,}|~{3,})")
 _DETAILS = re.compile(r"<details\b[^>\n]*>[ \t\n]*<summary")
 _SUMMARY_CLOSE = re.compile(r"</\w+[^\s<>]*>?")
+# Closing tags left over before </details> (`…</p>\n</p>`, `…\n</summary>`).
+_STRAY_CLOSE = re.compile(r"(?:[ \t\n]*</(?:p|summary)>)+[ \t\n]*\Z")
 _P_OPEN = re.compile(r"<p(?: class=\"[^\"\n]*\")?>")
 _THEMATIC_BREAK = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
 _MARKER = re.compile(r"\[BODY_(?:START|END)\]")
@@ -159,7 +161,7 @@ def _paragraph_end(text: str, start: int) -> int:
 
 def _opens_block(line: str) -> bool:
     return (
-        line.startswith(("<details", "<!--"))
+        line.startswith(("<details", "<!--", "<summary"))
         or bool(_INTERRUPTING_HEADING.match(line))
         or bool(_FENCE.match(line))
     )
@@ -212,8 +214,12 @@ def parse_english(source: str) -> English:
     text = content[len(p_open):].rstrip(" \t\n")
     gap_after = content[len(p_open) + len(text):]
     p_close = "</p>" if p_open and text.endswith("</p>") else ""
+    text = text[: len(text) - len(p_close)]
+    stray = _STRAY_CLOSE.search(text)
+    stray_close = stray.group() if stray else ""
     return English(
-        text=text[: len(text) - len(p_close)],
+        text=text[: len(text) - len(stray_close)],
+        stray_close=stray_close,
         summary=source[summary_start + len("<summary>") : close.start()],
         opener=source[:opener_end],
         gap_open=source[opener_end:summary_start],

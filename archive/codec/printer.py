@@ -43,5 +43,5 @@ def render_english(english: English) -> str:
     return (
         english.opener + english.gap_open + "<summary>" + english.summary
         + english.summary_close + english.gap_before + english.p_open + english.text
-        + english.p_close + english.gap_after + "</details>"
+        + english.stray_close + english.p_close + english.gap_after + "</details>"
     )

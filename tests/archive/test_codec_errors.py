@@ -1,0 +1,96 @@
+"""A text that is not an episode file raises ParseError naming the line at fault."""
+from __future__ import annotations
+
+import pytest
+
+from archive.codec import ParseError, parse
+
+
+def parse_error(text: str) -> ParseError:
+    with pytest.raises(ParseError) as caught:
+        parse(text)
+    return caught.value
+
+
+def test_empty_text_has_no_front_matter_on_line_1():
+    error = parse_error("")
+    assert error.line == 1
+    assert "front matter" in error.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["### 标题\n\n正文", "title: t\n---\n", "\n---\ntitle: t\n---\n", " ---\ntitle: t\n---\n", "\ufeff"],
+    ids=["body-only", "no-opening-fence", "blank-first-line", "indented-fence", "bom-only"],
+)
+def test_text_without_front_matter_fails_on_line_1(text):
+    error = parse_error(text)
+    assert error.line == 1
+    assert "front matter" in error.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["---", "---\n", "---\ntitle: t\n", "---\ntitle: t\n\n### 标题\n\n正文", "---\ntitle: t\n ---\nx"],
+    ids=["fence-only", "fence-and-newline", "no-body", "body-without-fence", "indented-closing"],
+)
+def test_unclosed_front_matter_fails(text):
+    error = parse_error(text)
+    assert error.line == 1
+    assert "not closed" in error.message
+
+
+@pytest.mark.parametrize(
+    "bad_line",
+    [
+        "  summary: 缩进错误",
+        "summary: a: b",
+        "summary: @mention",
+        "\tsummary: tab",
+        'summary: "never closed',
+        "summary: 'never closed",
+    ],
+    ids=["bad-indent", "colon-in-plain", "reserved-indicator", "tab", "open-double-quote",
+         "open-single-quote"],
+)
+def test_invalid_yaml_on_line_4_is_reported_on_line_4(bad_line):
+    text = f"---\ntitle: t\ndate: '2025-01-01'\n{bad_line}\nlayout: post.njk\nstatus: evergreen\n---\n正文"
+    error = parse_error(text)
+    assert error.line == 4
+    assert "YAML" in error.message
+    assert str(error).startswith("line 4: ")
+
+
+def test_invalid_yaml_in_a_crlf_file_is_reported_on_its_line():
+    text = "---\r\ntitle: t\r\ntags:\r\n  - a\r\n bad: x\r\n---\r\n正文"
+    assert parse_error(text).line == 5
+
+
+def test_invalid_yaml_after_a_bom_is_reported_on_its_line():
+    assert parse_error("\ufeff---\ntitle: t\n  bad: x\n---\n正文").line == 3
+
+
+def test_front_matter_that_is_a_list_fails_on_line_2():
+    error = parse_error("---\n- a\n- b\n---\n正文")
+    assert error.line == 2
+    assert "list" in error.message
+
+
+@pytest.mark.parametrize("inner", ["", "\n", "# only a comment\n"], ids=["nothing", "blank", "comment"])
+def test_empty_front_matter_fails_on_line_2(inner):
+    error = parse_error(f"---\n{inner}---\n正文")
+    assert error.line == 2
+    assert "empty" in error.message
+
+
+@pytest.mark.parametrize("scalar", ["just a sentence", "42", "true", "'quoted'"])
+def test_front_matter_that_is_a_scalar_fails_on_line_2(scalar):
+    error = parse_error(f"---\n{scalar}\n---\n正文")
+    assert error.line == 2
+    assert "not a mapping" in error.message
+
+
+def test_parse_error_is_a_value_error_that_prints_its_line():
+    error = parse_error("---\n- a\n---\n")
+    assert isinstance(error, ValueError)
+    assert str(error) == f"line 2: {error.message}"
