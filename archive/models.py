@@ -132,6 +132,23 @@ class EpisodeQuerySet(models.QuerySet):
         """Episodes that appear in lists, feeds, search and counts."""
         return self.filter(exclude=False)
 
+    def public(self, user=None, *, listed=True):
+        """What ``user`` (None: an anonymous reader) may see: the one definition.
+
+        Every public view, feed, sitemap, search and count starts here. With
+        ``listed`` (the default) it is what lists show: never an unlisted episode
+        (``exclude: true``), whoever asks. ``listed=False`` is what answers at its own
+        address: unlisted episodes too. Drafts are public while the setting
+        ``ARCHIVE_PUBLIC_DRAFTS`` is on (the static site's behaviour), else staff-only.
+        """
+        from django.conf import settings
+
+        episodes = self.listed() if listed else self.all()
+        is_staff = bool(user is not None and user.is_active and user.is_staff)
+        if not settings.ARCHIVE_PUBLIC_DRAFTS and not is_staff:
+            episodes = episodes.filter(draft=False)
+        return episodes
+
 
 class Episode(models.Model):
     slug = models.CharField(
@@ -284,3 +301,41 @@ class Turn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.episode_id}#{self.position}"
+
+
+class SearchDocument(models.Model):
+    """One searchable text of an episode, derived from its rows by ``archive.search_index``.
+
+    ``text`` is the text a reader sees (markup stripped, whitespace collapsed), folded to
+    lower case character by character, so offsets in it are offsets in the shown text.
+    The database's own index structures sit beside this table (SQLite: FTS5 tables of
+    trigrams and of character uni/bigrams; PostgreSQL: pg_trgm and a GIN index of
+    uni/bigrams); see the migration that creates them.
+    """
+
+    class Field(models.IntegerChoices):
+        # Lower ranks first: matches in the episode's own fields outrank turns.
+        TITLE = 0, "title"
+        NAMES = 1, "tags, entities and speakers"
+        SUMMARY = 2, "summary and insight"
+        HEADING = 3, "heading"
+        TURN = 4, "turn"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="+")
+    field = models.PositiveSmallIntegerField(choices=Field.choices)
+    position = models.PositiveIntegerField(
+        null=True, help_text="Position of the heading or turn; null for episode fields."
+    )
+    text = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["episode", "field", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.episode_id}:{self.field}:{self.position}"
+
+
+class PageCacheVersion(models.Model):
+    """One row: the content version that keys the public page cache (``archive.cache``)."""
+
+    version = models.PositiveBigIntegerField(default=0)

@@ -1,0 +1,54 @@
+"""RSS and Atom feeds of the newest public episodes."""
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .cache import cached_page
+from .models import Episode
+from .rendering import plain, render_markdown
+
+FEED_LENGTH = 50
+
+
+class RssFeed(Feed):
+    title = "双语访谈存档"
+    description = "最新的双语访谈译文"
+
+    def __call__(self, request, *args, **kwargs):
+        return cached_page(super().__call__)(request, *args, **kwargs)
+
+    def link(self):
+        return reverse("archive:home")
+
+    def items(self):
+        # Always the anonymous reader's view: a feed is read by programs.
+        return Episode.objects.public(None).only(
+            "slug", "title", "date", "summary", "speaker", "updated_at", "created_at"
+        )[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return plain(item.title) or item.slug
+
+    def item_description(self, item):
+        return render_markdown(item.summary)
+
+    def item_link(self, item):
+        return reverse("archive:episode", args=[item.slug])
+
+    def item_author_name(self, item):
+        return item.speaker or None
+
+    def item_pubdate(self, item):
+        if item.date:
+            return datetime.datetime.combine(item.date, datetime.time(), tzinfo=datetime.UTC)
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+
+class AtomFeed(RssFeed):
+    feed_type = Atom1Feed
+    subtitle = RssFeed.description
