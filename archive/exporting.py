@@ -44,6 +44,8 @@ def export_episode(
 ) -> ExportResult:
     data = render(document).encode("utf-8")
     target = outdir / episode.source_path
+    if not target.resolve().is_relative_to(outdir.resolve()):
+        return ExportResult(target, CONFLICT, "its path leaves the output folder; not written")
     on_disk = target.read_bytes() if target.exists() else None
     if on_disk == data:
         if not (check or dry_run):

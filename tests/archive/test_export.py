@@ -118,3 +118,10 @@ def test_corpus_round_trips_through_import_and_export(corpus_dir, tmp_path):
     assert sorted(p.relative_to(out) for p in out.rglob("*.md")) == originals
     for relative in originals:
         assert (out / relative).read_bytes() == (corpus_dir / relative).read_bytes(), relative
+
+
+def test_a_path_that_leaves_the_output_folder_is_refused(archive_folder, tmp_path):
+    Episode.objects.filter(slug="a").update(source_path="../escaped.md")
+    status, output = run("export_markdown", tmp_path / "out")
+    assert status == 1 and "leaves the output folder" in output
+    assert not (tmp_path / "escaped.md").exists()
