@@ -196,6 +196,9 @@ class Episode(models.Model):
     front_matter_entries = models.JSONField(
         default=list, help_text="Every front-matter key with its exact lines: [key, lines, gap]."
     )
+    front_matter_values = models.JSONField(
+        default=dict, help_text="The values those lines held when last imported."
+    )
     file_style = models.JSONField(
         default=dict, help_text="Fences, newline, BOM and blank lines of the file as written."
     )

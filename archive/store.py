@@ -18,7 +18,6 @@ from django.utils import timezone
 from . import fields
 from .codec import Comment, Document, English, Entry, FrontMatter, Heading, Raw, Turn
 from .codec import edited, with_value, without_key
-from .codec.frontmatter import load_values
 from .codec.parser import parse_english, speaker_name
 from .bulk import insert_rows
 from .models import Appearance, Episode, Speaker
@@ -62,6 +61,7 @@ def save_document(
         episode.front_matter_entries = [
             [entry.key, entry.raw, entry.key_gap] for entry in document.front_matter.entries
         ]
+        episode.front_matter_values = values
         episode.file_style = _file_style(document)
         episode.source_hash = source_hash
         episode.synced_at = timezone.now()
@@ -255,7 +255,7 @@ def load_documents(episodes: list[Episode]) -> dict[int, Document]:
 def _front_matter(episode: Episode, entity_names: dict[str, list[str]]) -> FrontMatter:
     style = episode.file_style
     entries = tuple(Entry(key, raw, gap) for key, raw, gap in episode.front_matter_entries)
-    values = load_values("".join(entry.raw for entry in entries)) if entries else {}
+    values = episode.front_matter_values
     front_matter = FrontMatter(
         entries=entries, values=values, opening=style.get("opening", "---\n"),
         closing=style.get("closing", "---\n"), trailing=style.get("trailing", ""),
