@@ -7,6 +7,8 @@ revision (``editorial.editing``).
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Q
@@ -14,13 +16,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from archive import fields
+from archive.codec import parse
 from archive.models import (
     Episode, Heading, Maturity, Media, Organization, Person, Product, Project, Speaker,
     Topic, Turn,
 )
 
 from . import episodes as episode_edits
-from . import views, workflow
+from . import revisions, views, workflow
 from .editing import EditConflict
 from .models import EpisodeReview, ReviewState, Revision, Transition
 from .tagparsing import comma_joiner, comma_splitter
@@ -187,16 +190,48 @@ class EpisodeForm(forms.ModelForm):
         if loaded is not None and current is not None and loaded != current:
             self.conflict = EditConflict(self.instance, loaded)
             self.conflict.current = current
-            # A second save, after reading what changed, goes through with this text.
-            self.data = self.data.copy()
-            self.data["version"] = str(current)
+            both = self._rebase(cleaned, loaded)
             raise forms.ValidationError(
                 "Another editor saved this episode while you were editing (version "
-                f"{loaded} → {current}); their changes are listed below. Your text is "
-                "still in the form: check it against theirs and save again.",
+                f"{loaded} → {current}); their changes are listed below. Fields you did "
+                "not change now hold their values; yours are kept in the others"
+                + (f" (you both changed: {', '.join(both)})" if both else "")
+                + ". Check and save again.",
                 code="stale",
             )
         return cleaned
+
+    def _rebase(self, cleaned, loaded: int) -> list[str]:
+        """Lay this form's edits over the episode as saved now; return the fields
+        both editors changed. A second save then keeps both editors' work."""
+        base_text = revisions.text_at(self.instance, loaded)
+        current = Episode.objects.get(pk=self.instance.pk)
+        self.data = self.data.copy()
+        self.data["version"] = str(current.version)
+        if base_text is None:
+            return []
+        values = parse(base_text).front_matter.values
+        base = {**fields.column_values(values), **fields.entity_names(values)}
+        both = []
+        for name in (*episode_edits.FRONT_MATTER_FIELDS, *fields.ENTITY_KEYS):
+            theirs = (
+                episode_edits.entity_names(current, name) if name in fields.ENTITY_KEYS
+                else getattr(current, name)
+            )
+            mine = cleaned.get(name)
+            if mine == base.get(name) and theirs != mine:
+                self.data[name] = _as_field_text(theirs)
+            elif mine != base.get(name) and theirs != base.get(name) and theirs != mine:
+                both.append(str(self.fields[name].label or name))
+        return both
+
+
+def _as_field_text(value) -> str:
+    if isinstance(value, list):
+        return comma_joiner(SimpleNamespace(name=name) for name in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return "" if value is None else str(value)
 
 
 # The episode admin -------------------------------------------------------------------
@@ -282,8 +317,14 @@ class EpisodeAdmin(admin.ModelAdmin):
     # Saving: through editorial.episodes, under the version lock
 
     def save_model(self, request, obj, form, change):
-        columns = {name: form.cleaned_data[name] for name in episode_edits.FRONT_MATTER_FIELDS}
-        entities = {key: form.cleaned_data[key] for key in fields.ENTITY_KEYS}
+        # Only what the editor touched: an untouched value is never rewritten, so the
+        # form cannot normalise a field (strip, requote) behind the editor's back.
+        changed = set(form.changed_data)
+        columns = {
+            name: form.cleaned_data[name]
+            for name in episode_edits.FRONT_MATTER_FIELDS if name in changed
+        }
+        entities = {key: form.cleaned_data[key] for key in fields.ENTITY_KEYS if key in changed}
         episode_edits.episode_update(
             episode=obj, by=request.user, version=form.cleaned_data["version"],
             columns=columns, entities=entities,
