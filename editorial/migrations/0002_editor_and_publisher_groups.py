@@ -27,9 +27,9 @@ def create_groups(apps, schema_editor):
     # Permissions are normally created after migrate; these groups need them now.
     for label in ("archive", "editorial"):
         config = apps.get_app_config(label)
-        config.models_module = True
+        kept, config.models_module = getattr(config, "models_module", None), True
         create_permissions(config, apps=apps, verbosity=0)
-        config.models_module = None
+        config.models_module = kept
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, wanted in (("Editor", EDITOR), ("Publisher", PUBLISHER)):
