@@ -20,8 +20,14 @@ CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "a-long-test-password-42"
 
 
-@pytest.fixture(scope="module")
-def chromium():
+@pytest.fixture
+def chromium(request):
+    """The shared session browser of tests/browser/conftest.py, else one of our own."""
+    try:
+        yield request.getfixturevalue("chromium_browser")
+        return
+    except pytest.FixtureLookupError:
+        pass
     if not shutil.which(CHROMIUM):
         message = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("CI") == "true":

@@ -216,3 +216,14 @@ def test_turns_headings_and_tags_are_read_only_in_the_admin(client, editor, epis
 def test_an_outsider_sees_no_episodes(client, outsider, episode):
     client.force_login(outsider)
     assert client.get(reverse(CHANGELIST)).status_code == 403
+
+
+def test_staff_open_the_public_page_of_staff_only_drafts_and_unlisted_episodes(client, publisher, settings):
+    settings.ARCHIVE_PUBLIC_DRAFTS = False
+    episode = episode_from_text()
+    workflow.episode_unlist(episode=episode, by=publisher)
+    client.force_login(publisher)
+    html = client.get(reverse("admin:archive_episode_change", args=[episode.pk])).content.decode()
+    public = reverse("archive:episode", kwargs={"slug": episode.slug})
+    assert f'href="{public}"' in html
+    assert client.get(public).status_code == 200
