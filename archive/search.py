@@ -21,11 +21,10 @@ from django.db.models.functions import RowNumber
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Episode, Heading, SearchDocument, Turn
+from .fields import ENTITY_KEYS
+from .models import Appearance, Episode, Heading, SearchDocument, Turn
 from .rendering import fold, plain
-from .search_index import (
-    GRAMS_TABLE, TRIGRAM_TABLE, episode_names, gram_token, prefetch_for_index, turn_text,
-)
+from .search_index import GRAMS_TABLE, TRIGRAM_TABLE, gram_token, turn_text
 
 Field = SearchDocument.Field
 MAX_QUERY = 200
@@ -156,13 +155,32 @@ def _display_texts(hits, by_episode) -> dict:
             texts[(heading.episode_id, Field.HEADING, heading.position)] = [plain(heading.title)]
     named = [episode_id for episode_id, field_ in wanted if field_ == Field.NAMES]
     if named:
-        for episode in prefetch_for_index(Episode.objects.filter(pk__in=named)):
-            texts[(episode.pk, Field.NAMES, None)] = episode_names(episode)
+        for episode_id, name in names_of(named):
+            texts.setdefault((episode_id, Field.NAMES, None), []).append(name)
     for episode_id, result in by_episode.items():
         episode = result.episode
         texts[(episode_id, Field.TITLE, None)] = [plain(episode.title)]
         texts[(episode_id, Field.SUMMARY, None)] = [plain(episode.summary), plain(episode.insight)]
     return texts
+
+
+def names_of(episode_ids):
+    """(episode id, name) of every tag, entity, host and guest of these episodes: one
+    query, a union over the link tables."""
+    parts = [
+        link.objects.filter(content_object_id__in=episode_ids).order_by()
+        .values_list("content_object_id", "tag__name")
+        for _, link in ENTITY_KEYS.values()
+    ]
+    parts.append(
+        Appearance.objects.filter(episode_id__in=episode_ids).order_by()
+        .values_list("episode_id", "speaker__name")
+    )
+    parts.append(
+        Episode.objects.filter(pk__in=episode_ids).exclude(series="").order_by()
+        .values_list("pk", "series")
+    )
+    return parts[0].union(*parts[1:], all=True)
 
 
 def highlight(text: str, query: str, context: int = SNIPPET_CONTEXT) -> SafeString:

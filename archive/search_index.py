@@ -54,12 +54,15 @@ def turn_text(turn: Turn) -> str:
 
 
 def episode_names(episode: Episode) -> list[str]:
-    """Tags, entities, projects, host and guests of ``episode`` (links prefetched)."""
+    """Tags, entities, projects, host, guests and series of ``episode`` (links
+    prefetched)."""
     names = []
     for _, link_model in fields.ENTITY_KEYS.values():
         links = getattr(episode, f"{link_model._meta.model_name}_set").all()
         names.extend(link.tag.name for link in links)
     names.extend(appearance.speaker.name for appearance in episode.appearance_set.all())
+    if episode.series:
+        names.append(episode.series)
     return list(dict.fromkeys(names))
 
 

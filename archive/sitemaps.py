@@ -33,9 +33,13 @@ class TermSitemap(Sitemap):
 
     def __init__(self, kind):
         self.kind = kind
+        self._terms = None
 
     def items(self):
-        return list(self.kind.terms(Episode.objects.public(None)))
+        # Asked once for the count and again for the page: compute once.
+        if self._terms is None:
+            self._terms = list(self.kind.terms(Episode.objects.public(None)))
+        return self._terms
 
     def location(self, item):
         return reverse(f"archive:{self.kind.key}", args=[item.slug])
