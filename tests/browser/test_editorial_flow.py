@@ -88,7 +88,7 @@ def test_edit_review_publish_and_export(chromium, live_server, archive):
     # The Editor fixes a turn in the transcript editor and submits for review.
     page = log_in(chromium, live_server, "eddie")
     page.goto(f"{live_server.url}/admin/archive/episode/{episode.pk}/transcript/")
-    box = page.locator("tr.turn textarea[lang=zh]").nth(2)
+    box = page.locator(".row.turn textarea[lang=zh]").nth(2)
     assert box.input_value() == "第三句话。"
     box.fill("第三句话，经过人工校对。")
     assert "1 row(s) edited" in page.locator(".dirty-count").inner_text()
@@ -135,16 +135,18 @@ def test_the_editor_inserts_splits_and_moves_rows_with_the_buttons(chromium, liv
     episode = Episode.objects.get(slug="flow")
     page = log_in(chromium, live_server, "eddie")
     page.goto(f"{live_server.url}/admin/archive/episode/{episode.pk}/transcript/")
-    first = page.locator("tr.turn").nth(0)
+    first = page.locator(".row.turn").nth(0)
     box = first.locator("textarea[lang=zh]")
     box.click()
     box.evaluate("el => el.setSelectionRange(5, 5)")  # after 第一句话，
     first.locator("button[data-op=split]").click()
-    assert page.locator("tr.turn").count() == 5
-    last = page.locator("tr.turn").nth(4)
+    assert page.locator(".row.turn").count() == 5
+    last = page.locator(".row.turn").nth(4)
+    last.hover()  # a row gets its tools when pointed at
     last.locator("button[data-op=up]").click()
-    page.locator("tr.turn").nth(0).locator("button[data-op=turn]").click()
-    page.locator("tr.turn").nth(1).locator("textarea[lang=zh]").fill("新插入的旁白。")
+    page.locator(".row.turn").nth(0).hover()
+    page.locator(".row.turn").nth(0).locator("button[data-op=turn]").click()
+    page.locator(".row.turn").nth(1).locator("textarea[lang=zh]").fill("新插入的旁白。")
     page.click(".transcript-toolbar button[value=save]")
     page.wait_for_selector("text=Saved version 2")
     turns = Turn.objects.filter(episode=episode).order_by("position").select_related("heading")

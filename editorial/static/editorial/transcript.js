@@ -5,7 +5,7 @@
   "use strict";
   var form = document.getElementById("transcript-form");
   if (!form || form.classList.contains("readonly")) return;
-  var body = form.querySelector("table.transcript tbody");
+  var body = form.querySelector(".transcript-rows");
   var counter = 0;
   var dirty = new Set();
   var submitting = false;
@@ -40,7 +40,7 @@
     var key = (kind === "heading" ? "m" : "n") + counter;
     var template = document.getElementById(kind === "heading" ? "new-heading" : "new-turn");
     var html = template.innerHTML.replace(/__KEY__/g, key);
-    var holder = document.createElement("tbody");
+    var holder = document.createElement("div");
     holder.innerHTML = html.trim();
     var row = holder.firstElementChild;
     addTools(row);
@@ -55,7 +55,7 @@
   }
 
   function renumber() {
-    Array.prototype.forEach.call(body.rows, function (row, index) {
+    Array.prototype.forEach.call(body.children, function (row, index) {
       row.querySelector(".n").textContent = index + 1;
     });
   }
@@ -87,7 +87,7 @@
   form.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-op]");
     if (!button) return;
-    var row = button.closest("tr.row");
+    var row = button.closest(".row");
     var op = button.dataset.op;
     if (op === "up" && row.previousElementSibling) {
       row.previousElementSibling.before(row);
@@ -118,7 +118,7 @@
   }
 
   form.addEventListener("input", function (event) {
-    var row = event.target.closest("tr.row");
+    var row = event.target.closest(".row");
     if (row) markDirty(row);
   });
   form.addEventListener("submit", function () { submitting = true; });
@@ -134,5 +134,14 @@
       form.querySelector("button[value=save]").click();
     }
   });
-  Array.prototype.forEach.call(body.rows, addTools);
+  // Each row gets its tools when first pointed at or focused, so opening a long
+  // transcript costs no script time.
+  body.addEventListener("mouseover", function (event) {
+    var row = event.target.closest(".row");
+    if (row) addTools(row);
+  });
+  body.addEventListener("focusin", function (event) {
+    var row = event.target.closest(".row");
+    if (row) addTools(row);
+  });
 })();
