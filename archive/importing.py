@@ -99,6 +99,8 @@ class Importer:
                 "since the last import or export; export it first, or use --force to take "
                 "the file's version"
             )
+        if episode is not None:
+            episode.version += 1  # an editor holding the old version must reload
         episode = save_document(
             document, source_path=relative, slug=self._slug(relative, episode),
             source_hash=source_hash, episode=episode, known_ids=self.known_ids,
