@@ -312,8 +312,8 @@ class SearchDocument(models.Model):
     ``text`` is the text a reader sees (markup stripped, whitespace collapsed), folded to
     lower case character by character, so offsets in it are offsets in the shown text.
     The database's own index structures sit beside this table (SQLite: FTS5 tables of
-    trigrams and of character uni/bigrams; PostgreSQL: pg_trgm and a GIN index of
-    uni/bigrams); see the migration that creates them.
+    trigrams and of character uni/bigrams; PostgreSQL: a pg_trgm index on ``text`` and
+    a GIN index on the array of ``grams``); see the migrations that create them.
     """
 
     class Field(models.IntegerChoices):
@@ -330,6 +330,11 @@ class SearchDocument(models.Model):
         null=True, help_text="Position of the heading or turn; null for episode fields."
     )
     text = models.TextField()
+    grams = models.TextField(
+        null=True, blank=True,
+        help_text="PostgreSQL only: the text's distinct characters and character pairs, "
+        "space-separated, for queries too short for pg_trgm (SQLite keeps them in FTS5).",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["episode", "field", "position"])]

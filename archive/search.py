@@ -2,8 +2,9 @@
 
 A query matches a document when the folded query is a substring of the folded text,
 nothing looser: ``向量数据库`` never matches ``向量`` and ``数据库`` apart, ``泡沫``
-finds every ``泡沫``. The database index only narrows the candidates (never a scan of
-every turn); a substring test on the candidates decides.
+finds every ``泡沫``. The database index only narrows the candidates to documents
+holding every character pair of the query (SQLite) or its trigrams (PostgreSQL),
+never a scan of every turn; a substring test on the candidates decides.
 
 Results are grouped by episode and ranked by the best field matched (title, names,
 summary, heading, then turns), then by the number of matching texts, newest first.
@@ -21,10 +22,9 @@ from django.db.models.functions import RowNumber
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .fields import ENTITY_KEYS
-from .models import Appearance, Episode, Heading, SearchDocument, Turn
+from .models import Episode, Heading, SearchDocument, Turn
 from .rendering import fold, plain
-from .search_index import GRAMS_TABLE, TRIGRAM_TABLE, gram_token, turn_text
+from .search_index import GRAMS_TABLE, gram_token, names_of, turn_text
 
 Field = SearchDocument.Field
 MAX_QUERY = 200
@@ -48,18 +48,16 @@ def matching_documents(query: str, episodes):
         return documents.none()
     vendor = connection.vendor
     if vendor == "sqlite":
-        if len(query) >= 3:
-            table, match = TRIGRAM_TABLE, '"' + query.replace('"', '""') + '"'
-        else:
-            table, match = GRAMS_TABLE, '"' + gram_token(query) + '"'
-        documents = documents.filter(
-            pk__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match])
-        )
+        grams = [query] if len(query) <= 2 else sorted({query[i:i + 2] for i in range(len(query) - 1)})
+        match = " AND ".join(f'"{gram_token(gram)}"' for gram in grams)
+        documents = documents.filter(pk__in=RawSQL(
+            f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s", [match]
+        ))
     elif vendor == "postgresql" and len(query) < 3:
         # pg_trgm cannot use its index for fewer than three characters.
         documents = documents.filter(RawSQL(
-            'archive_grams("archive_searchdocument"."text") @> ARRAY[%s]::text[]',
-            [query], output_field=BooleanField(),
+            "string_to_array(\"archive_searchdocument\".\"grams\", ' ') @> ARRAY[%s]::text[]",
+            [gram_token(query)], output_field=BooleanField(),
         ))
     return documents.filter(text__contains=query)
 
@@ -162,25 +160,6 @@ def _display_texts(hits, by_episode) -> dict:
         texts[(episode_id, Field.TITLE, None)] = [plain(episode.title)]
         texts[(episode_id, Field.SUMMARY, None)] = [plain(episode.summary), plain(episode.insight)]
     return texts
-
-
-def names_of(episode_ids):
-    """(episode id, name) of every tag, entity, host and guest of these episodes: one
-    query, a union over the link tables."""
-    parts = [
-        link.objects.filter(content_object_id__in=episode_ids).order_by()
-        .values_list("content_object_id", "tag__name")
-        for _, link in ENTITY_KEYS.values()
-    ]
-    parts.append(
-        Appearance.objects.filter(episode_id__in=episode_ids).order_by()
-        .values_list("episode_id", "speaker__name")
-    )
-    parts.append(
-        Episode.objects.filter(pk__in=episode_ids).exclude(series="").order_by()
-        .values_list("pk", "series")
-    )
-    return parts[0].union(*parts[1:], all=True)
 
 
 def highlight(text: str, query: str, context: int = SNIPPET_CONTEXT) -> SafeString:

@@ -9,11 +9,12 @@ Beside the rows each database keeps an index that finds candidate documents for 
 query without reading every turn; ``archive.search`` then confirms each candidate with
 a plain substring test, so recall and precision are exactly those of a substring scan:
 
-- SQLite: an FTS5 ``trigram`` table over ``text`` (queries of 3+ characters, as
-  phrases) and a contentless FTS5 table of each document's distinct characters and
-  character pairs (queries of 1–2 characters: the trigram tokenizer cannot find them).
+- SQLite: a contentless FTS5 table of each document's distinct characters and
+  character pairs. A query of one or two characters is one token; a longer one asks
+  for every pair it holds. (FTS5's trigram tokenizer finds nothing for queries under
+  three characters, and building a trigram table as well doubled the build time.)
 - PostgreSQL: a pg_trgm GIN index on ``text`` (``LIKE '%q%'`` for 3+ characters) and
-  a GIN index on ``archive_grams(text)``, the array of distinct characters and pairs.
+  a GIN index on the array of ``grams``, the distinct characters and pairs.
 
 The index follows every edit: saves and deletes of episodes, headings, turns, tags and
 the ``episodes_changed`` signal re-index the episodes concerned when the transaction
@@ -25,6 +26,7 @@ import operator
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from itertools import chain
 
 from django.db import connection, transaction
@@ -32,13 +34,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from . import cache, fields
+from .bulk import insert_rows
 from .codec import speaker_name
 from .models import Appearance, Episode, Heading, SearchDocument, Speaker, Turn
 from .rendering import fold, plain
 from .signals import episodes_changed
 
 Field = SearchDocument.Field
-TRIGRAM_TABLE = "archive_search_trigram"
 GRAMS_TABLE = "archive_search_grams"
 BATCH_EPISODES = 50
 
@@ -53,44 +55,56 @@ def turn_text(turn: Turn) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def episode_names(episode: Episode) -> list[str]:
-    """Tags, entities, projects, host, guests and series of ``episode`` (links
-    prefetched)."""
-    names = []
-    for _, link_model in fields.ENTITY_KEYS.values():
-        links = getattr(episode, f"{link_model._meta.model_name}_set").all()
-        names.extend(link.tag.name for link in links)
-    names.extend(appearance.speaker.name for appearance in episode.appearance_set.all())
-    if episode.series:
-        names.append(episode.series)
-    return list(dict.fromkeys(names))
+TURN_COLUMNS = ("episode_id", "position", "kind", "speaker_label", "translation", "english", "verbatim")
 
 
-def documents_for(episode: Episode) -> list[SearchDocument]:
-    """The documents of ``episode``; its headings, turns and links prefetched."""
-    def document(field, text, position=None):
-        return SearchDocument(episode=episode, field=field, position=position, text=fold(text))
-
-    documents = [document(Field.TITLE, plain(episode.title))]
-    documents.append(document(Field.NAMES, "\n".join(episode_names(episode))))
-    documents.extend(
-        document(Field.SUMMARY, plain(text)) for text in (episode.summary, episode.insight)
+def names_of(episode_ids):
+    """(episode id, name) of every tag, entity, host, guest and series of these
+    episodes: one query, a union over the link tables."""
+    parts = [
+        link.objects.filter(content_object_id__in=episode_ids).order_by()
+        .values_list("content_object_id", "tag__name")
+        for _, link in fields.ENTITY_KEYS.values()
+    ]
+    parts.append(
+        Appearance.objects.filter(episode_id__in=episode_ids).order_by()
+        .values_list("episode_id", "speaker__name")
     )
-    documents.extend(
-        document(Field.HEADING, plain(heading.title), heading.position)
-        for heading in episode.headings.all()
+    parts.append(
+        Episode.objects.filter(pk__in=episode_ids).exclude(series="").order_by()
+        .values_list("pk", "series")
     )
-    documents.extend(
-        document(Field.TURN, turn_text(turn), turn.position)
-        for turn in episode.turns.all() if turn.kind != Turn.Kind.COMMENT
-    )
-    return [doc for doc in documents if doc.text]
+    return parts[0].union(*parts[1:], all=True)
 
 
-def prefetch_for_index(episodes):
-    lookups = ["headings", "turns", "appearance_set__speaker"]
-    lookups += [f"{link._meta.model_name}_set__tag" for _, link in fields.ENTITY_KEYS.values()]
-    return episodes.prefetch_related(*lookups)
+def documents_of(episode_ids) -> list[tuple]:
+    """``(episode id, field, position, folded text)`` of every document of these
+    episodes, read as plain rows: five queries, whatever their number."""
+    ids = list(episode_ids)
+    documents = []
+
+    def add(episode_id, field, position, text):
+        if text:
+            documents.append((episode_id, field, position, fold(text)))
+
+    names: dict[int, set[str]] = defaultdict(set)
+    for episode_id, name in names_of(ids):
+        names[episode_id].add(name)
+    for pk, title, summary, insight in Episode.objects.filter(pk__in=ids).values_list(
+        "pk", "title", "summary", "insight"
+    ):
+        add(pk, Field.TITLE, None, plain(title))
+        add(pk, Field.NAMES, None, "\n".join(sorted(names[pk])))
+        add(pk, Field.SUMMARY, None, plain(summary))
+        add(pk, Field.SUMMARY, None, plain(insight))
+    for episode_id, position, title in Heading.objects.filter(episode_id__in=ids).values_list(
+        "episode_id", "position", "title"
+    ):
+        add(episode_id, Field.HEADING, position, plain(title))
+    turns = Turn.objects.filter(episode_id__in=ids).exclude(kind=Turn.Kind.COMMENT)
+    for turn in turns.values_list(*TURN_COLUMNS, named=True):
+        add(turn.episode_id, Field.TURN, turn.position, turn_text(turn))
+    return documents
 
 
 def grams(text: str) -> set[str]:
@@ -100,8 +114,8 @@ def grams(text: str) -> set[str]:
 
 # SQLite's FTS5 "ascii" tokenizer splits on ASCII spaces and punctuation only; every
 # ASCII character is moved into the private-use area so that each gram stays one
-# token. A clash with real private-use text could only add candidates, which the
-# substring check then drops.
+# token (PostgreSQL splits the same string on spaces). A clash with real private-use
+# text could only add candidates, which the substring check then drops.
 _TO_PRIVATE = {code: 0xE000 + code for code in range(128)}
 
 
@@ -109,26 +123,41 @@ def gram_token(gram: str) -> str:
     return gram.translate(_TO_PRIVATE)
 
 
-def _gram_tokens(text: str) -> str:
-    # Distinct tokens in order of first occurrence: the same text always gives the
-    # same token string, which FTS5 needs to delete it again.
+def gram_tokens(text: str) -> str:
+    """The distinct grams of ``text`` as one space-separated string of tokens."""
     text = gram_token(text)
     return " ".join(dict.fromkeys(chain(text, map(operator.add, text, text[1:]))))
 
 
 # Writing ---------------------------------------------------------------------------
 
-def _insert(documents: list[SearchDocument]) -> None:
-    SearchDocument.objects.bulk_create(documents, batch_size=500)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+def _insert(documents: list[tuple]) -> None:
+    """Store ``(episode id, field, position, text)`` rows and index them."""
+    if not documents:
+        return
+    if connection.vendor == "postgresql":
+        insert_rows(
+            SearchDocument, ("episode_id", "field", "position", "text", "grams"),
+            [(*document, gram_tokens(document[3])) for document in documents],
+        )
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # The ids are the FTS rowids: taken here, inside the write transaction.
+            cursor.execute("SELECT coalesce(max(id), 0) FROM archive_searchdocument")
+            first = cursor.fetchone()[0] + 1
+            rows = [(first + number, *document) for number, document in enumerate(documents)]
             cursor.executemany(
-                f"INSERT INTO {TRIGRAM_TABLE}(rowid, text) VALUES (%s, %s)",
-                [(doc.pk, doc.text) for doc in documents],
+                "INSERT INTO archive_searchdocument (id, episode_id, field, position, text) "
+                "VALUES (%s, %s, %s, %s, %s)", rows,
             )
             cursor.executemany(
                 f"INSERT INTO {GRAMS_TABLE}(rowid, grams) VALUES (%s, %s)",
-                [(doc.pk, _gram_tokens(doc.text)) for doc in documents],
+                [(row[0], gram_tokens(row[4])) for row in rows],
+            )
+        else:
+            SearchDocument.objects.bulk_create(
+                [SearchDocument(episode_id=e, field=f, position=p, text=t) for e, f, p, t in documents]
             )
 
 
@@ -143,18 +172,14 @@ def _remove_documents(pks: Iterable[int]) -> None:
     for start in range(0, len(pks), 500):
         documents = SearchDocument.objects.filter(pk__in=pks[start:start + 500])
         if connection.vendor == "sqlite":
-            # FTS5 forgets a row of an external-content or contentless table only
-            # when told the values it indexed.
+            # FTS5 forgets a row of a contentless table only when told the values it
+            # indexed.
             rows = list(documents.values_list("pk", "text"))
             with connection.cursor() as cursor:
                 cursor.executemany(
-                    f"INSERT INTO {TRIGRAM_TABLE}({TRIGRAM_TABLE}, rowid, text) "
-                    "VALUES ('delete', %s, %s)", rows,
-                )
-                cursor.executemany(
                     f"INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}, rowid, grams) "
                     "VALUES ('delete', %s, %s)",
-                    [(pk, _gram_tokens(text)) for pk, text in rows],
+                    [(pk, gram_tokens(text)) for pk, text in rows],
                 )
         documents._raw_delete(documents.db)
 
@@ -175,14 +200,13 @@ def index_episodes(episode_ids: Iterable[int]) -> None:
             )
             for pk, *key in rows:
                 kept[tuple(key)].append(pk)
-            episodes = prefetch_for_index(Episode.objects.filter(pk__in=batch))
             new = []
-            for doc in (doc for episode in episodes for doc in documents_for(episode)):
-                same = kept.get((doc.episode_id, doc.field, doc.position, doc.text))
+            for document in documents_of(batch):
+                same = kept.get(document)
                 if same:
                     same.pop()
                 else:
-                    new.append(doc)
+                    new.append(document)
             _remove_documents([pk for pks in kept.values() for pk in pks])
             _insert(new)
 
@@ -193,20 +217,17 @@ def rebuild_index() -> int:
         SearchDocument.objects.all()._raw_delete(SearchDocument.objects.db)
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
-                for table in (TRIGRAM_TABLE, GRAMS_TABLE):
-                    cursor.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
+                cursor.execute(f"INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}) VALUES ('delete-all')")
     ids = list(Episode.objects.order_by("pk").values_list("pk", flat=True))
     total = 0
     for start in range(0, len(ids), BATCH_EPISODES):
         with transaction.atomic():
-            episodes = prefetch_for_index(Episode.objects.filter(pk__in=ids[start:start + BATCH_EPISODES]))
-            documents = [doc for episode in episodes for doc in documents_for(episode)]
+            documents = documents_of(ids[start:start + BATCH_EPISODES])
             _insert(documents)
             total += len(documents)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            for table in (TRIGRAM_TABLE, GRAMS_TABLE):
-                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+            cursor.execute(f"INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}) VALUES ('optimize')")
     cache.invalidate()
     return total
 
@@ -214,6 +235,21 @@ def rebuild_index() -> int:
 # Following edits -------------------------------------------------------------------
 
 _pending = threading.local()
+
+
+@contextmanager
+def deferred(*, rebuild: bool = True):
+    """Follow no edit inside the block (in this thread), then build the whole index in
+    one pass: for a bulk import. ``rebuild=False`` leaves that to the caller, who must
+    call ``rebuild_index()`` (a benchmark timing the two apart)."""
+    _pending.deferred = True
+    try:
+        yield
+    finally:
+        _pending.deferred = False
+        _pending.ids, _pending.dirty = set(), False
+    if rebuild:
+        rebuild_index()
 
 
 def schedule(episode_ids: Iterable[int]) -> None:
@@ -224,6 +260,8 @@ def schedule(episode_ids: Iterable[int]) -> None:
     Ids left by a rolled-back transaction are re-indexed at the next commit, which
     is harmless; none is ever dropped.
     """
+    if getattr(_pending, "deferred", False):
+        return
     ids = getattr(_pending, "ids", None)
     if ids is None:
         ids = _pending.ids = set()

@@ -11,7 +11,7 @@ from django.db import transaction
 from archive.models import Episode
 from archive.rendering import fold
 from archive.search import matching_documents, normalise_query, search
-from archive.search_index import documents_for, prefetch_for_index, rebuild_index
+from archive.search_index import documents_of, rebuild_index
 from tests.archive.public import fresh_page_cache  # noqa: F401
 
 QUERIES = [
@@ -35,11 +35,7 @@ def corpus_archive(django_db_setup, django_db_blocker, corpus_dir):
         try:
             call_command("import_markdown", str(corpus_dir), stdout=io.StringIO())
             rebuild_index()
-            texts = [
-                (episode.pk, document.field, document.position, document.text)
-                for episode in prefetch_for_index(Episode.objects.public())
-                for document in documents_for(episode)
-            ]
+            texts = documents_of(Episode.objects.public().values_list("pk", flat=True))
             yield corpus_dir, texts
         finally:
             transaction.set_rollback(True)
