@@ -311,9 +311,9 @@ class SearchDocument(models.Model):
 
     ``text`` is the text a reader sees (markup stripped, whitespace collapsed), folded to
     lower case character by character, so offsets in it are offsets in the shown text.
-    The database's own index structures sit beside this table (SQLite: FTS5 tables of
-    trigrams and of character uni/bigrams; PostgreSQL: a pg_trgm index on ``text`` and
-    a GIN index on the array of ``grams``); see the migrations that create them.
+    The database's own index sits beside this table (SQLite: a contentless FTS5 table
+    of each text's characters and character pairs; PostgreSQL: a pg_trgm index on
+    ``text`` and a GIN index on the array of ``grams``); see the migrations.
     """
 
     class Field(models.IntegerChoices):
