@@ -16,6 +16,7 @@ import functools
 import hashlib
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.db.models import F
@@ -52,8 +53,9 @@ def invalidate() -> None:
 
 
 def _cacheable(request) -> bool:
+    # Without a session cookie the request is anonymous: no session lookup needed.
     return request.method in ("GET", "HEAD") and not (
-        request.COOKIES.get("sessionid") and request.user.is_authenticated
+        request.COOKIES.get(settings.SESSION_COOKIE_NAME) and request.user.is_authenticated
     )
 
 

@@ -2,9 +2,10 @@
 
 A query matches a document when the folded query is a substring of the folded text,
 nothing looser: ``向量数据库`` never matches ``向量`` and ``数据库`` apart, ``泡沫``
-finds every ``泡沫``. The database index only narrows the candidates to documents
-holding every character pair of the query (SQLite) or its trigrams (PostgreSQL),
-never a scan of every turn; a substring test on the candidates decides.
+finds every ``泡沫``. A query of one or two characters is answered by the index of
+character grams alone; a longer one narrows the candidates to documents holding
+every character pair of the query (SQLite) or its trigrams (PostgreSQL), and a
+substring test on the candidates decides. Never a scan of every turn.
 
 Results are grouped by episode and ranked by the best field matched (title, names,
 summary, heading, then turns), then by the number of matching texts, newest first.
@@ -13,24 +14,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import BooleanField, Count, F, Min, Q, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Episode, Heading, SearchDocument, Turn
 from .rendering import fold, plain
-from .search_index import GRAMS_TABLE, gram_token, names_of, turn_text
+from .search_index import GRAMS_TABLE, TURN_COLUMNS, gram_token, names_of, turn_text
 
 Field = SearchDocument.Field
 MAX_QUERY = 200
 TURN_HITS_PER_EPISODE = 3
 RESULTS_PER_PAGE = 20
 SNIPPET_CONTEXT = 60
+RESULT_FIELDS = ("slug", "title", "date", "draft", "summary", "insight")
 _QUOTES = "\"'“”‘’「」『』"
 
 
@@ -47,18 +51,22 @@ def matching_documents(query: str, episodes):
     if not query:
         return documents.none()
     vendor = connection.vendor
+    short = len(query) <= 2
     if vendor == "sqlite":
-        grams = [query] if len(query) <= 2 else sorted({query[i:i + 2] for i in range(len(query) - 1)})
+        grams = [query] if short else sorted({query[i:i + 2] for i in range(len(query) - 1)})
         match = " AND ".join(f'"{gram_token(gram)}"' for gram in grams)
         documents = documents.filter(pk__in=RawSQL(
             f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s", [match]
         ))
-    elif vendor == "postgresql" and len(query) < 3:
+    elif vendor == "postgresql" and short:
         # pg_trgm cannot use its index for fewer than three characters.
         documents = documents.filter(RawSQL(
             "string_to_array(\"archive_searchdocument\".\"grams\", ' ') @> ARRAY[%s]::text[]",
             [gram_token(query)], output_field=BooleanField(),
         ))
+    if short and vendor in ("sqlite", "postgresql"):
+        # A one- or two-character gram is in the index exactly where it is in the text.
+        return documents
     return documents.filter(text__contains=query)
 
 
@@ -67,7 +75,7 @@ class Hit:
     field: int
     position: int | None
     snippet: SafeString
-    anchor: str
+    url: str
 
 
 @dataclass
@@ -76,6 +84,14 @@ class Result:
     count: int
     best: int
     hits: list[Hit] = field(default_factory=list)
+
+    @cached_property
+    def url(self) -> str:
+        return reverse("archive:episode", args=[self.episode.slug])
+
+    @cached_property
+    def title(self) -> str:
+        return plain(self.episode.title) or self.episode.slug
 
     @property
     def best_label(self) -> str:
@@ -86,17 +102,19 @@ def search(query: str, episodes, page_number=1, per_page=RESULTS_PER_PAGE):
     """A page of ``Result`` for ``query`` over ``episodes`` (a public queryset)."""
     normalised = normalise_query(query)
     documents = matching_documents(normalised, episodes)
-    grouped = (
-        documents.values("episode_id")
+    # Every matching episode's rank in one query (a few thousand small rows at most),
+    # paginated here: no separate count query.
+    grouped = list(
+        documents.values_list("episode_id")
         .annotate(best=Min("field"), count=Count("id"))
         .order_by("best", "-count", "-episode__date", "episode_id")
     )
     page = Paginator(grouped, per_page).get_page(page_number)
     rows = list(page.object_list)
-    by_id = Episode.objects.in_bulk([row["episode_id"] for row in rows])
+    by_id = Episode.objects.only(*RESULT_FIELDS).in_bulk([episode_id for episode_id, _, _ in rows])
     results = [
-        Result(episode=by_id[row["episode_id"]], count=row["count"], best=row["best"])
-        for row in rows if row["episode_id"] in by_id
+        Result(episode=by_id[episode_id], count=count, best=best)
+        for episode_id, best, count in rows if episode_id in by_id
     ]
     _attach_hits(normalised, documents, results)
     page.object_list = results
@@ -129,37 +147,51 @@ def _attach_hits(query: str, documents, results: list[Result]) -> None:
             anchor = f"#s-{position}"
         else:
             anchor = ""
-        result.hits.append(Hit(field_, position, highlight(text, query), anchor))
+        result.hits.append(Hit(field_, position, highlight(text, query), result.url + anchor))
 
 
 def _display_texts(hits, by_episode) -> dict:
     """(episode, field, position) -> the shown texts that a document was made of."""
     texts: dict = {}
     wanted = {(episode_id, field_) for episode_id, field_, _ in hits}
-    turn_keys = {(e, p) for e, f, p in hits if f == Field.TURN}
-    heading_keys = {(e, p) for e, f, p in hits if f == Field.HEADING}
+    turn_keys = _positions(hits, Field.TURN)
     if turn_keys:
-        turns = Turn.objects.filter(
-            episode_id__in={e for e, _ in turn_keys}, position__in={p for _, p in turn_keys}
-        ).only("episode_id", "position", "kind", "speaker_label", "translation", "english", "verbatim")
+        turns = Turn.objects.filter(_at(turn_keys)).values_list(*TURN_COLUMNS, named=True)
         for turn in turns:
-            if (turn.episode_id, turn.position) in turn_keys:
-                texts[(turn.episode_id, Field.TURN, turn.position)] = [turn_text(turn)]
+            texts[(turn.episode_id, Field.TURN, turn.position)] = [turn_text(turn)]
+    heading_keys = _positions(hits, Field.HEADING)
     if heading_keys:
-        headings = Heading.objects.filter(
-            episode_id__in={e for e, _ in heading_keys}, position__in={p for _, p in heading_keys}
-        ).only("episode_id", "position", "title")
-        for heading in headings:
-            texts[(heading.episode_id, Field.HEADING, heading.position)] = [plain(heading.title)]
+        headings = Heading.objects.filter(_at(heading_keys)).values_list("episode_id", "position", "title")
+        for episode_id, position, title in headings:
+            texts[(episode_id, Field.HEADING, position)] = [plain(title)]
     named = [episode_id for episode_id, field_ in wanted if field_ == Field.NAMES]
     if named:
         for episode_id, name in names_of(named):
             texts.setdefault((episode_id, Field.NAMES, None), []).append(name)
-    for episode_id, result in by_episode.items():
-        episode = result.episode
-        texts[(episode_id, Field.TITLE, None)] = [plain(episode.title)]
-        texts[(episode_id, Field.SUMMARY, None)] = [plain(episode.summary), plain(episode.insight)]
+    for episode_id, field_ in wanted:
+        episode = by_episode[episode_id].episode
+        if field_ == Field.TITLE:
+            texts[(episode_id, field_, None)] = [plain(episode.title)]
+        elif field_ == Field.SUMMARY:
+            texts[(episode_id, field_, None)] = [plain(episode.summary), plain(episode.insight)]
     return texts
+
+
+def _positions(hits, field_) -> dict[int, list[int]]:
+    """Episode id -> positions of the hits in ``field_``."""
+    found: dict[int, list[int]] = {}
+    for episode_id, hit_field, position in hits:
+        if hit_field == field_:
+            found.setdefault(episode_id, []).append(position)
+    return found
+
+
+def _at(positions: dict[int, list[int]]) -> RawSQL:
+    """Rows at exactly these (episode, position) places (written as SQL: building as
+    many ORM conditions cost more than the query)."""
+    places = [(episode_id, position) for episode_id, wanted in positions.items() for position in wanted]
+    sql = " OR ".join(["(episode_id = %s AND position = %s)"] * len(places))
+    return RawSQL(f"({sql})", [value for place in places for value in place], output_field=BooleanField())
 
 
 def highlight(text: str, query: str, context: int = SNIPPET_CONTEXT) -> SafeString:

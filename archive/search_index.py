@@ -23,6 +23,7 @@ commits, then invalidate the page cache. ``rebuild_index`` builds it all in one 
 from __future__ import annotations
 
 import operator
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -112,21 +113,31 @@ def grams(text: str) -> set[str]:
     return set(text).union(map(operator.add, text, text[1:]))
 
 
-# SQLite's FTS5 "ascii" tokenizer splits on ASCII spaces and punctuation only; every
-# ASCII character is moved into the private-use area so that each gram stays one
-# token (PostgreSQL splits the same string on spaces). A clash with real private-use
-# text could only add candidates, which the substring check then drops.
-_TO_PRIVATE = {code: 0xE000 + code for code in range(128)}
+# SQLite's FTS5 "ascii" tokenizer splits on ASCII spaces and punctuation only, so each
+# character is written as a token of non-ASCII characters (PostgreSQL splits the same
+# string on spaces): an ASCII character as one in the private-use area, a private-use
+# character of that range behind an escape, any other as itself. Distinct grams give
+# distinct tokens, so a query of one or two characters is answered by the index alone.
+_ESCAPE = "\ue100"
+_TO_TOKEN = {code: 0xE000 + code for code in range(128)}
+_TO_TOKEN.update({code: _ESCAPE + chr(code) for code in range(0xE000, 0xE101)})
 
 
 def gram_token(gram: str) -> str:
-    return gram.translate(_TO_PRIVATE)
+    return gram.translate(_TO_TOKEN)
 
 
 def gram_tokens(text: str) -> str:
     """The distinct grams of ``text`` as one space-separated string of tokens."""
+    if _ESCAPED.search(text):
+        grams = dict.fromkeys(chain(text, map(operator.add, text, text[1:])))
+        return " ".join(gram_token(gram) for gram in grams)
+    # The usual case, translated in one pass: every character is one token character.
     text = gram_token(text)
     return " ".join(dict.fromkeys(chain(text, map(operator.add, text, text[1:]))))
+
+
+_ESCAPED = re.compile("[\ue000-\ue100]")
 
 
 # Writing ---------------------------------------------------------------------------

@@ -106,7 +106,7 @@ def test_results_are_grouped_ranked_and_highlighted(reindex):
     assert in_turns.count == 4
     assert len(in_turns.hits) == 3
     first = Episode.objects.get(slug="in-turns").turns.order_by("position").first()
-    assert in_turns.hits[0].anchor == f"#t-{first.position}"
+    assert in_turns.hits[0].url == f"/episodes/in-turns/#t-{first.position}"
     assert "<mark>泡沫</mark>一" in in_turns.hits[0].snippet
 
 
@@ -227,3 +227,13 @@ def test_a_deferred_bulk_import_builds_the_index_once_at_the_end(django_capture_
             make_episode("bulk-1.md", sections=turns("延后建立"))
             assert not SearchDocument.objects.exists()
     assert found("延后建立")
+
+
+def test_private_use_characters_do_not_pass_for_ascii(reindex):
+    make_episode("pua.md", sections=turns("\ue061\ue062 and \ue100x"))
+    make_episode("ascii.md", sections=turns("ab"))
+    reindex()
+    assert {slug for slug, _ in found("ab")} == {"ascii"}
+    assert {slug for slug, _ in found("\ue061\ue062")} == {"pua"}
+    assert {slug for slug, _ in found("\ue100")} == {"pua"}
+    assert {slug for slug, _ in found("\ue100x")} == {"pua"}
