@@ -120,7 +120,7 @@ def episode_detail(request, slug):
         "series": series,
         "staff_only": episode.draft and not settings.ARCHIVE_PUBLIC_DRAFTS,
         "noindex": episode.exclude or (episode.draft and not settings.ARCHIVE_PUBLIC_DRAFTS),
-        "description": plain(episode.summary)[:200],
+        "description": (plain(episode.summary) or plain(episode.title))[:200],
     })
     if episode.exclude:
         response["X-Robots-Tag"] = "noindex"
