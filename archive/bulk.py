@@ -1,4 +1,4 @@
-"""Insert many rows at once: COPY on PostgreSQL, one executemany elsewhere.
+"""Write many rows at once: COPY on PostgreSQL, one executemany elsewhere.
 
 The ORM's bulk_create builds a model instance and an SQL parameter list per row;
 for the hundreds of turns of one episode that costs more than parsing the file.
@@ -28,3 +28,13 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[tuple]) -> None:
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
+
+
+def delete_rows(model, column: str, value) -> None:
+    """Delete the rows whose ``column`` (an attribute name) equals ``value`` in one
+    statement, without loading them or sending a signal per row: for rows the caller
+    writes again at once, in the same transaction."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    name = connection.ops.quote_name(model._meta.get_field(column).column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {name} = %s", [value])

@@ -19,7 +19,7 @@ from . import fields
 from .codec import Comment, Document, English, Entry, FrontMatter, Heading, Raw, Turn
 from .codec import edited, with_value, without_key
 from .codec.parser import parse_english, speaker_name
-from .bulk import insert_rows
+from .bulk import delete_rows, insert_rows
 from .models import Appearance, Episode, Speaker
 from .models import Heading as HeadingRow
 from .models import Turn as TurnRow
@@ -84,11 +84,12 @@ def save_document(
 
 
 def _delete_content(episode: Episode) -> None:
-    TurnRow.objects.filter(episode=episode).delete()
-    HeadingRow.objects.filter(episode=episode).delete()
-    Appearance.objects.filter(episode=episode).delete()
+    # Turns first: headings' deletion would otherwise update them (SET_NULL).
+    delete_rows(TurnRow, "episode", episode.pk)
+    delete_rows(HeadingRow, "episode", episode.pk)
+    delete_rows(Appearance, "episode", episode.pk)
     for _, link_model in fields.ENTITY_KEYS.values():
-        link_model.objects.filter(content_object=episode).delete()
+        delete_rows(link_model, "content_object", episode.pk)
 
 
 def _file_style(document: Document) -> dict:

@@ -1,10 +1,13 @@
+import resource
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from archive import search_index
 from archive.importing import CREATED, FAILED, UNCHANGED, UPDATED, Importer, markdown_files
 from archive.signals import episodes_changed
 
@@ -30,18 +33,33 @@ class Command(BaseCommand):
         progress = tqdm(
             files, unit="file", disable=not sys.stderr.isatty(), file=sys.stderr
         )
-        for path, relative in progress:
-            result = importer.import_file(path, relative)
-            counts[result.outcome] += 1
-            if result.outcome in (CREATED, UPDATED):
-                changed.append(result.episode_id)
-            if result.outcome == FAILED:
-                progress.write(self.style.ERROR(str(result)), file=self.stdout)
-        if changed:
-            episodes_changed.send(sender=self.__class__, episode_ids=changed)
+        started = time.perf_counter()
+        # The search index and page cache follow the import once, for all files.
+        with search_index.deferred(rebuild=False):
+            for path, relative in progress:
+                result = importer.import_file(path, relative)
+                counts[result.outcome] += 1
+                if result.outcome in (CREATED, UPDATED):
+                    changed.append(result.episode_id)
+                if result.outcome == FAILED:
+                    progress.write(self.style.ERROR(str(result)), file=self.stdout)
         summary = ", ".join(
             f"{counts[outcome]} {outcome}" for outcome in (CREATED, UPDATED, UNCHANGED, FAILED)
         )
-        self.stdout.write(f"{len(files)} files: {summary}")
+        self.stdout.write(
+            f"{len(files)} files: {summary} in {time.perf_counter() - started:.1f} s "
+            f"(peak memory {_peak_megabytes()} MB)"
+        )
+        if changed:
+            started = time.perf_counter()
+            episodes_changed.send(sender=self.__class__, episode_ids=changed)
+            self.stdout.write(
+                f"search index and page cache updated for {len(changed)} episodes in "
+                f"{time.perf_counter() - started:.1f} s (peak memory {_peak_megabytes()} MB)"
+            )
         if counts[FAILED]:
             sys.exit(1)
+
+
+def _peak_megabytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
