@@ -4,7 +4,8 @@
 
 Builds an N-episode archive by cycling the shared corpus under new file names, then
 on a throwaway database of the configured kind (DATABASE_URL, SQLite by default)
-times import_markdown and export_markdown. In the same run it times the floor:
+times import_markdown (and, apart, the search index pass it ends with) and
+export_markdown. In the same run it times the floor:
 reading the same files and parsing each with python-frontmatter alone. Prints
 seconds, MB/s and the ratios import/floor and export/floor.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -48,12 +50,20 @@ def floor_seconds(folder: Path, runs: int = 3) -> float:
     return best
 
 
-def timed(command: str, *args: str) -> float:
+def timed(command: str, *args: str) -> tuple[float, str]:
+    """Seconds the command took, and what it printed."""
     from django.core.management import call_command
 
+    output = StringIO()
     started = time.perf_counter()
-    call_command(command, *args, stdout=StringIO())
-    return time.perf_counter() - started
+    call_command(command, *args, stdout=output)
+    return time.perf_counter() - started, output.getvalue()
+
+
+def reported(pattern: str, output: str) -> tuple[float, int]:
+    """The seconds and peak megabytes import_markdown printed for one phase."""
+    match = re.search(pattern + r".* in ([\d.]+) s \(peak memory (\d+) MB\)", output)
+    return float(match.group(1)), int(match.group(2))
 
 
 def main() -> None:
@@ -79,8 +89,10 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         floor = floor_seconds(archive)
-        imported = timed("import_markdown", str(archive))
-        exported = timed("export_markdown", str(out))
+        _, output = timed("import_markdown", str(archive))
+        imported, import_peak = reported(r"files:", output)
+        indexed, index_peak = reported(r"search index", output)
+        exported, _ = timed("export_markdown", str(out))
         identical = all(
             (out / path.name).read_bytes() == path.read_bytes() for path in archive.glob("*.md")
         )
@@ -91,7 +103,9 @@ def main() -> None:
     print(f"database: {connection.vendor}; {options.episodes} episodes, {megabytes:.1f} MB")
     print(f"floor (read + python-frontmatter): {floor:7.2f} s  {megabytes / floor:7.1f} MB/s")
     print(f"import_markdown:                   {imported:7.2f} s  {megabytes / imported:7.1f} MB/s"
-          f"  = {imported / floor:.2f} x floor (aim 3 x)")
+          f"  = {imported / floor:.2f} x floor (aim 3 x); peak memory {import_peak} MB")
+    print(f"  then the search index, one pass:  {indexed:7.2f} s  {megabytes / indexed:7.1f} MB/s"
+          f"  peak memory {index_peak} MB")
     print(f"export_markdown:                   {exported:7.2f} s  {megabytes / exported:7.1f} MB/s"
           f"  = {exported / floor:.2f} x floor (aim 2 x)")
     print(f"exported files identical to imported: {identical}")
