@@ -246,7 +246,7 @@ def load_documents(episodes: list[Episode]) -> dict[int, Document]:
         rows = sorted(blocks[episode.pk], key=lambda row: row.position)
         documents[episode.pk] = Document(
             front_matter=_front_matter(episode, names[episode.pk]),
-            blocks=tuple(map(_block, rows)),
+            blocks=tuple(map(block_of, rows)),
             newline=style.get("newline", "\n"),
             bom=style.get("bom", False),
         )
@@ -291,7 +291,7 @@ def _entity_names(ids: list[int]) -> dict[int, dict[str, list[str]]]:
     return names
 
 
-def _block(row):
+def block_of(row):
     """The codec block of a heading or turn row (a model instance or a named tuple)."""
     if hasattr(row, "level"):
         return Heading(

@@ -23,10 +23,10 @@ from django.db.models import F
 
 from archive.codec import Heading as HeadingBlock
 from archive.codec import Turn as TurnBlock
-from archive.codec import parse, speaker_name
+from archive.codec import parse, reads_back, speaker_name
 from archive.codec.parser import paragraph_block
 from archive.models import Episode, Heading, Turn
-from archive.store import GENERIC_LABEL, ensure_speakers
+from archive.store import GENERIC_LABEL, block_of, ensure_speakers
 
 from . import editing
 
@@ -253,6 +253,7 @@ class _Plan:
                 continue
             obj = self._object_for(row, index)
             if obj is not None:
+                _check_reads_back(obj, index + 1)
                 sequence.append((row, obj))
         self._keep_final_trailing(sequence)
         for position, (_, obj) in enumerate(sequence):
@@ -508,6 +509,19 @@ class _Plan:
         report.headings_changed = len(changed_headings)
         report.headings_added = len(new_headings)
         report.headings_deleted = len(gone_headings)
+
+
+def _check_reads_back(obj, number: int) -> None:
+    """Refuse an edited row that the file would not give back as typed."""
+    if obj.pk and not obj._changed:
+        return
+    if not reads_back(block_of(obj)):
+        raise TranscriptError(
+            f"Row {number}: the file cannot hold this as typed and would read it back "
+            "differently. A blank line starts a new turn; a turn may not begin with |, <, "
+            "a space, --- or [BODY_; put a speaker in the speaker box, not in the text; "
+            "an original may not contain </details>."
+        )
 
 
 def _bulk_update(model, objs) -> None:

@@ -1,4 +1,5 @@
 """The markdown codec: episode file text <-> document tree. Pure Python, no Django."""
+from .checks import reads_back
 from .errors import ParseError
 from .frontmatter import as_list, with_value, without_key
 from .nodes import Comment, Document, English, Entry, FrontMatter, Heading, Raw, Turn, edited
@@ -7,6 +8,7 @@ from .printer import render
 
 __all__ = [
     "Comment", "Document", "English", "Entry", "FrontMatter", "Heading", "ParseError",
-    "Raw", "Turn", "as_list", "edited", "parse", "render", "speaker_name", "with_value",
+    "Raw", "Turn", "as_list", "edited", "parse", "reads_back", "render", "speaker_name",
+    "with_value",
     "without_key",
 ]

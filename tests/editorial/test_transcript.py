@@ -280,43 +280,27 @@ def long_episode(turns: int) -> str:
     return head + "---\n" + "".join(blocks)
 
 
-def test_the_editor_opens_a_thousand_turn_episode_quickly(client_as, editor):
-    import time
-
+def test_the_editor_of_a_thousand_turn_episode_takes_a_few_queries(client_as, editor):
     episode = episode_from_text(long_episode(1100))
     client = client_as(editor)
     url = reverse("admin:editorial_transcript", args=[episode.pk])
-    client.get(url)  # warm the template cache
-    started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    elapsed = time.perf_counter() - started
     assert response.status_code == 200
     assert response.content.decode().count('name="row"') == 1100 + 44 + 2  # turns, headings, templates
-    assert elapsed < 1.0, f"opened in {elapsed:.2f}s"
     assert len(queries.captured_queries) < 15
 
 
-def test_the_largest_corpus_episode_opens_and_saves_quickly(client_as, editor, corpus_dir):
-    import time
-
+def test_saving_one_turn_of_the_largest_corpus_episode_updates_one_row(client_as, editor, corpus_dir):
     path = corpus_dir / "real" / "04-latent-space-general-agents.md"
     episode = episode_from_text(path.read_text(encoding="utf-8"), "latent.md")
-    client = client_as(editor)
-    started = time.perf_counter()
-    form = TranscriptForm(client, episode)
-    opened = time.perf_counter() - started
+    form = TranscriptForm(client_as(editor), episode)
     names = {name for name, _ in form.fields}
     turn = next(i for i in range(len(form.rows)) if f"{form.key(i)}-tr" in names and form.get(f"{form.key(i)}-tr"))
     form.set(f"{form.key(turn)}-tr", "一个改过的回合。")
-    started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         assert form.post().status_code == 302
-    saved = time.perf_counter() - started
-    assert opened < 1.0 and saved < 2.0, (opened, saved)
     assert turn_updates(queries.captured_queries) == [1]
-    print(f"\nlargest corpus episode ({len(form.rows)} rows): opened in {opened * 1000:.0f} ms, "
-          f"saved in {saved * 1000:.0f} ms with {len(queries.captured_queries)} queries")
 
 
 def test_rows_from_post_reads_what_the_template_writes():
@@ -332,3 +316,12 @@ def test_rows_from_post_reads_what_the_template_writes():
     with pytest.raises(transcript.TranscriptError):
         data.setlist("row", ["x1"])
         transcript.rows_from_post(data)
+
+
+def test_text_the_file_cannot_hold_as_typed_is_refused(client_as, editor, episode):
+    form = TranscriptForm(client_as(editor), episode)
+    form.set(f"{form.key(1)}-tr", "第一段。\n\n第二段。")
+    response = form.post()
+    assert "would read it back" in response.content.decode()
+    assert Episode.objects.get(pk=episode.pk).version == 1
+    assert not Turn.objects.filter(translation__contains="第二段").exists()
