@@ -50,6 +50,17 @@ def floor_seconds(folder: Path, runs: int = 3) -> float:
     return best
 
 
+def parse_seconds(folder: Path) -> float:
+    """Reading and parsing every file with the codec alone, no database: the share of
+    the import that is the lossless parse of the whole body."""
+    from archive.codec import parse
+
+    started = time.perf_counter()
+    for path in sorted(folder.glob("*.md")):
+        parse(path.read_text(encoding="utf-8"))
+    return time.perf_counter() - started
+
+
 def timed(command: str, *args: str) -> tuple[float, str]:
     """Seconds the command took, and what it printed."""
     from django.core.management import call_command
@@ -89,6 +100,7 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         floor = floor_seconds(archive)
+        parsed = parse_seconds(archive)
         _, output = timed("import_markdown", str(archive))
         imported, import_peak = reported(r"files:", output)
         indexed, index_peak = reported(r"search index", output)
@@ -102,6 +114,8 @@ def main() -> None:
 
     print(f"database: {connection.vendor}; {options.episodes} episodes, {megabytes:.1f} MB")
     print(f"floor (read + python-frontmatter): {floor:7.2f} s  {megabytes / floor:7.1f} MB/s")
+    print(f"codec parse alone (no database):  {parsed:7.2f} s  {megabytes / parsed:7.1f} MB/s"
+          f"  = {parsed / floor:.2f} x floor")
     print(f"import_markdown:                   {imported:7.2f} s  {megabytes / imported:7.1f} MB/s"
           f"  = {imported / floor:.2f} x floor (aim 3 x); peak memory {import_peak} MB")
     print(f"  then the search index, one pass:  {indexed:7.2f} s  {megabytes / indexed:7.1f} MB/s"
