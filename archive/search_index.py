@@ -231,16 +231,47 @@ def rebuild_index() -> int:
                 cursor.execute(f"INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}) VALUES ('delete-all')")
     ids = list(Episode.objects.order_by("pk").values_list("pk", flat=True))
     total = 0
-    for start in range(0, len(ids), BATCH_EPISODES):
-        with transaction.atomic():
-            documents = documents_of(ids[start:start + BATCH_EPISODES])
-            _insert(documents)
-            total += len(documents)
+    with _postgresql_indexes_built_after():
+        for start in range(0, len(ids), BATCH_EPISODES):
+            with transaction.atomic():
+                documents = documents_of(ids[start:start + BATCH_EPISODES])
+                _insert(documents)
+                total += len(documents)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}) VALUES ('optimize')")
     cache.invalidate()
     return total
+
+
+# PostgreSQL's GIN indexes, as the migrations create them. Building one over all rows
+# is many times faster than updating it row by row, so a rebuild drops and remakes them.
+POSTGRESQL_INDEXES = {
+    "archive_searchdocument_trgm":
+        "CREATE INDEX archive_searchdocument_trgm "
+        "ON archive_searchdocument USING gin (text gin_trgm_ops)",
+    "archive_searchdocument_grams":
+        "CREATE INDEX archive_searchdocument_grams "
+        "ON archive_searchdocument USING gin (string_to_array(grams, ' '))",
+}
+
+
+@contextmanager
+def _postgresql_indexes_built_after():
+    # Inside a caller's transaction PostgreSQL may refuse CREATE INDEX (deferred
+    # foreign-key checks pending): keep the indexes and update them row by row.
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        for name in POSTGRESQL_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for sql in POSTGRESQL_INDEXES.values():
+                cursor.execute(sql)
 
 
 # Following edits -------------------------------------------------------------------
@@ -348,6 +379,9 @@ def _tags_changed(sender, instance, action, **kwargs):
 
 @receiver(episodes_changed)
 def _episodes_changed(sender, episode_ids=None, **kwargs):
-    if episode_ids is None:
-        episode_ids = Episode.objects.values_list("pk", flat=True)
-    schedule(episode_ids)
+    ids = None if episode_ids is None else set(episode_ids)
+    if ids is None or len(ids) * 2 > Episode.objects.count():
+        # Most of the archive changed (a first import): build it all in one pass.
+        transaction.on_commit(rebuild_index)
+    else:
+        schedule(ids)
