@@ -215,7 +215,7 @@ def parse_english(source: str) -> English:
     gap_after = content[len(p_open) + len(text):]
     p_close = "</p>" if p_open and text.endswith("</p>") else ""
     text = text[: len(text) - len(p_close)]
-    stray = _STRAY_CLOSE.search(text)
+    stray = text.rstrip(" \t\n").endswith(("</p>", "</summary>")) and _STRAY_CLOSE.search(text)
     stray_close = stray.group() if stray else ""
     return English(
         text=text[: len(text) - len(stray_close)],
