@@ -151,3 +151,25 @@ def test_an_edited_episode_is_not_overwritten_by_a_changed_file(tmp_path):
 def test_a_missing_path_is_a_command_error(tmp_path):
     with pytest.raises(CommandError, match="no such file or folder"):
         call_command("import_markdown", str(tmp_path / "nowhere"))
+
+
+def test_an_import_stopped_halfway_still_indexes_what_it_committed(
+    tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from archive.importing import Importer
+    from archive.models import SearchDocument
+
+    write(tmp_path, "a.md", INSERTION_ERA)
+    write(tmp_path, "b.md", ALPHABETICAL_ERA)
+    real_import = Importer.import_file
+
+    def stopped_at_the_second(self, path, relative):
+        if relative == "b.md":
+            raise KeyboardInterrupt
+        return real_import(self, path, relative)
+
+    monkeypatch.setattr(Importer, "import_file", stopped_at_the_second)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(KeyboardInterrupt):
+        run_import(tmp_path)
+    episode = Episode.objects.get()
+    assert SearchDocument.objects.filter(episode=episode).exists()
