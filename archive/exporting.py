@@ -17,7 +17,7 @@ from .models import Episode
 from .store import load_documents
 from .syncstate import sha256
 
-WRITTEN, UNCHANGED, DIFFERS, CONFLICT = "written", "unchanged", "differs", "conflict"
+WRITTEN, UNCHANGED, DIFFERS, CONFLICT, FAILED = "written", "unchanged", "differs", "conflict", "failed"
 _CHUNK = 100
 
 
@@ -46,7 +46,10 @@ def export_episode(
     target = outdir / episode.source_path
     if not target.resolve().is_relative_to(outdir.resolve()):
         return ExportResult(target, CONFLICT, "its path leaves the output folder; not written")
-    on_disk = target.read_bytes() if target.exists() else None
+    try:
+        on_disk = target.read_bytes() if target.exists() else None
+    except OSError as error:
+        return ExportResult(target, FAILED, f"cannot read: {error.strerror or error}")
     if on_disk == data:
         if not (check or dry_run):
             _mark_synced(episode, data)
@@ -60,7 +63,10 @@ def export_episode(
             "or use --force to overwrite",
         )
     if not dry_run:
-        write_atomically(target, data)
+        try:
+            write_atomically(target, data)
+        except OSError as error:
+            return ExportResult(target, FAILED, f"cannot write: {error.strerror or error}")
         _mark_synced(episode, data)
     return ExportResult(target, WRITTEN)
 

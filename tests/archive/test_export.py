@@ -125,3 +125,13 @@ def test_a_path_that_leaves_the_output_folder_is_refused(archive_folder, tmp_pat
     status, output = run("export_markdown", tmp_path / "out")
     assert status == 1 and "leaves the output folder" in output
     assert not (tmp_path / "escaped.md").exists()
+
+
+def test_a_file_that_cannot_be_written_is_reported_and_the_rest_go_on(archive_folder, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "deep").write_text("a file where the folder should be", encoding="utf-8")
+    status, output = run("export_markdown", out)
+    assert status == 1 and f"{out / 'deep' / 'b.md'}: cannot write" in output
+    assert "1 written, 0 refused, 1 failed" in output
+    assert (out / "a.md").read_text(encoding="utf-8") == INSERTION_ERA

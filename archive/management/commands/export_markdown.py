@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.exporting import (
-    CONFLICT, DIFFERS, UNCHANGED, WRITTEN, documents, export_episode,
+    CONFLICT, DIFFERS, FAILED, UNCHANGED, WRITTEN, documents, export_episode,
 )
 from archive.models import Episode
 
@@ -44,7 +44,7 @@ class Command(BaseCommand):
                 item, document, outdir, check=check, force=force, dry_run=dry_run
             )
             counts[result.outcome] += 1
-            if result.outcome == CONFLICT:
+            if result.outcome in (CONFLICT, FAILED):
                 self.stdout.write(self.style.ERROR(f"{result.path}: {result.message}"))
             elif result.outcome == DIFFERS:
                 self.stdout.write(f"{result.path}: {result.message}")
@@ -53,8 +53,8 @@ class Command(BaseCommand):
         written = "would be written" if dry_run else WRITTEN
         summary = (
             f"{counts[DIFFERS]} differ" if check
-            else f"{counts[WRITTEN]} {written}, {counts[CONFLICT]} refused"
+            else f"{counts[WRITTEN]} {written}, {counts[CONFLICT]} refused, {counts[FAILED]} failed"
         )
         self.stdout.write(f"{sum(counts.values())} episodes: {summary}, {counts[UNCHANGED]} unchanged")
-        if counts[CONFLICT] or counts[DIFFERS]:
+        if counts[CONFLICT] or counts[DIFFERS] or counts[FAILED]:
             sys.exit(1)
