@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from django.db import transaction
 from django.db.models import F
 
-from archive import fields
 from archive.codec import render
 from archive.models import Episode
 from archive.signals import episodes_changed
@@ -49,9 +48,7 @@ class Session:
 
 def render_episode(episode_id: int) -> str:
     """The file ``export_markdown`` would write for the episode, from fresh rows."""
-    links = [f"{link._meta.model_name}_set__tag" for _, link in fields.ENTITY_KEYS.values()]
-    episode = Episode.objects.prefetch_related("headings", "turns", *links).get(pk=episode_id)
-    return render(load_document(episode))
+    return render(load_document(Episode.objects.get(pk=episode_id)))
 
 
 @contextlib.contextmanager

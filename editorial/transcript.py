@@ -23,10 +23,10 @@ from django.db.models import F
 
 from archive.codec import Heading as HeadingBlock
 from archive.codec import Turn as TurnBlock
-from archive.codec import parse, reads_back, speaker_name
+from archive.codec import parse, reads_back
 from archive.codec.parser import paragraph_block
 from archive.models import Episode, Heading, Turn
-from archive.store import GENERIC_LABEL, block_of, ensure_speakers
+from archive.store import block_of, ensure_speakers, person_speaking
 
 from . import editing
 
@@ -448,10 +448,8 @@ class _Plan:
             obj for _, obj in sequence
             if isinstance(obj, Turn) and (obj.pk is None or "speaker_label" in obj._changed)
         ]
-        names = [(turn, speaker_name(turn.speaker_label)) for turn in relabelled]
-        speakers = ensure_speakers(
-            name for _, name in names if name and not GENERIC_LABEL.fullmatch(name)
-        )
+        names = [(turn, person_speaking(turn.speaker_label)) for turn in relabelled]
+        speakers = ensure_speakers(name for _, name in names if name)
         for turn, name in names:
             speaker = speakers.get(name)
             if turn.speaker_id != (speaker.pk if speaker else None):
@@ -556,10 +554,8 @@ def rename_speaker(
         turns = list(Turn.objects.filter(episode=episode, speaker_label=old_label))
         if not turns:
             raise TranscriptError(f"No turn of this episode is labelled {old_label!r}.")
-        name = speaker_name(new_label)
-        speaker = None
-        if name and not GENERIC_LABEL.fullmatch(name):
-            speaker = ensure_speakers([name])[name]
+        name = person_speaking(new_label)
+        speaker = ensure_speakers([name])[name] if name else None
         changed = set()
         for turn in turns:
             turn.speaker_label, turn.speaker = new_label, speaker

@@ -8,7 +8,6 @@ again, in the dialect this module infers from the rest of the header.
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from typing import Any
 

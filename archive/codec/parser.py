@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from .errors import ParseError
 from .frontmatter import parse_front_matter
 from .nodes import Block, Comment, Document, English, Heading, Raw, Turn
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from archive.models import Episode, Organization
 from editorial import workflow
 from editorial.models import Transition
-from tests.factories import BILINGUAL, episode_from_text, user_in
+from tests.factories import BILINGUAL, episode_from_text
 
 pytestmark = pytest.mark.django_db
 
