@@ -61,7 +61,9 @@ def column_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def entity_names(values: dict[str, Any]) -> dict[str, list[str]]:
-    return {key: as_list(values.get(key)) for key in ENTITY_KEYS}
+    return {
+        key: [name for name in as_list(values.get(key)) if name] for key in ENTITY_KEYS
+    }
 
 
 def front_matter_value(key: str, column: Any) -> Any:
