@@ -194,18 +194,23 @@ def paragraph_block(paragraph: str, trailing: str = "\n\n") -> Turn | Raw:
 
 
 def parse_english(source: str) -> English:
-    """Read a ``<details>…</details>`` slice; keep it verbatim if its frame is odd."""
+    """Read a ``<details>…</details>`` slice; keep it verbatim if its frame is odd.
+
+    Every field is the slice of ``source`` that follows the previous one, and all of
+    them lie before the final ``</details>``, which the printer writes itself: so the
+    fields concatenate back to ``source`` whatever tags stand inside the frame.
+    """
+    frame_end = len(source) - len("</details>")
     opener_end = source.find(">") + 1
-    summary_start = len(source[opener_end:]) - len(source[opener_end:].lstrip(" \t\n"))
-    summary_start += opener_end
-    line_end = source.find("\n", summary_start)
+    inside = source[opener_end:frame_end]
+    summary_start = opener_end + len(inside) - len(inside.lstrip(" \t\n"))
+    line_end = source.find("\n", summary_start, frame_end)
     close = _SUMMARY_CLOSE.search(
-        source, summary_start + len("<summary>"), len(source) if line_end < 0 else line_end
+        source, summary_start + len("<summary>"), frame_end if line_end < 0 else line_end
     )
-    if not source.startswith("<summary>", summary_start) or not close:
-        inner = source[opener_end : len(source) - len("</details>")]
-        return English(text=inner.strip("\n"), verbatim=source)
-    body = source[close.end() : len(source) - len("</details>")]
+    if not source.startswith("<summary>", summary_start, frame_end) or not close:
+        return English(text=source[opener_end:frame_end].strip("\n"), verbatim=source)
+    body = source[close.end() : frame_end]
     content = body.lstrip(" \t\n")
     gap_before = body[: len(body) - len(content)]
     p_open = _P_OPEN.match(content)

@@ -433,6 +433,19 @@ def test_summary_closed_with_p_is_kept_as_the_frame():
     assert turn.english.text == "Yeah. And they have $500 billion of cash"
 
 
+@pytest.mark.parametrize(
+    "summary_line",
+    ["<summary>Original English</details>", "<summary>Original </details>English</summary>"],
+)
+def test_summary_closed_by_the_details_close_is_written_once(summary_line):
+    """The ``</details>`` that ends the frame is never also read as the summary's close."""
+    text = f"中文\n\n<details>\n{summary_line}\n\nEnglish\n\n</details>\n"
+    turn = body(text)[0]
+    assert turn.text == "中文"
+    assert turn.english.verbatim.endswith("</details>")
+    assert turn.english.verbatim.count("</details>") == 1
+
+
 def test_one_line_details_followed_by_body_end_marker():
     block = ('<details> <summary>View/Hide Original English</summary> '
              '<p class="english-text">One last tip.</p> </details> [BODY_END]')
