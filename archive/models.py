@@ -206,7 +206,13 @@ class Episode(models.Model):
         max_length=64, blank=True,
         help_text="SHA-256 of the file bytes last imported or exported.",
     )
-    version = models.PositiveIntegerField(default=1, help_text="Raised by every edit.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="The content version: raised by every edit and every import "
+        "that changes the episode."
+    )
+    synced_version = models.PositiveIntegerField(
+        default=1, help_text="The version last imported from or exported to its file."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     synced_at = models.DateTimeField(null=True, blank=True)
@@ -219,6 +225,43 @@ class Episode(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.slug
+
+
+class FileVersion(models.Model):
+    """One version of an episode's file that the CMS imported or exported.
+
+    The history lets an import recognise a file that is an older version of what the
+    CMS holds (a stale copy) and refuse it instead of undoing later work.
+    """
+
+    class Action(models.TextChoices):
+        IMPORTED = "imported", "imported"
+        EXPORTED = "exported", "exported"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="file_versions")
+    sha256 = models.CharField(max_length=64)
+    action = models.CharField(max_length=8, choices=Action.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["episode", "sha256"])]
+
+    def __str__(self) -> str:
+        return f"{self.episode_id} {self.action} {self.sha256[:12]}"
+
+
+class ContentFolder(models.Model):
+    """A folder the CMS imported from; episodes are named by paths relative to it.
+
+    Used when the setting ``ARCHIVE_ROOT`` is not set: a file or subfolder inside a
+    known folder keeps the identity it had when the whole folder was imported.
+    """
+
+    path = models.CharField(max_length=1000, unique=True, help_text="Absolute path.")
+
+    def __str__(self) -> str:
+        return self.path
 
 
 class Appearance(models.Model):
