@@ -182,6 +182,29 @@ DIALECTS = (
     "<summary>",
 )
 
+# The HTML soup found inside and around ``<details>`` frames, in any order, closed or
+# not: a summary closed by ``</details>``, a frame opened twice, a ``</p>`` left over.
+SOUP_TAGS = (
+    "<details>", "<details open>", "</details>", "<summary>", "</summary>", "</summary",
+    "</summary_", '<p class="english-text">', '<p class="chinese-text">', "<p>", "</p>",
+    "<!--", "-->", "<br>",
+)
+SOUP_GAPS = ("\n", "\n", "\n\n", "\r\n", "\r\n\r\n", " ", "\t", "\n \n", "\r")
+SOUP_TEXT = (
+    "Original English", "View/Hide Original English", "English", "中文段落", "**Matt**: ",
+    "Speaker A: ", "[BODY_END]", "[BODY_START]", "### 标题", "```", "---", "- ", "|", ">",
+    "<", "`", "Hello.",
+)
+soup = st.lists(
+    st.one_of(st.sampled_from(SOUP_TAGS), st.sampled_from(SOUP_GAPS), st.sampled_from(SOUP_TEXT)),
+    min_size=1, max_size=30,
+).map("".join)
+# A frame that opens as the parser expects and then turns to soup.
+details_soup = st.builds(
+    lambda opener, gap, inside: opener + gap + "<summary>" + inside,
+    st.sampled_from(("<details>", "<details open>")), st.sampled_from(("\n", " ", "")), soup,
+)
+
 zh_text = st.lists(st.sampled_from(ZH_PIECES), min_size=1, max_size=6).map("".join)
 en_text = st.lists(st.sampled_from(EN_PIECES), min_size=0, max_size=6).map("".join)
 junk = st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=30)
@@ -247,7 +270,7 @@ RAW_BLOCKS = (
 
 blocks = st.one_of(
     turns(), turns(), turns(), headings(), english_blocks(), comments(),
-    st.sampled_from(RAW_BLOCKS), junk,
+    st.sampled_from(RAW_BLOCKS), junk, soup, details_soup,
 )
 SEPARATORS = ("\n", "\n\n", "\n\n", "\n\n", "\n\n\n", " \n\n", "\n \n", "  \n", "\t\n\n")
 
@@ -287,6 +310,13 @@ editor_text = st.text(
 @SETTINGS
 @given(documents())
 def test_every_generated_document_renders_back_exactly(text):
+    assert render(parse(text)) == text
+
+
+@settings(SETTINGS, max_examples=1000)
+@given(st.sampled_from(("", "中文段落\n", "中文段落\n\n", "**A**: 好\n\n")), soup, details_soup)
+def test_html_soup_around_details_frames_renders_back_exactly(paragraph, before, frame):
+    text = "---\nk: v\n---\n" + paragraph + before + frame
     assert render(parse(text)) == text
 
 
