@@ -26,6 +26,7 @@ from . import episodes as episode_edits
 from . import revisions, views, workflow
 from .editing import EditConflict
 from .models import EpisodeReview, ReviewState, Revision, Transition
+from .reviewstate import review_state_q
 from .tagparsing import comma_joiner, comma_splitter
 
 admin.site.site_header = "Archive CMS"
@@ -34,14 +35,6 @@ admin.site.index_title = "Editorial"
 
 
 # Filters -----------------------------------------------------------------------------
-
-def review_state_q(state: str) -> Q:
-    """The episodes in one review state, as a filter (mirrors workflow.review_state)."""
-    if state == ReviewState.REVIEWED:
-        return Q(draft=False)
-    in_review = Q(draft=True, review__state=ReviewState.IN_REVIEW)
-    return in_review if state == ReviewState.IN_REVIEW else Q(draft=True) & ~in_review
-
 
 class ReviewStateFilter(admin.SimpleListFilter):
     title = "review state"
@@ -502,7 +495,7 @@ class RevisionAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
     search_fields = ("episode__title", "summary")
     list_select_related = ("episode", "author")
-    exclude = ("text",)
+    exclude = ("compressed",)
 
 
 @admin.register(EpisodeReview)

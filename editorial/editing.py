@@ -11,13 +11,15 @@ import dataclasses
 from collections.abc import Iterator
 
 from django.db import transaction
-from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from archive.codec import render
 from archive.models import Episode
 from archive.signals import episodes_changed
 from archive.store import load_document
 
+from . import reviewstate
 from .models import Revision
 
 
@@ -28,15 +30,18 @@ class EditConflict(Exception):
         self.episode = episode
         self.expected = expected
         self.current = episode.version
-        super().__init__(
-            f"This episode was saved by someone else while you were editing "
-            f"(you loaded version {expected}, it is now version {episode.version})."
-        )
+        super().__init__(_(
+            "This episode was saved by someone else while you were editing "
+            "(you loaded version %(expected)s, it is now version %(current)s)."
+        ) % {"expected": expected, "current": episode.version})
 
 
 @dataclasses.dataclass
 class Session:
-    """What one edit changes; ``file_changed`` false skips the version and revision."""
+    """What one edit changes; ``file_changed`` false skips the version and revision.
+
+    The body may set ``summary`` once it knows what it changed: the revision keeps
+    the summary as it is when the edit ends."""
 
     episode: Episode
     summary: str
@@ -60,48 +65,72 @@ def edit(
 
     The body changes rows through ``session.episode`` (adding column names to
     ``session.update_fields``) or through bulk queries; on leaving, the episode's
-    version is raised, its file rendered into a new :class:`Revision` and
-    ``episodes_changed`` sent, all in the same transaction.
+    version is raised, its file rendered into a new :class:`Revision` (with
+    ``session.summary``), the review state brought up to date
+    (``editorial.reviewstate.note_edit``) and ``episodes_changed`` sent, all in the
+    same transaction.
     """
     with transaction.atomic():
         episode = Episode.objects.select_for_update().get(pk=episode_id)
         if expected_version is not None and episode.version != expected_version:
             raise EditConflict(episode, expected_version)
-        _keep_earlier_state(episode, by)
+        keep_earlier_state(episode)
+        version_before = episode.version
         session = Session(episode=episode, summary=summary, kind=kind)
         yield session
+        episode = session.episode
         if not session.file_changed:
             if session.update_fields:
                 # Not a change of the file: leave updated_at, which dates the file.
                 Episode.objects.filter(pk=episode.pk).update(
                     **{name: getattr(episode, name) for name in session.update_fields}
                 )
+            reviewstate.note_edit(episode, kind=kind, version_before=version_before, by=by)
             return
-        episode.version += 1
+        episode.version = version_before + 1
         episode.save(update_fields=[*session.update_fields, "version", "updated_at"])
         session.revision = Revision.objects.create(
-            episode=episode, version=episode.version, kind=kind, summary=summary[:255],
-            text=render_episode(episode.pk), author=_user(by),
-            episode_updated_at=episode.updated_at,
+            episode=episode, version=episode.version, kind=kind,
+            summary=str(session.summary)[:255], text=render_episode(episode.pk),
+            author=_user(by), episode_updated_at=episode.updated_at,
         )
+        reviewstate.note_edit(episode, kind=kind, version_before=version_before, by=by)
         episodes_changed.send(sender=Session, episode_ids=[episode.pk])
 
 
-def _keep_earlier_state(episode: Episode, by) -> None:
-    """Keep the file as it is before the first edit, or after an import changed it."""
-    latest = episode.revisions.order_by("-version").only("version", "episode_updated_at").first()
-    if latest is not None and latest.episode_updated_at == episode.updated_at:
-        return
-    kind = Revision.Kind.ORIGINAL
-    if latest is not None:
-        # An import rewrote the rows without raising the version: give it its own.
-        kind = Revision.Kind.OUTSIDE
-        Episode.objects.filter(pk=episode.pk).update(version=F("version") + 1)
-        episode.version += 1
-    Revision.objects.create(
-        episode=episode, version=episode.version, kind=kind, text=render_episode(episode.pk),
-        episode_updated_at=episode.updated_at,
-        summary="As imported" if kind == Revision.Kind.ORIGINAL else "Re-imported from its file",
+def keep_earlier_state(episode: Episode) -> Revision | None:
+    """Make sure a revision holds the file as it is now, before it is changed.
+
+    Every save and every re-import (``editorial.receivers``) leaves a revision at
+    the episode's version, taken when the episode's ``updated_at`` was what it is:
+    then there is nothing to keep. Otherwise the file is rendered, and kept unless
+    the latest revision already holds exactly that text: "As imported" (dated at the
+    import) before the first edit, else "outside" (rows changed without a revision,
+    given a version of their own).
+    """
+    latest = (
+        episode.revisions.order_by("-version")
+        .only("pk", "version", "episode_updated_at", "compressed").first()
+    )
+    if (
+        latest is not None and latest.version == episode.version
+        and latest.episode_updated_at == episode.updated_at
+    ):
+        return None
+    text = render_episode(episode.pk)
+    if latest is not None and latest.version == episode.version and latest.text == text:
+        Revision.objects.filter(pk=latest.pk).update(episode_updated_at=episode.updated_at)
+        return None
+    if latest is not None and latest.version >= episode.version:
+        Episode.objects.filter(pk=episode.pk).update(version=latest.version + 1)
+        episode.version = latest.version + 1
+    original = latest is None
+    return Revision.objects.create(
+        episode=episode, version=episode.version,
+        kind=Revision.Kind.ORIGINAL if original else Revision.Kind.OUTSIDE,
+        text=text, episode_updated_at=episode.updated_at,
+        created_at=(episode.synced_at or timezone.now()) if original else timezone.now(),
+        summary=_("As imported") if original else _("Changed outside the admin (import)"),
     )
 
 

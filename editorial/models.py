@@ -8,24 +8,31 @@ waiting for a publisher. Every change to these rows goes through
 """
 from __future__ import annotations
 
+import zlib
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from archive.models import Episode
 
 
 class ReviewState(models.TextChoices):
-    DRAFT = "draft", "Draft (unreviewed)"
-    IN_REVIEW = "in_review", "In review"
-    REVIEWED = "reviewed", "Reviewed"
+    DRAFT = "draft", _("Draft (unreviewed)")
+    IN_REVIEW = "in_review", _("In review")
+    REVIEWED = "reviewed", _("Reviewed")
+    CHANGED = "changed", _("Changed since review")
 
 
 class EpisodeReview(models.Model):
     """Where an episode stands in review; missing means "as its file says".
 
-    ``reviewed`` always goes with ``Episode.draft`` false and the other states with
-    true; when an import changes ``draft`` behind the workflow's back, the file wins
-    (see ``editorial.workflow.review_state``).
+    ``reviewed`` and ``changed`` (edited since it was reviewed, waiting for a
+    publisher) go with ``Episode.draft`` false, the other states with true; when an
+    import changes ``draft`` behind the workflow's back, the file wins (the one rule
+    is ``editorial.reviewstate``). ``reviewed_version`` is the revision a publisher
+    last approved: what readers should keep seeing while ``changed``.
     """
 
     episode = models.OneToOneField(
@@ -45,6 +52,10 @@ class EpisodeReview(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
+    )
+    reviewed_version = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="The version (and revision) a publisher last approved.",
     )
     changed_at = models.DateTimeField(auto_now=True)
 
@@ -66,13 +77,14 @@ class EpisodeReview(models.Model):
 
 
 class TransitionAction(models.TextChoices):
-    SUBMIT = "submit", "Submitted for review"
-    SEND_BACK = "send_back", "Sent back"
-    MARK_REVIEWED = "mark_reviewed", "Marked reviewed"
-    REOPEN = "reopen", "Reopened"
-    SET_MATURITY = "set_maturity", "Set maturity"
-    UNLIST = "unlist", "Unlisted"
-    RELIST = "relist", "Relisted"
+    SUBMIT = "submit", _("Submitted for review")
+    SEND_BACK = "send_back", _("Sent back")
+    MARK_REVIEWED = "mark_reviewed", _("Marked reviewed")
+    REOPEN = "reopen", _("Reopened")
+    SET_MATURITY = "set_maturity", _("Set maturity")
+    UNLIST = "unlist", _("Unlisted")
+    RELIST = "relist", _("Relisted")
+    CHANGED = "changed", _("Changed since review")
 
 
 class Transition(models.Model):
@@ -106,29 +118,34 @@ class Transition(models.Model):
 class Revision(models.Model):
     """The episode's file, rendered after one save; numbered by ``Episode.version``.
 
-    The first edit of an episode first keeps the file as it was (``kind`` "original");
-    an import that changed the rows since the last revision is kept the same way
-    ("outside") before the next edit, so consecutive revisions always diff to one
-    save's changes.
+    The first edit of an episode first keeps the file as it was (``kind`` "original",
+    dated at its import); a re-import keeps the file it replaced and the file it
+    brought ("outside", see ``editorial.receivers``), so consecutive revisions always
+    diff to one save's changes.
+
+    ``text`` is a str; it is stored zlib-compressed (``compressed``): a transcript
+    shrinks to about a quarter, with the standard library alone.
     """
 
     class Kind(models.TextChoices):
-        ORIGINAL = "original", "As imported"
-        OUTSIDE = "outside", "Changed outside the admin (import)"
-        EDIT = "edit", "Edit"
-        WORKFLOW = "workflow", "Workflow"
-        REVERT = "revert", "Revert"
+        ORIGINAL = "original", _("As imported")
+        OUTSIDE = "outside", _("Changed outside the admin (import)")
+        EDIT = "edit", _("Edit")
+        WORKFLOW = "workflow", _("Workflow")
+        REVERT = "revert", _("Revert")
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField(help_text="Episode.version right after this save.")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EDIT)
     summary = models.CharField(max_length=255, blank=True)
-    text = models.TextField(help_text="The whole file as export_markdown would write it.")
+    compressed = models.BinaryField(
+        help_text="The whole file as export_markdown would write it, UTF-8, zlib-compressed."
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     episode_updated_at = models.DateTimeField(
         null=True, help_text="Episode.updated_at when this revision was taken."
     )
@@ -141,3 +158,11 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.episode_id} v{self.version}"
+
+    @property
+    def text(self) -> str:
+        return zlib.decompress(bytes(self.compressed)).decode("utf-8")
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.compressed = zlib.compress(value.encode("utf-8"), 9)

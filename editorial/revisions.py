@@ -132,7 +132,7 @@ def changed_since(episode: Episode, version: int) -> list[Change]:
 
 
 def text_at(episode: Episode, version: int) -> str | None:
-    revision = Revision.objects.filter(episode=episode, version=version).only("text").first()
+    revision = Revision.objects.filter(episode=episode, version=version).only("compressed").first()
     return revision.text if revision else None
 
 

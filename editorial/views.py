@@ -23,9 +23,10 @@ from archive.codec import parse
 from archive.models import Episode, Speaker
 
 from . import episodes as episode_edits
-from . import preview, revisions, transcript, workflow
+from . import preview, reviewstate, revisions, transcript, workflow
 from .editing import EditConflict, render_episode
-from .models import ReviewState, Revision, Transition
+from .models import Revision, Transition
+from .reviewstate import review_state_q
 
 TRANSITIONS = {
     Transition.Action.SUBMIT: workflow.episode_submit,
@@ -249,7 +250,7 @@ class EpisodePages:
 
     def revisions(self, request, episode_id: int):
         episode = self._episode(request, episode_id)
-        listed = Revision.objects.filter(episode=episode).select_related("author").defer("text")
+        listed = Revision.objects.filter(episode=episode).select_related("author").defer("compressed")
         return TemplateResponse(request, "editorial/revisions.html", self._context(
             request, episode, title=f"Revisions: {episode}", revisions=listed,
             can_edit=self.model_admin.has_change_permission(request, episode),
@@ -296,7 +297,7 @@ class EpisodePages:
         if not self.model_admin.has_view_permission(request):
             raise PermissionDenied
         queue = (
-            Episode.objects.filter(draft=True, review__state=ReviewState.IN_REVIEW)
+            Episode.objects.filter(review_state_q(*reviewstate.WAITING))
             .select_related("review", "review__submitted_by")
             .order_by(F("review__submitted_at").asc(nulls_first=True), "pk")
         )

@@ -3,7 +3,9 @@ listing.
 
 Review: draft (unreviewed, the file's ``draft: true``) → in review → reviewed
 (``draft: false``); a publisher sends an episode in review back with a comment, or
-reopens a reviewed one. Maturity is the file's ``status`` (seedling, budding,
+reopens a reviewed one. An edit of a reviewed episode makes it "changed since
+review" (``editorial.reviewstate``): a publisher approves the changes (mark
+reviewed) or reverts to the version they approved. Maturity is the file's ``status`` (seedling, budding,
 evergreen). Listing is ``exclude``. Editors submit; publishers do everything.
 
 Each function checks the permission (:class:`NotPermitted`) and the current state
@@ -17,11 +19,13 @@ import dataclasses
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from archive.models import Episode, Maturity
 
 from . import editing
 from .models import EpisodeReview, ReviewState, Revision, Transition
+from .reviewstate import review_state
 
 Action = Transition.Action
 
@@ -48,17 +52,6 @@ class InvalidTransition(WorkflowError):
     """The episode is not in a state this transition starts from."""
 
 
-def review_state(episode: Episode) -> ReviewState:
-    """The review state; the file's ``draft`` wins over a stale review row."""
-    if not episode.draft:
-        return ReviewState.REVIEWED
-    try:
-        state = episode.review.state
-    except EpisodeReview.DoesNotExist:
-        return ReviewState.DRAFT
-    return ReviewState.IN_REVIEW if state == ReviewState.IN_REVIEW else ReviewState.DRAFT
-
-
 def can(user, action: str) -> bool:
     return bool(user and user.is_active and user.has_perm(PERMISSIONS[action]))
 
@@ -76,20 +69,23 @@ def available_transitions(episode: Episode, user) -> list[Available]:
     state = review_state(episode)
     choices = []
     if state == ReviewState.DRAFT:
-        choices.append(Available(Action.SUBMIT, "Submit for review"))
+        choices.append(Available(Action.SUBMIT, _("Submit for review")))
     if state == ReviewState.IN_REVIEW:
         choices += [
-            Available(Action.MARK_REVIEWED, "Mark reviewed"),
-            Available(Action.SEND_BACK, "Send back", needs_comment=True),
+            Available(Action.MARK_REVIEWED, _("Mark reviewed")),
+            Available(Action.SEND_BACK, _("Send back"), needs_comment=True),
         ]
-    if state == ReviewState.REVIEWED:
-        choices.append(Available(Action.REOPEN, "Reopen"))
+    if state == ReviewState.CHANGED:
+        choices.append(Available(Action.MARK_REVIEWED, _("Approve the changes")))
+    if state in (ReviewState.REVIEWED, ReviewState.CHANGED):
+        choices.append(Available(Action.REOPEN, _("Reopen")))
     choices += [
-        Available(Action.SET_MATURITY, f"Set maturity: {label}", value=value)
+        Available(Action.SET_MATURITY, _("Set maturity: %(label)s") % {"label": label}, value=value)
         for value, label in Maturity.choices if value != episode.status
     ]
     choices.append(
-        Available(Action.RELIST, "Relist") if episode.exclude else Available(Action.UNLIST, "Unlist")
+        Available(Action.RELIST, _("Relist")) if episode.exclude
+        else Available(Action.UNLIST, _("Unlist"))
     )
     return [choice for choice in choices if can(user, choice.action)]
 
@@ -104,20 +100,25 @@ def episode_submit(*, episode: Episode, by, comment: str = "") -> Episode:
 def episode_send_back(*, episode: Episode, by, comment: str) -> Episode:
     """In review → draft, saying why (Publisher)."""
     if not comment.strip():
-        raise InvalidTransition("Say why the episode is sent back: a comment is required.")
+        raise InvalidTransition(_("Say why the episode is sent back: a comment is required."))
     return _review(episode, by, Action.SEND_BACK, {ReviewState.IN_REVIEW}, ReviewState.DRAFT, comment)
 
 
 def episode_mark_reviewed(*, episode: Episode, by, comment: str = "") -> Episode:
-    """In review → reviewed, writing ``draft: false`` (Publisher)."""
+    """In review (or changed since review) → reviewed, writing ``draft: false``
+    (Publisher); the version it leaves is the one approved."""
     return _review(
-        episode, by, Action.MARK_REVIEWED, {ReviewState.IN_REVIEW}, ReviewState.REVIEWED, comment
+        episode, by, Action.MARK_REVIEWED, {ReviewState.IN_REVIEW, ReviewState.CHANGED},
+        ReviewState.REVIEWED, comment,
     )
 
 
 def episode_reopen(*, episode: Episode, by, comment: str = "") -> Episode:
-    """Reviewed → draft, writing ``draft: true`` (Publisher)."""
-    return _review(episode, by, Action.REOPEN, {ReviewState.REVIEWED}, ReviewState.DRAFT, comment)
+    """Reviewed (or changed since review) → draft, writing ``draft: true`` (Publisher)."""
+    return _review(
+        episode, by, Action.REOPEN, {ReviewState.REVIEWED, ReviewState.CHANGED},
+        ReviewState.DRAFT, comment,
+    )
 
 
 def _review(episode, by, action, sources, target, comment) -> Episode:
@@ -129,17 +130,16 @@ def _review(episode, by, action, sources, target, comment) -> Episode:
         locked = session.episode
         current = review_state(locked)
         if current not in sources:
-            raise InvalidTransition(
-                f"{Action(action).label} is not possible: the episode is "
-                f"{ReviewState(current).label.lower()}."
-            )
+            raise InvalidTransition(_("%(action)s is not possible: the episode is %(state)s.") % {
+                "action": Action(action).label, "state": str(ReviewState(current).label).lower(),
+            })
         draft = target != ReviewState.REVIEWED
         session.file_changed = draft != locked.draft
         if session.file_changed:
             locked.draft = draft
             session.update_fields.add("draft")
         now = timezone.now()
-        review, _ = EpisodeReview.objects.get_or_create(episode=locked)
+        review = EpisodeReview.objects.get_or_create(episode=locked)[0]
         review.state = target
         if target == ReviewState.IN_REVIEW:
             review.submitted_at, review.submitted_by = now, by
@@ -157,9 +157,9 @@ def episode_set_maturity(*, episode: Episode, by, status: str, comment: str = ""
     """Set ``status`` to seedling, budding or evergreen (Publisher)."""
     _check_permission(by, Action.SET_MATURITY)
     if status not in Maturity.values:
-        raise InvalidTransition(
-            f"{status!r} is not a maturity; choose one of {', '.join(Maturity.values)}."
-        )
+        raise InvalidTransition(_("%(status)r is not a maturity; choose one of %(choices)s.") % {
+            "status": status, "choices": ", ".join(Maturity.values),
+        })
     return _set_field(episode, by, Action.SET_MATURITY, "status", status, comment)
 
 
@@ -182,8 +182,10 @@ def _set_field(episode, by, action, name, value, comment) -> Episode:
         locked = session.episode
         before = getattr(locked, name)
         if before == value:
-            shown = {"exclude": "unlisted" if value else "listed"}.get(name, value)
-            raise InvalidTransition(f"{Action(action).label} is not possible: it is already {shown}.")
+            shown = {"exclude": _("unlisted") if value else _("listed")}.get(name, value)
+            raise InvalidTransition(_("%(action)s is not possible: it is already %(value)s.") % {
+                "action": Action(action).label, "value": shown,
+            })
         setattr(locked, name, value)
         session.update_fields.add(name)
         _log(locked, by, action, _shown(before), _shown(value), comment)
@@ -195,9 +197,10 @@ def _set_field(episode, by, action, name, value, comment) -> Episode:
 def _check_permission(by, action) -> None:
     if not can(by, action):
         raise NotPermitted(
-            f"You may not do this: {Action(action).label.lower()} needs the Publisher role."
+            _("You may not do this: %(action)s needs the Publisher role.")
+            % {"action": str(Action(action).label).lower()}
             if action != Action.SUBMIT else
-            "You may not submit episodes for review: that needs the Editor or Publisher role."
+            _("You may not submit episodes for review: that needs the Editor or Publisher role.")
         )
 
 
@@ -217,7 +220,7 @@ def _shown(value) -> str:
 
 
 def _summary(action, comment, value=None) -> str:
-    label = Action(action).label + (f": {_shown(value)}" if value is not None else "")
+    label = str(Action(action).label) + (f": {_shown(value)}" if value is not None else "")
     return f"{label} ({comment})" if comment else label
 
 

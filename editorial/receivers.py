@@ -1,0 +1,74 @@
+"""What the editors' side does when something happens elsewhere.
+
+- A re-import replaced an episode's content (``archive.signals.file_reimported``):
+  the file it replaced and the file it brought are both kept as revisions, so the
+  import shows in the episode's history and can be reverted in the admin.
+- A user joined or left the Editor or Publisher group: staff status (the admin's
+  door) follows the roles, so nobody has to tick it by hand.
+"""
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from archive.signals import file_reimported
+
+from .models import Revision
+
+ROLE_GROUPS = ("Editor", "Publisher")
+
+
+@receiver(file_reimported, dispatch_uid="editorial.keep_reimport")
+def keep_reimport(sender, *, episode, previous_text: str, text: str, path: str, **kwargs):
+    """Keep ``previous_text`` (unless the latest revision holds it already) at the
+    version before the import, then ``text`` as an "outside" revision at the
+    episode's new version. Runs inside the import's transaction."""
+    latest = Revision.objects.filter(episode=episode).order_by("-version").first()
+    before = episode.version - 1
+    if latest is None or (latest.text != previous_text and latest.version < before):
+        Revision.objects.create(
+            episode=episode, version=before,
+            kind=Revision.Kind.ORIGINAL if latest is None else Revision.Kind.OUTSIDE,
+            summary=_("As imported") if latest is None else _("As held before the import"),
+            text=previous_text, created_at=timezone.now() if latest else _first_import(episode),
+        )
+    Revision.objects.update_or_create(
+        episode=episode, version=episode.version,
+        defaults={
+            "kind": Revision.Kind.OUTSIDE, "text": text,
+            "summary": (_("Imported from %(path)s") % {"path": path})[:255],
+            "author": None, "episode_updated_at": episode.updated_at,
+        },
+    )
+
+
+def _first_import(episode):
+    """When the replaced file came in: the episode's row was made at its import."""
+    return getattr(episode, "created_at", None) or episode.synced_at or timezone.now()
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="editorial.roles_staff")
+def staff_follows_roles(sender, instance, action, reverse, pk_set, **kwargs):
+    """A user is staff while in the Editor or Publisher group (or a superuser):
+    applied whenever a user's role groups change, from either side."""
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    User = get_user_model()
+    if reverse:  # group.user_set changed: ``instance`` is the group
+        if instance.name not in ROLE_GROUPS or pk_set is None:
+            return  # a cleared group does not say whom it had
+        users = list(User.objects.filter(pk__in=pk_set))
+    else:
+        touched = pk_set is None or Group.objects.filter(pk__in=pk_set, name__in=ROLE_GROUPS).exists()
+        if not touched:
+            return
+        users = [instance]
+    for user in users:
+        wanted = user.is_superuser or user.groups.filter(name__in=ROLE_GROUPS).exists()
+        if user.is_staff != wanted:
+            User.objects.filter(pk=user.pk).update(is_staff=wanted)
+            user.is_staff = wanted
