@@ -14,6 +14,8 @@ from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Q
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from archive import fields
 from archive.codec import parse
@@ -27,6 +29,7 @@ from . import revisions, views, workflow
 from .editing import EditConflict
 from .models import EpisodeReview, ReviewState, Revision, Transition
 from .reviewstate import review_state_q
+from .safeurls import is_safe_link
 from .tagparsing import comma_joiner, comma_splitter
 
 admin.site.site_header = "Archive CMS"
@@ -175,6 +178,17 @@ class EpisodeForm(forms.ModelForm):
                 links = link_model.objects.filter(content_object=self.instance)
                 tags = [link.tag for link in links.select_related("tag").order_by("position", "pk")]
                 self.initial[key] = comma_joiner(tags)
+
+    def clean_source(self):
+        source = self.cleaned_data.get("source", "")
+        # Only a changed value: an imported one is never a link here, and refusing it
+        # would block every other edit of the episode.
+        if "source" in self.changed_data and source and not is_safe_link(source):
+            raise forms.ValidationError(
+                _("The source must be a web address starting with http:// or https://."),
+                code="unsafe_url",
+            )
+        return source
 
     def clean(self):
         cleaned = super().clean()

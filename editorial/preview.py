@@ -1,50 +1,41 @@
-"""A staff preview of an episode's text as readers would see it, from a document tree.
+"""The staff preview of an episode: the public site's own episode page, as this user
+would get it, also of unsaved transcript edits.
 
-It shows unsaved edits before they are saved, so it renders from the codec's tree,
-not from rows. Everything is escaped; only ``**bold**`` becomes markup, so no HTML
-from a file reaches the page.
+The page is made by the public view itself (``archive.views.episode_detail``), so
+the preview renders markdown and sanitises exactly as readers get it. The admin
+shows it in a sandboxed frame (``sandbox`` without ``allow-scripts``): nothing in
+it runs, and it cannot reach the admin's page or cookies.
 """
 from __future__ import annotations
 
-import re
+import copy
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.http import QueryDict
+from django.urls import reverse
 
-from archive.codec import Comment, Document, Heading, Raw, Turn
+from archive import views as public_views
+from archive.models import Episode
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-
-
-def inline(text: str) -> str:
-    paragraphs = escape(text).split("\n")
-    return "<br>".join(_BOLD.sub(r"<strong>\1</strong>", line) for line in paragraphs)
+from . import transcript
+from .editing import render_episode
 
 
-def document_html(document: Document) -> SafeString:
-    parts = []
-    for block in document.blocks:
-        if isinstance(block, Heading):
-            level = min(max(block.level, 2), 6)
-            parts.append(f"<h{level}>{inline(block.text)}</h{level}>")
-        elif isinstance(block, Turn):
-            parts.append(_turn(block))
-        elif isinstance(block, Raw):
-            parts.append(f'<pre class="raw">{escape(block.text)}</pre>')
-        elif isinstance(block, Comment):
-            continue  # comments are not shown to readers
-    return mark_safe("\n".join(parts))
+def public_page(request, episode: Episode) -> str:
+    """The HTML of the episode's public page, rendered for ``request.user`` now."""
+    # As if the user had asked for the public address (the page names its own URL).
+    reader = copy.copy(request)
+    reader.method = "GET"  # the unsaved preview arrives as a POST
+    reader.path = reader.path_info = reverse("archive:episode", kwargs={"slug": episode.slug})
+    reader.META = {**request.META, "REQUEST_METHOD": "GET", "QUERY_STRING": ""}
+    reader.GET = QueryDict()
+    response = public_views.episode_detail(reader, slug=episode.slug)
+    if hasattr(response, "render"):
+        response.render()
+    return response.content.decode(response.charset or "utf-8")
 
 
-def _turn(turn: Turn) -> str:
-    html = ['<div class="turn">']
-    if turn.text is not None:
-        label = f"<strong>{escape(turn.label)}</strong>：" if turn.label else ""
-        html.append(f"<p>{label}{inline(turn.text)}</p>")
-    if turn.english is not None:
-        html.append(
-            f'<details><summary>{escape(turn.english.summary or "Original English")}</summary>'
-            f'<p lang="en">{inline(turn.english.text)}</p></details>'
-        )
-    html.append("</div>")
-    return "".join(html)
+def unsaved_page(request, episode: Episode, rows) -> tuple[str, str]:
+    """The file and the public page the posted rows would give; nothing is saved."""
+    with transcript.applied_unsaved(episode=episode, rows=rows):
+        return render_episode(episode.pk), public_page(request, episode)
+

@@ -14,11 +14,13 @@ exported file differs from the last one only where the editor changed something.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
+from django.db import transaction
 from django.db.models import F
 
 from archive.codec import Heading as HeadingBlock
@@ -213,15 +215,22 @@ def save_transcript(*, episode: Episode, by, version: int, rows: Sequence[Row]) 
     return report
 
 
-def preview_text(*, episode: Episode, rows: Sequence[Row]) -> str:
-    """The file the posted rows would give, without saving anything."""
-    from django.db import transaction
-
+@contextlib.contextmanager
+def applied_unsaved(*, episode: Episode, rows: Sequence[Row]) -> Iterator[None]:
+    """Inside the block, the episode's rows are as the posted rows would make them;
+    on leaving, everything is rolled back: nothing is saved, whatever happens."""
     with transaction.atomic():
         _Plan(Episode.objects.select_for_update().get(pk=episode.pk), rows).apply(SaveReport())
-        text = editing.render_episode(episode.pk)
-        transaction.set_rollback(True)
-    return text
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+
+
+def preview_text(*, episode: Episode, rows: Sequence[Row]) -> str:
+    """The file the posted rows would give, without saving anything."""
+    with applied_unsaved(episode=episode, rows=rows):
+        return editing.render_episode(episode.pk)
 
 
 class _Plan:

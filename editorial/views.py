@@ -17,9 +17,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from archive import fields
-from archive.codec import parse
 from archive.models import Episode, Speaker
 
 from . import episodes as episode_edits
@@ -163,16 +163,23 @@ class EpisodePages:
 
     def _preview_unsaved(self, request, episode, rows):
         try:
-            text = transcript.preview_text(episode=episode, rows=rows)
+            text, page = preview.unsaved_page(request, episode, rows)
         except transcript.TranscriptError as error:
             return self._editor(
                 request, episode, rows, version=episode.version, status=400, error=str(error)
             )
-        return TemplateResponse(request, "editorial/preview.html", self._context(
-            request, episode, title=f"Preview (unsaved): {episode}", unsaved=True,
-            body=preview.document_html(parse(text)),
-            changes=revisions.diff_texts(render_episode(episode.pk), text),
+        return self._preview_response(request, episode, page, unsaved=True, changes=(
+            revisions.diff_texts(render_episode(episode.pk), text)
         ))
+
+    def _preview_response(self, request, episode, page: str, *, unsaved: bool, changes=None):
+        title = _("Preview (unsaved): %(episode)s") if unsaved else _("Preview: %(episode)s")
+        response = TemplateResponse(request, "editorial/preview.html", self._context(
+            request, episode, title=title % {"episode": episode}, unsaved=unsaved,
+            page=page, changes=changes,
+        ))
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def rename_speaker(self, request, episode_id: int):
         if request.method != "POST":
@@ -243,10 +250,9 @@ class EpisodePages:
 
     def preview(self, request, episode_id: int):
         episode = self._episode(request, episode_id)
-        return TemplateResponse(request, "editorial/preview.html", self._context(
-            request, episode, title=f"Preview: {episode}", unsaved=False,
-            body=preview.document_html(parse(render_episode(episode.pk))),
-        ))
+        return self._preview_response(
+            request, episode, preview.public_page(request, episode), unsaved=False
+        )
 
     def revisions(self, request, episode_id: int):
         episode = self._episode(request, episode_id)

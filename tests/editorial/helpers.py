@@ -132,3 +132,13 @@ def changed_lines(before: str, after: str) -> list[str]:
         )
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
+
+
+def framed_page(html: str) -> str:
+    """The page a preview shows in its sandboxed frame (the ``srcdoc``), unescaped."""
+    import html as html_module
+    import re
+
+    match = re.search(r'<iframe class="public-preview" sandbox [^>]*srcdoc="([^"]*)"', html)
+    assert match, "the preview has no sandboxed frame"
+    return html_module.unescape(match.group(1))

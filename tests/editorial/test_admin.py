@@ -6,6 +6,7 @@ from django.urls import reverse
 from archive.models import Episode, Organization
 from editorial import workflow
 from editorial.models import Transition
+from tests.editorial.helpers import framed_page
 from tests.factories import BILINGUAL, episode_from_text
 
 pytestmark = pytest.mark.django_db
@@ -189,8 +190,9 @@ def test_staff_preview_shows_drafts_and_unlisted_episodes(client, publisher):
     workflow.episode_unlist(episode=episode, by=publisher)
     client.force_login(publisher)
     html = client.get(reverse("admin:editorial_preview", args=[episode.pk])).content.decode()
-    assert "Unreviewed machine translation" in html and "Unlisted" in html
-    assert "<strong>TPU</strong>" in html
+    page = framed_page(html)
+    assert 'class="banner draft"' in page and 'class="banner unlisted"' in page
+    assert "<strong>TPU</strong>" in page
 
 
 def test_readers_cannot_reach_the_editorial_pages(client, episode):
