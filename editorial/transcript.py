@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from archive.codec import Heading as HeadingBlock
 from archive.codec import Turn as TurnBlock
@@ -574,6 +575,13 @@ def rename_speaker(
                 if english != turn.english:
                     turn.english = english
                     changed.add("english")
+        for turn in turns:
+            if not reads_back(block_of(turn)):
+                raise TranscriptError(_(
+                    "The file cannot hold the speaker label %(label)r: it would read back "
+                    "differently (a label may not contain * or a colon followed by text, "
+                    "nor be longer than a speaker's name can be). Nothing was renamed."
+                ) % {"label": new_label})
         Turn.objects.bulk_update(turns, sorted(changed), batch_size=_BATCH)
         session.file_changed = new_label != old_label or "english" in changed
     return len(turns)

@@ -325,3 +325,25 @@ def test_text_the_file_cannot_hold_as_typed_is_refused(client_as, editor, episod
     assert "would read it back" in response.content.decode()
     assert Episode.objects.get(pk=episode.pk).version == 1
     assert not Turn.objects.filter(translation__contains="第二段").exists()
+
+
+@pytest.mark.parametrize("label", ["Ho*st", "Host**: fake", "名" * 100, "A" * 100])
+def test_renaming_to_a_label_the_file_cannot_hold_is_refused(client_as, editor, episode, label):
+    client = client_as(editor)
+    before = render_episode(episode.pk)
+    response = client.post(
+        reverse("admin:editorial_rename_speaker", args=[episode.pk]),
+        {"version": "1", "old_label": "Speaker A", "new_label": label, "in_originals": "1"},
+        follow=True,
+    )
+    assert "would read back differently" in response.content.decode()
+    assert render_episode(episode.pk) == before
+    assert Episode.objects.get(pk=episode.pk).version == 1
+
+
+@pytest.mark.parametrize("label", ["Andy Pavlo", "主持人", "Dr. Ada Park-Smith"])
+def test_renaming_to_a_plain_name_still_works(client_as, editor, episode, label):
+    transcript.rename_speaker(
+        episode=episode, by=editor, version=1, old_label="Speaker A", new_label=label
+    )
+    assert Turn.objects.filter(episode=episode, speaker_label=label).count() == 2
