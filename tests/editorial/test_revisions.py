@@ -35,7 +35,7 @@ def test_the_diff_is_turn_by_turn(edited_twice):
     assert len(changes) == 1
     change = changes[0]
     assert change.kind == "changed" and "Speaker A" in change.where
-    assert "<del>一句话，谈到**TPU**</del>" in change.before
+    assert "<del>一句话，谈到TPU</del>" in change.before
     assert "<ins>二次修改</ins>" in change.after
 
 
@@ -94,3 +94,85 @@ def test_a_reimport_between_edits_gets_its_own_revision(client, editor, edited_t
     kinds = list(Revision.objects.filter(episode=episode).values_list("version", "kind"))
     assert kinds[:2] == [(5, "edit"), (4, "outside")]
     assert "文件里改的。" in episode.revisions.get(version=4).text
+
+
+def test_the_comparison_shows_rendered_text_not_markup():
+    after = BILINGUAL.replace("The third sentence.", "The third, corrected sentence.")
+    (change,) = revisions.diff_texts(BILINGUAL, after)
+    for html in (change.before, change.after):
+        assert "<details>" not in html and "&lt;details" not in html
+        assert "summary" not in html and "**" not in html
+    assert "The third<ins>, corrected</ins> sentence." in change.after
+    assert "<del>" not in change.before and "第三句话。" in change.before
+    assert '<span class="text" lang="en">' in change.after
+
+
+def test_english_is_marked_by_whole_words():
+    before, after = revisions._marked("The quick brown fox", "The quick red fox")
+    assert before == "The quick <del>brown</del> fox"
+    assert after == "The quick <ins>red</ins> fox"
+
+
+def test_chinese_is_marked_by_character_runs():
+    before, after = revisions._marked("第三句话。", "第三句人工话。")
+    assert after == "第三句<ins>人工</ins>话。" and before == "第三句话。"
+    before, after = revisions._marked("模型很大", "模型很小")
+    assert (before, after) == ("模型很<del>大</del>", "模型很<ins>小</ins>")
+
+
+def test_tokens_rebuild_the_text():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @given(st.text())
+    def check(text):
+        assert "".join(revisions.tokens(text)) == text
+
+    check()
+
+
+def test_revision_summaries_say_what_the_save_did(client, editor, episode):
+    client.force_login(editor)
+    form = TranscriptForm(client, episode)
+    form.set(f"{form.key(1)}-tr", "修改。")
+    form.post()
+    url = reverse("admin:archive_episode_change", args=[episode.pk])
+    from tests.editorial.helpers import read_form
+
+    fields = dict(read_form(client.get(url).content.decode(), "episode_form"))
+    client.post(url, {**fields, "title": "新标题"})
+    summaries = list(Revision.objects.filter(episode=episode).values_list("summary", flat=True))
+    assert summaries[0] == "Edited title"
+    assert summaries[1] == "Transcript: 1 turn changed"
+    listing = client.get(reverse("admin:editorial_revisions", args=[episode.pk])).content.decode()
+    assert "Transcript: 1 turn changed" in listing and "Edited title" in listing
+
+
+def test_as_imported_is_dated_at_the_import(client, editor, episode):
+    import datetime
+
+    from django.utils import timezone
+
+    imported_at = timezone.now() - datetime.timedelta(days=30)
+    Episode.objects.filter(pk=episode.pk).update(synced_at=imported_at)
+    client.force_login(editor)
+    form = TranscriptForm(client, episode)
+    form.set(f"{form.key(1)}-tr", "修改。")
+    form.post()
+    original = Revision.objects.get(episode=episode, kind="original")
+    assert original.created_at == imported_at
+    assert Revision.objects.get(episode=episode, kind="edit").created_at > imported_at
+
+
+def test_revisions_are_stored_compressed_and_read_as_text(edited_twice):
+    from django.db import connection
+
+    revision = Revision.objects.get(episode=edited_twice, version=1)
+    assert isinstance(revision.text, str) and revision.text == BILINGUAL
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT compressed FROM editorial_revision WHERE id = %s", [revision.pk]
+        )
+        stored = bytes(cursor.fetchone()[0])
+    assert len(stored) < len(BILINGUAL.encode("utf-8")) * 0.7
+    assert BILINGUAL[:20].encode("utf-8") not in stored
