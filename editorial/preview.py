@@ -13,7 +13,6 @@ import copy
 from django.http import QueryDict
 from django.urls import reverse
 
-from archive import views as public_views
 from archive.models import Episode
 
 from . import transcript
@@ -22,6 +21,8 @@ from .editing import render_episode
 
 def public_page(request, episode: Episode) -> str:
     """The HTML of the episode's public page, rendered for ``request.user`` now."""
+    from archive import views as public_views  # the public site, loaded when used
+
     # As if the user had asked for the public address (the page names its own URL).
     reader = copy.copy(request)
     reader.method = "GET"  # the unsaved preview arrives as a POST
