@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .bounds import check_bounds, could_exceed
 from .errors import ParseError
 from .nodes import Entry, FrontMatter
 
@@ -44,8 +45,14 @@ _ValueLoader.yaml_implicit_resolvers = {
 
 
 def load_values(yaml_text: str, first_line: int = 1) -> dict[str, Any]:
-    """Read a YAML mapping; raise ParseError with the file's line number on failure."""
+    """Read a YAML mapping; raise ParseError with the file's line number on failure.
+
+    A text that nests or expands past the bounds of :mod:`.bounds` is refused before
+    it is loaded.
+    """
     try:
+        if could_exceed(yaml_text):
+            check_bounds(yaml_text, _ValueLoader, first_line)
         values = yaml.load(yaml_text, Loader=_ValueLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
