@@ -1,21 +1,47 @@
-"""Import markdown files as episodes: one transaction per file, nothing half-done."""
+"""Import markdown files as episodes; a file that fails leaves nothing behind.
+
+Files are read, hashed, parsed and checked in worker processes (all cores), which
+turn each document into plain rows (``archive.store.EpisodeRows``); this process
+writes them. New episodes are written many per transaction, every failure of a
+file having been found before the write; should the database still refuse a batch,
+it is rolled back and written again one file per transaction, so only the failing
+file is left out. A changed file of an existing episode is written alone, under the
+episode's row lock: it is refused when it is an older version of the episode's file
+(stale) or when the episode was edited in the CMS since its file was last synced,
+unless ``force``. Whatever goes wrong with one file, any exception included, is
+that file's ``path:line: problem``; the run goes on.
+"""
 from __future__ import annotations
 
 import dataclasses
 import json
+import multiprocessing
+import os
+import stat
+import threading
 from collections.abc import Iterable, Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from django.db import DatabaseError
+from django.db import DatabaseError, connections, transaction
+from django.utils import timezone
 
-from .codec import Document, ParseError, parse
-from .models import Episode
-from .slugs import is_url_safe, slug_for, unique_slug
-from .store import save_document
-from .syncstate import edited_since_sync, sha256
+from .codec import ParseError, parse, render
+from .models import Episode, FileVersion
+from .signals import file_reimported
+from .slugplan import plan_slugs
+from .sources import Source, Unreadable
+from .store import EpisodeRows, NewEpisode, episode_rows, insert_episodes, load_document
+from .store import replace_episode
+from .syncstate import sha256
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 _LIMITS = {field.name: field.max_length for field in Episode._meta.fields if field.max_length}
+_FILE_NAME_BYTES = 255
+# New episodes written per transaction, and how much text at most.
+_BATCH_FILES, _BATCH_BYTES = 200, 16 << 20
+# Files parsed ahead of the writer, so memory stays bounded when writing is slower.
+_READ_AHEAD = 64
+_PARALLEL_FROM = 64
 
 
 class ImportFailure(Exception):
@@ -37,88 +63,72 @@ class ImportResult:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-def markdown_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
-    """Each file to import with the path it is remembered by.
-
-    A folder yields its ``*.md`` files, recursively, relative to the folder; a file
-    given by name is remembered by its name.
-    """
-    for path in paths:
-        if path.is_dir():
-            for file in sorted(path.rglob("*.md")):
-                if file.is_file():
-                    yield file, file.relative_to(path).as_posix()
-        else:
-            yield path, path.name
+@dataclasses.dataclass(frozen=True)
+class _Task:
+    path: Path
+    relative: str
+    known_hash: str | None  # the hash the CMS holds for this path, None when new
 
 
-class Importer:
-    """Imports files one transaction each, remembering across them what it has read.
+@dataclasses.dataclass(frozen=True)
+class _Read:
+    """What a worker made of one file: rows to write, or why not."""
 
-    Episodes' paths, hashes and slugs are read once, so an unchanged file costs no
-    query; tag and speaker ids found or created are kept for the next files.
-    """
+    task: _Task
+    source_hash: str = ""
+    size: int = 0
+    rows: EpisodeRows | None = None
+    text: str | None = None  # kept for an existing episode: its revision needs it
+    failure: ImportFailure | None = None
 
-    def __init__(self, *, force: bool = False):
-        self.force = force
-        self.known_ids: dict = {}
-        self.hashes, self.slugs = {}, {}
-        for pk, path, slug, source_hash in Episode.objects.values_list(
-            "pk", "source_path", "slug", "source_hash"
-        ):
-            self.hashes[path] = (pk, source_hash)
-            self.slugs[slug] = path
 
-    def import_file(self, path: Path, relative: str) -> ImportResult:
-        """Import one file; a failure leaves the database as it was."""
+def read_file(task: _Task) -> _Read:
+    """Read, hash, decode, parse and check one file; never raises."""
+    try:
+        _check_name(task)
+        data = _read_bytes(task.path)
+        source_hash = sha256(data)
+        if source_hash == task.known_hash:
+            return _Read(task, source_hash, len(data))
+        text = _decode(data)
+        document = parse(text)
+        _check_values(document)
+        return _Read(
+            task, source_hash, len(data), rows=episode_rows(document),
+            text=text if task.known_hash is not None else None,
+        )
+    except (ImportFailure, ParseError) as failure:
+        return _Read(task, failure=ImportFailure(failure.message, failure.line))
+    except Exception as error:  # noqa: BLE001 - one file's failure must not end the run
+        return _Read(task, failure=_unexpected(error))
+
+
+def _unexpected(error: Exception) -> ImportFailure:
+    return ImportFailure(f"unexpected error: {type(error).__name__}: {error}")
+
+
+def _check_name(task: _Task) -> None:
+    if task.path.suffix.lower() != ".md":
+        raise ImportFailure("not a markdown file (expected a .md file)")
+    if len(task.path.name.encode("utf-8")) > _FILE_NAME_BYTES:
+        raise ImportFailure(f"file name longer than {_FILE_NAME_BYTES} bytes")
+    if len(task.relative) > _LIMITS["source_path"]:
+        raise ImportFailure(f"path longer than {_LIMITS['source_path']} characters")
+
+
+def _read_bytes(path: Path) -> bytes:
+    # O_NONBLOCK: a FIFO that replaced the file since it was listed is never waited on.
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise ImportFailure(f"cannot read: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise ImportFailure("not a regular file; not read")
         try:
-            return self._import(path, relative)
-        except (ImportFailure, ParseError) as failure:
-            return ImportResult(path, FAILED, failure.message, failure.line)
-        except DatabaseError as error:
-            self.known_ids.clear()  # it may hold ids of rows now rolled back
-            return ImportResult(path, FAILED, f"database refused the episode: {error}".strip())
-
-    def _import(self, path: Path, relative: str) -> ImportResult:
-        if path.suffix.lower() != ".md":
-            raise ImportFailure("not a markdown file (expected a .md file)")
-        try:
-            data = path.read_bytes()
+            return handle.read()
         except OSError as error:
             raise ImportFailure(f"cannot read: {error.strerror or error}") from None
-        source_hash = sha256(data)
-        known_pk, known_hash = self.hashes.get(relative, (None, None))
-        if known_hash == source_hash:
-            return ImportResult(path, UNCHANGED, episode_id=known_pk)
-        document = parse(_decode(data))
-        _check_values(document)
-        episode = Episode.objects.get(pk=known_pk) if known_pk else None
-        if episode is not None and not self.force and edited_since_sync(episode):
-            raise ImportFailure(
-                "conflict: the file changed on disk and its episode was edited in the CMS "
-                "since the last import or export; export it first, or use --force to take "
-                "the file's version"
-            )
-        if episode is not None:
-            episode.version += 1  # an editor holding the old version must reload
-        episode = save_document(
-            document, source_path=relative, slug=self._slug(relative, episode),
-            source_hash=source_hash, episode=episode, known_ids=self.known_ids,
-        )
-        self.hashes[relative] = (episode.pk, source_hash)
-        self.slugs[episode.slug] = relative
-        return ImportResult(path, CREATED if known_pk is None else UPDATED, episode_id=episode.pk)
-
-    def _slug(self, relative: str, episode: Episode | None) -> str:
-        stem = PurePosixPath(relative).stem
-        if is_url_safe(stem):
-            owner = self.slugs.get(stem, relative)
-            if owner != relative:
-                raise ImportFailure(f"slug {stem!r} is already used by {owner}")
-            return stem
-        if episode is not None:
-            return episode.slug
-        return unique_slug(slug_for(stem), lambda slug: slug in self.slugs)
 
 
 def _decode(data: bytes) -> str:
@@ -134,7 +144,7 @@ def _decode(data: bytes) -> str:
         raise ImportFailure(f"not UTF-8: byte 0x{byte:02x} cannot be decoded", line) from None
 
 
-def _check_values(document: Document) -> None:
+def _check_values(document) -> None:
     """Refuse values the database cannot hold as read, naming the key's line."""
     line = 2
     for entry in document.front_matter.entries:
@@ -150,3 +160,196 @@ def _check_values(document: Document) -> None:
             if len(str(item)) > 255:
                 raise ImportFailure(f"an item of {entry.key!r} is longer than 255 characters", line)
         line += entry.raw.count("\n")
+
+
+class Importer:
+    """One import run over a list of sources.
+
+    The episodes' paths, hashes, slugs and versions are read once at the start, so
+    an unchanged file costs no query; speaker and tag ids found or created are kept
+    for the next files. ``changed`` lists the ids of the episodes written.
+    """
+
+    def __init__(self, *, force: bool = False, jobs: int | None = None):
+        self.force = force
+        self.jobs = jobs
+        self.known_ids: dict = {}
+        self.changed: list[int] = []
+        self.known = {
+            path: (pk, source_hash, slug)
+            for pk, path, source_hash, slug in Episode.objects.values_list(
+                "pk", "source_path", "source_hash", "slug"
+            )
+        }
+
+    def run(self, items: Iterable[Source | Unreadable]) -> Iterator[ImportResult]:
+        """Import every source, yielding one result per file as it is done."""
+        items = list(items)
+        for item in items:
+            if isinstance(item, Unreadable):
+                yield ImportResult(item.path, FAILED, item.problem)
+        tasks, seen = [], set()
+        for item in items:
+            if isinstance(item, Source) and item.relative not in seen:
+                seen.add(item.relative)
+                known = self.known.get(item.relative)
+                tasks.append(_Task(item.path, item.relative, known[1] if known else None))
+        plan = plan_slugs(
+            {path: known[2] for path, known in self.known.items()},
+            [task.relative for task in tasks if task.known_hash is None],
+        )
+        self._move_slugs(plan.moved)
+        batch: list[tuple[_Read, str]] = []
+        for read in self._read_all(tasks):
+            task = read.task
+            if read.failure is not None:
+                yield self._failed(task, read.failure)
+            elif read.rows is None:
+                yield ImportResult(task.path, UNCHANGED, episode_id=self.known[task.relative][0])
+            elif task.known_hash is not None:
+                yield self._update(read)
+            elif task.relative in plan.refused:
+                yield self._failed(task, ImportFailure(plan.refused[task.relative]))
+            else:
+                batch.append((read, plan.slugs[task.relative]))
+                if len(batch) >= _BATCH_FILES or sum(r.size for r, _ in batch) >= _BATCH_BYTES:
+                    yield from self._create(batch)
+                    batch = []
+        yield from self._create(batch)
+
+    # Reading ---------------------------------------------------------------------
+
+    def _read_all(self, tasks: list[_Task]) -> Iterator[_Read]:
+        jobs = self.jobs or (os.cpu_count() or 1)
+        if jobs < 2 or len(tasks) < _PARALLEL_FROM:
+            yield from map(read_file, tasks)
+            return
+        # Workers are forked: they must not share this process's database sockets.
+        connections.close_all()
+        ahead = threading.BoundedSemaphore(_READ_AHEAD)
+
+        def paced() -> Iterator[_Task]:
+            for task in tasks:
+                ahead.acquire()
+                yield task
+
+        pool = multiprocessing.get_context("fork").Pool(jobs)
+        try:
+            for read in pool.imap(read_file, paced(), chunksize=4):
+                ahead.release()
+                yield read
+        finally:
+            pool.terminate()
+            pool.join()
+
+    # Writing ---------------------------------------------------------------------
+
+    def _create(self, batch: list[tuple[_Read, str]]) -> Iterator[ImportResult]:
+        """Write new episodes in one transaction; if it fails, one per transaction."""
+        if not batch:
+            return
+        try:
+            with transaction.atomic():
+                ids = self._insert(batch)
+        except Exception:  # noqa: BLE001 - retried file by file below, which reports it
+            self.known_ids.clear()  # it may hold ids of rows now rolled back
+            yield from (result for item in batch for result in self._create_one(item))
+            return
+        for (read, slug), pk in zip(batch, ids):
+            yield self._created(read, slug, pk)
+
+    def _create_one(self, item: tuple[_Read, str]) -> Iterator[ImportResult]:
+        read, slug = item
+        try:
+            with transaction.atomic():
+                [pk] = self._insert([item])
+        except DatabaseError as error:
+            self.known_ids.clear()
+            yield self._failed(read.task, ImportFailure(f"database refused the episode: {error}".strip()))
+        except Exception as error:  # noqa: BLE001 - one file's failure must not end the run
+            self.known_ids.clear()
+            yield self._failed(read.task, _unexpected(error))
+        else:
+            yield self._created(read, slug, pk)
+
+    def _insert(self, batch: list[tuple[_Read, str]]) -> list[int]:
+        ids = insert_episodes([
+            NewEpisode(read.task.relative, slug, read.source_hash, read.rows)
+            for read, slug in batch
+        ], known_ids=self.known_ids)
+        now = timezone.now()
+        FileVersion.objects.bulk_create([
+            FileVersion(episode_id=pk, sha256=read.source_hash, action=FileVersion.Action.IMPORTED, at=now)
+            for (read, _), pk in zip(batch, ids)
+        ])
+        return ids
+
+    def _created(self, read: _Read, slug: str, pk: int) -> ImportResult:
+        self.known[read.task.relative] = (pk, read.source_hash, slug)
+        self.changed.append(pk)
+        return ImportResult(read.task.path, CREATED, episode_id=pk)
+
+    def _update(self, read: _Read) -> ImportResult:
+        """Replace an existing episode's content by a changed file, under its lock."""
+        task = read.task
+        try:
+            with transaction.atomic():
+                pk = self._replace(read)
+        except ImportFailure as failure:
+            return self._failed(task, failure)
+        except DatabaseError as error:
+            self.known_ids.clear()
+            return self._failed(task, ImportFailure(f"database refused the episode: {error}".strip()))
+        except Exception as error:  # noqa: BLE001 - one file's failure must not end the run
+            self.known_ids.clear()
+            return self._failed(task, _unexpected(error))
+        if pk is None:
+            return ImportResult(task.path, UNCHANGED, episode_id=self.known[task.relative][0])
+        self.changed.append(pk)
+        return ImportResult(task.path, UPDATED, episode_id=pk)
+
+    def _replace(self, read: _Read) -> int | None:
+        episode = Episode.objects.select_for_update().get(source_path=read.task.relative)
+        if episode.source_hash == read.source_hash:
+            return None  # another import took this file meanwhile
+        history = FileVersion.objects.filter(episode=episode)
+        if not self.force and history.filter(sha256=read.source_hash).exists():
+            latest = history.first()
+            raise ImportFailure(
+                f"older than the CMS's copy ({latest.action} "
+                f"{timezone.localtime(latest.at):%Y-%m-%d %H:%M %Z}); --force takes it"
+            )
+        previous_text = render(load_document(episode))
+        if not self.force and sha256(previous_text.encode("utf-8")) != episode.source_hash:
+            raise ImportFailure(
+                "conflict: the file changed on disk and its episode was edited in the CMS "
+                "since the last import or export; export it first, or use --force to take "
+                "the file's version"
+            )
+        version = episode.version + 1  # an editor holding the old version must reload
+        replace_episode(
+            episode, read.rows, slug=episode.slug, source_hash=read.source_hash,
+            version=version, synced_version=version, known_ids=self.known_ids,
+        )
+        FileVersion.objects.create(
+            episode=episode, sha256=read.source_hash, action=FileVersion.Action.IMPORTED,
+            at=timezone.now(),
+        )
+        episode.refresh_from_db()
+        file_reimported.send(
+            sender=Importer, episode=episode, previous_text=previous_text, text=read.text,
+            path=read.task.relative,
+        )
+        self.known[read.task.relative] = (episode.pk, read.source_hash, episode.slug)
+        return episode.pk
+
+    def _move_slugs(self, moved: dict[str, str]) -> None:
+        for path, slug in moved.items():
+            Episode.objects.filter(source_path=path).update(slug=slug)
+            pk, source_hash, _ = self.known[path]
+            self.known[path] = (pk, source_hash, slug)
+
+    @staticmethod
+    def _failed(task: _Task, failure: ImportFailure) -> ImportResult:
+        return ImportResult(task.path, FAILED, failure.message, failure.line)
+

@@ -7,12 +7,13 @@ text, and an edited column, tag list or turn changes only its own lines.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import fields
@@ -38,49 +39,186 @@ _ENGLISH_STYLE = tuple(name for name in _ENGLISH_DEFAULTS if name not in {"text"
 
 # Saving ------------------------------------------------------------------------------
 
+@dataclasses.dataclass(frozen=True)
+class EpisodeRows:
+    """What a document becomes in the database, built without it: plain data, cheap to
+    send between processes, written by :func:`insert_episodes` or
+    :func:`replace_episode` once ids are known.
+
+    ``headings`` are ``(position, level, title, style)``; ``turns`` are ``(position,
+    heading position or None, kind, label, person speaking or None, translation,
+    english, style, verbatim)``, styles already JSON text.
+    """
+
+    columns: dict
+    headings: list[tuple]
+    turns: list[tuple]
+    hosts: list[str]
+    guests: list[str]
+    entities: dict[str, list[str]]
+
+    def speaker_names(self) -> list[str]:
+        return [*self.hosts, *self.guests, *(turn[4] for turn in self.turns if turn[4])]
+
+
+def episode_rows(document: Document) -> EpisodeRows:
+    """The rows of ``document``: needs no database, so it runs in parsing workers."""
+    values = document.front_matter.values
+    columns = fields.column_values(values)
+    columns["front_matter_entries"] = [
+        [entry.key, entry.raw, entry.key_gap] for entry in document.front_matter.entries
+    ]
+    columns["front_matter_values"] = values
+    columns["file_style"] = _file_style(document)
+    headings, turns, section = [], [], None
+    for position, block in enumerate(document.blocks):
+        if isinstance(block, Heading):
+            section = position
+            headings.append((
+                position, block.level, block.text,
+                _heading_style(block),
+            ))
+        else:
+            turns.append((position, section, *_turn_values(block)))
+    return EpisodeRows(
+        columns=columns, headings=headings, turns=turns,
+        hosts=_split_names(columns["speaker"]), guests=_split_names(columns["guest"]),
+        entities=fields.entity_names(values),
+    )
+
+
 def save_document(
     document: Document, *, source_path: str, slug: str, source_hash: str,
     episode: Episode | None = None, known_ids: dict | None = None,
 ) -> Episode:
-    """Write ``document`` as the rows of one episode, replacing any it had.
-
-    ``known_ids`` maps ``(model, name)`` to the id of a speaker or tag known to
-    exist; a caller saving many episodes passes one dict to spare the look-ups, and
-    must drop it if the transaction fails (it may then hold ids rolled back).
-    """
-    values = document.front_matter.values
+    """Write ``document`` as the rows of one episode, replacing any it had."""
+    rows = episode_rows(document)
     known_ids = {} if known_ids is None else known_ids
     with transaction.atomic():
         if episode is None:
-            episode = Episode(source_path=source_path)
-        else:
-            _delete_content(episode)
-        for name, value in fields.column_values(values).items():
-            setattr(episode, name, value)
-        episode.slug = slug
-        episode.front_matter_entries = [
-            [entry.key, entry.raw, entry.key_gap] for entry in document.front_matter.entries
-        ]
-        episode.front_matter_values = values
-        episode.file_style = _file_style(document)
-        episode.source_hash = source_hash
-        episode.synced_at = timezone.now()
-        episode.save()
-        roles = {
-            Appearance.Role.HOST: _split_names(episode.speaker),
-            Appearance.Role.GUEST: _split_names(episode.guest),
-        }
-        speakers = _ensure_ids(Speaker, [
-            *(name for names in roles.values() for name in names),
-            *_people_speaking(document.blocks),
+            [pk] = insert_episodes(
+                [NewEpisode(source_path, slug, source_hash, rows)], known_ids=known_ids
+            )
+            return Episode.objects.get(pk=pk)
+        replace_episode(
+            episode, rows, slug=slug, source_hash=source_hash, version=episode.version,
+            synced_version=episode.synced_version, known_ids=known_ids,
+        )
+        episode.refresh_from_db()
+        return episode
+
+
+@dataclasses.dataclass(frozen=True)
+class NewEpisode:
+    source_path: str
+    slug: str
+    source_hash: str
+    rows: EpisodeRows
+
+
+def insert_episodes(episodes: list[NewEpisode], *, known_ids: dict) -> list[int]:
+    """Insert new episodes with all their rows in a few statements for all of them.
+
+    ``known_ids`` maps ``(model, name)`` to the id of a speaker or tag known to exist;
+    a caller saving many batches passes one dict to spare the look-ups, and must drop
+    it if the transaction fails (it may then hold ids rolled back). Returns the new
+    episodes' ids in order.
+    """
+    now = timezone.now()
+    insert_rows(Episode, _EPISODE_COLUMNS, (
+        _episode_values(new.rows.columns, slug=new.slug, source_path=new.source_path,
+                        source_hash=new.source_hash, version=1, synced_version=1, now=now,
+                        created=now)
+        for new in episodes
+    ))
+    by_path = dict(Episode.objects.filter(
+        source_path__in=[new.source_path for new in episodes]
+    ).values_list("source_path", "pk"))
+    ids = [by_path[new.source_path] for new in episodes]
+    _insert_content(list(zip(ids, (new.rows for new in episodes))), known_ids)
+    return ids
+
+
+def replace_episode(
+    episode: Episode, rows: EpisodeRows, *, slug: str, source_hash: str, version: int,
+    synced_version: int, known_ids: dict,
+) -> None:
+    """Replace the content of an existing episode by ``rows`` (the caller holds its
+    row lock), setting its version and the version its file has."""
+    _delete_content(episode)
+    values = _episode_values(
+        rows.columns, slug=slug, source_path=episode.source_path, source_hash=source_hash,
+        version=version, synced_version=synced_version, now=timezone.now(),
+        created=episode.created_at,
+    )
+    table = connection.ops.quote_name(Episode._meta.db_table)
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(Episode._meta.get_field(name).column)} = %s"
+        for name in _EPISODE_COLUMNS
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = %s", [*values, episode.pk])
+    _insert_content([(episode.pk, rows)], known_ids)
+
+
+_EPISODE_COLUMNS = (
+    "slug", "source_path", *fields.TEXT_KEYS, *fields.BOOLEAN_KEYS, *fields.DATE_KEYS,
+    "front_matter_entries", "front_matter_values", "file_style", "source_hash",
+    "version", "synced_version", "created_at", "updated_at", "synced_at",
+)
+_JSON_COLUMNS = {"front_matter_entries", "front_matter_values", "file_style"}
+
+
+def _episode_values(
+    columns: dict, *, slug, source_path, source_hash, version, synced_version, now, created,
+):
+    stamp = connection.ops.adapt_datetimefield_value
+    row = {
+        **columns, "slug": slug, "source_path": source_path, "source_hash": source_hash,
+        "version": version, "synced_version": synced_version, "created_at": stamp(created),
+        "updated_at": stamp(now), "synced_at": stamp(now),
+    }
+    for name in _JSON_COLUMNS:
+        row[name] = _json(row[name])
+    for name in fields.DATE_KEYS:
+        row[name] = row[name].isoformat() if row[name] else None
+    return tuple(row[name] for name in _EPISODE_COLUMNS)
+
+
+def _insert_content(episodes: list[tuple[int, EpisodeRows]], known_ids: dict) -> None:
+    """Headings, turns, appearances and entity links of episodes already inserted."""
+    speakers = _ensure_ids(Speaker, [
+        name for _, rows in episodes for name in rows.speaker_names()
+    ], known_ids)
+    insert_rows(HeadingRow, _HEADING_COLUMNS, (
+        (pk, *heading) for pk, rows in episodes for heading in rows.headings
+    ))
+    heading_ids = {
+        (episode_id, position): pk
+        for episode_id, position, pk in HeadingRow.objects.filter(
+            episode_id__in=[pk for pk, rows in episodes if rows.headings]
+        ).values_list("episode_id", "position", "pk")
+    }
+    insert_rows(TurnRow, _TURN_COLUMNS, (
+        (pk, position, heading_ids[pk, section] if section is not None else None,
+         kind, label, speakers.get(person) if person else None, *rest)
+        for pk, rows in episodes
+        for position, section, kind, label, person, *rest in rows.turns
+    ))
+    insert_rows(Appearance, ("episode_id", "speaker_id", "role"), (
+        (pk, speakers[name], role)
+        for pk, rows in episodes
+        for role, names in ((Appearance.Role.HOST, rows.hosts), (Appearance.Role.GUEST, rows.guests))
+        for name in dict.fromkeys(names)
+    ))
+    for key, (tag_model, link_model) in fields.ENTITY_KEYS.items():
+        tags = _ensure_ids(tag_model, [
+            name for _, rows in episodes for name in rows.entities[key]
         ], known_ids)
-        _save_blocks(episode, document.blocks, speakers)
-        _save_entities(episode, fields.entity_names(values), known_ids)
-        insert_rows(Appearance, ("episode_id", "speaker_id", "role"), (
-            (episode.pk, speakers[name], role)
-            for role, names in roles.items() for name in dict.fromkeys(names)
+        insert_rows(link_model, ("content_object_id", "tag_id", "position"), (
+            (pk, tags[name], position)
+            for pk, rows in episodes for position, name in enumerate(rows.entities[key])
         ))
-    return episode
 
 
 def _delete_content(episode: Episode) -> None:
@@ -103,63 +241,58 @@ def _file_style(document: Document) -> dict:
     }
 
 
+@functools.lru_cache(maxsize=4096)
 def person_speaking(label: str) -> str | None:
     """The person a turn label names, or None for a role such as ``Speaker A``."""
     name = speaker_name(label)
     return name if name and not GENERIC_LABEL.fullmatch(name) else None
 
 
-def _people_speaking(blocks) -> set[str]:
-    labels = {block.label for block in blocks if isinstance(block, Turn) and block.label}
-    return {name for name in map(person_speaking, labels) if name}
-
-
+_HEADING_COLUMNS = ("episode_id", "position", "level", "title", "style")
 _TURN_COLUMNS = (
     "episode_id", "position", "heading_id", "kind", "speaker_label", "speaker_id",
     "translation", "english", "style", "verbatim",
 )
 
 
-def _save_blocks(episode: Episode, blocks, speakers: dict[str, int]) -> None:
-    headings = [
-        HeadingRow(
-            episode=episode, position=position, level=block.level, title=block.text,
-            style={"gap": block.gap, "trailing": block.trailing},
-        )
-        for position, block in enumerate(blocks) if isinstance(block, Heading)
-    ]
-    HeadingRow.objects.bulk_create(headings)
-    heading_ids = {heading.position: heading.pk for heading in headings}
-    rows, section = [], None
-    for position, block in enumerate(blocks):
-        if isinstance(block, Heading):
-            section = heading_ids[position]
-        else:
-            rows.append((episode.pk, position, section, *_turn_values(block, speakers)))
-    insert_rows(TurnRow, _TURN_COLUMNS, rows)
-
-
-def _turn_values(block, speakers: dict[str, int]) -> tuple:
-    """kind, speaker_label, speaker_id, translation, english, style, verbatim."""
+def _turn_values(block) -> tuple:
+    """kind, speaker_label, person speaking, translation, english, style, verbatim."""
     if isinstance(block, (Comment, Raw)):
         kind = TurnRow.Kind.COMMENT if isinstance(block, Comment) else TurnRow.Kind.RAW
-        style = _changed({"trailing": block.trailing}, _TURN_DEFAULTS)
-        return kind, "", None, None, None, _json(style), block.text
-    style = _changed({name: getattr(block, name) for name in _TURN_STYLE}, _TURN_DEFAULTS)
+        return kind, "", None, None, None, _turn_style((block.trailing,), None), block.text
     english = block.english
-    if english is not None:
-        style.update(_changed(
-            {name: getattr(english, name) for name in _ENGLISH_STYLE}, _ENGLISH_DEFAULTS
-        ))
-    speaker = speakers.get(person_speaking(block.label)) if block.label else None
+    style = _turn_style(
+        tuple(getattr(block, name) for name in _TURN_STYLE),
+        tuple(getattr(english, name) for name in _ENGLISH_STYLE) if english else None,
+    )
     return (
-        TurnRow.Kind.TURN, block.label, speaker, block.text,
-        english.text if english else None, _json(style),
+        TurnRow.Kind.TURN, block.label, person_speaking(block.label) if block.label else None,
+        block.text, english.text if english else None, style,
         english.verbatim if english else None,
     )
 
 
-def _json(value: dict) -> str:
+@functools.lru_cache(maxsize=4096)
+def _turn_style(turn_style: tuple, english_style: tuple | None) -> str:
+    """The JSON of the style fields that differ from the defaults. Styles repeat from
+    turn to turn, so each distinct one is worked out once."""
+    names = _TURN_STYLE if len(turn_style) == len(_TURN_STYLE) else ("trailing",)
+    style = _changed(dict(zip(names, turn_style)), _TURN_DEFAULTS)
+    if english_style is not None:
+        style.update(_changed(dict(zip(_ENGLISH_STYLE, english_style)), _ENGLISH_DEFAULTS))
+    return _json(style)
+
+
+def _heading_style(block: Heading) -> str:
+    return _json_of_items((("gap", block.gap), ("trailing", block.trailing)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _json_of_items(items: tuple) -> str:
+    return _json(dict(items))
+
+
+def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -173,24 +306,34 @@ def ensure_speakers(names: Iterable[str]) -> dict[str, Speaker]:
     return {speaker.name: speaker for speaker in Speaker.objects.filter(pk__in=ids.values())}
 
 
+_LOOKUP_CHUNK = 500
+
+
 def _ensure_ids(model, names: Iterable[str], known_ids: dict) -> dict[str, int]:
     """The id of each name's row of ``model``, creating missing rows with unique slugs."""
     wanted = list(dict.fromkeys(name for name in names if name))
     unknown = [name for name in wanted if (model, name) not in known_ids]
-    if unknown:
-        found = dict(model.objects.filter(name__in=unknown).values_list("name", "pk"))
-        missing = [name for name in unknown if name not in found]
-        if missing:
-            found.update({row.name: row.pk for row in model.objects.bulk_create(
-                _with_unique_slugs(model, missing)
-            )})
-        known_ids.update({(model, name): pk for name, pk in found.items()})
+    found = {}
+    for start in range(0, len(unknown), _LOOKUP_CHUNK):
+        chunk = unknown[start:start + _LOOKUP_CHUNK]
+        found.update(model.objects.filter(name__in=chunk).values_list("name", "pk"))
+    missing = [name for name in unknown if name not in found]
+    if missing:
+        found.update({row.name: row.pk for row in model.objects.bulk_create(
+            _with_unique_slugs(model, missing), batch_size=_LOOKUP_CHUNK
+        )})
+    known_ids.update({(model, name): pk for name, pk in found.items()})
     return {name: known_ids[model, name] for name in wanted}
 
 
 def _with_unique_slugs(model, names: list[str]) -> list:
     bases = {name: slug_for(name) for name in names}
-    taken = set(model.objects.filter(slug__in=set(bases.values())).values_list("slug", flat=True))
+    taken = set()
+    wanted = list(set(bases.values()))
+    for start in range(0, len(wanted), _LOOKUP_CHUNK):
+        taken.update(model.objects.filter(
+            slug__in=wanted[start:start + _LOOKUP_CHUNK]
+        ).values_list("slug", flat=True))
     rows = []
     for name in names:
         slug = unique_slug(
@@ -202,24 +345,13 @@ def _with_unique_slugs(model, names: list[str]) -> list:
     return rows
 
 
-def _save_entities(episode: Episode, names_by_key: dict[str, list[str]], known_ids: dict) -> None:
-    for key, names in names_by_key.items():
-        if not names:
-            continue
-        tag_model, link_model = fields.ENTITY_KEYS[key]
-        tags = _ensure_ids(tag_model, names, known_ids)
-        insert_rows(link_model, ("content_object_id", "tag_id", "position"), (
-            (episode.pk, tags[name], position) for position, name in enumerate(names)
-        ))
-
-
 def _split_names(text: str) -> list[str]:
     return [name.strip() for name in re.split(r"[,，]", text) if name.strip()]
 
 
 # Loading -----------------------------------------------------------------------------
 
-_HEADING_FIELDS = ("episode_id", "position", "level", "title", "style")
+_HEADING_FIELDS = _HEADING_COLUMNS
 _TURN_FIELDS = (
     "episode_id", "position", "kind", "speaker_label", "translation", "english", "style",
     "verbatim",

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.flatpages",
     "taggit",
     "axes",
     "archive",
@@ -68,6 +70,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The public site: NUL in an address is a 404; a strict CSP on every page;
+    # /about/-like pages edited in the admin (django.contrib.flatpages).
+    "archive.middleware.RejectNulMiddleware",
+    "archive.middleware.ContentSecurityPolicyMiddleware",
+    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     # Last, as django-axes asks: answers a locked-out login with 429.
     "axes.middleware.AxesMiddleware",
 ]
@@ -85,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "archive.context_processors.site",
             ],
         },
     },
@@ -158,6 +166,20 @@ TAGGIT_STRING_FROM_TAGS = "editorial.tagparsing.comma_joiner"
 
 # The static site shows drafts to everyone; turn this off to make them staff-only.
 ARCHIVE_PUBLIC_DRAFTS = env_bool("ARCHIVE_PUBLIC_DRAFTS", True)
+
+# The public site's name and look: the static site's by default. Extra stylesheets
+# (static paths) come after the site's own and can redefine its colours and fonts.
+ARCHIVE_SITE_NAME = os.environ.get("ARCHIVE_SITE_NAME", "The Learning Grove 林间拾穗")
+ARCHIVE_SITE_DESCRIPTION = os.environ.get(
+    "ARCHIVE_SITE_DESCRIPTION", "嘿，欢迎来到我的个人网站，这里记录了一些我的想法，笔记和视频转文字的集合。"
+)
+ARCHIVE_EXTRA_STYLESHEETS = env_list("ARCHIVE_EXTRA_STYLESHEETS", [])
+SITE_ID = 1
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+# The content folder: episodes are named by their paths relative to it, and the
+# import and export commands use it when given no path.
+ARCHIVE_ROOT = os.environ.get("ARCHIVE_ROOT", "")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,4 +1,3 @@
-import resource
 import sys
 import time
 from collections import Counter
@@ -7,66 +6,77 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from archive import search_index
-from archive.importing import CREATED, FAILED, UNCHANGED, UPDATED, Importer, markdown_files
+from archive.importing import CREATED, FAILED, UNCHANGED, UPDATED, Importer
 from archive.signals import episodes_changed
+from archive.sources import OutsideContentFolder, default_folder, sources
 
 
 class Command(BaseCommand):
-    help = "Import markdown episode files (or folders of them, recursively) into the archive."
+    help = (
+        "Import markdown episode files (or folders of them, recursively) into the archive; "
+        "with no path, the content folder (ARCHIVE_ROOT)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", type=Path, help="Files or folders.")
+        parser.add_argument("paths", nargs="*", type=Path, help="Files or folders.")
         parser.add_argument(
             "--force", action="store_true",
-            help="Take the file's version even where the episode was edited in the CMS.",
+            help="Take the file's version even where the episode was edited in the CMS "
+            "or the file is older than the CMS's copy.",
+        )
+        parser.add_argument(
+            "--jobs", type=int, default=None, metavar="N",
+            help="Processes parsing files (default: one per core).",
         )
 
-    def handle(self, *args, paths, force, **options):
-        missing = [str(path) for path in paths if not path.exists()]
+    def handle(self, *args, paths, force, jobs, **options):
+        paths = paths or [self._default_folder()]
+        missing = [str(path) for path in paths if not path.exists() and not path.is_symlink()]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}")
-        files = list(markdown_files(paths))
-        importer = Importer(force=force)
+        importer = Importer(force=force, jobs=jobs)
         counts = Counter()
-        changed = []
-        progress = tqdm(
-            files, unit="file", disable=not sys.stderr.isatty(), file=sys.stderr
-        )
         started = time.perf_counter()
         try:
-            # The search index and page cache follow the import once, for all files.
-            with search_index.deferred(rebuild=False):
-                for path, relative in progress:
-                    result = importer.import_file(path, relative)
-                    counts[result.outcome] += 1
-                    if result.outcome in (CREATED, UPDATED):
-                        changed.append(result.episode_id)
-                    if result.outcome == FAILED:
-                        progress.write(self.style.ERROR(str(result)), file=self.stdout)
-            summary = ", ".join(
-                f"{counts[outcome]} {outcome}" for outcome in (CREATED, UPDATED, UNCHANGED, FAILED)
-            )
-            self.stdout.write(
-                f"{len(files)} files: {summary} in {time.perf_counter() - started:.1f} s "
-                f"(peak memory {_peak_megabytes()} MB)"
-            )
-        finally:
-            # Even when stopped halfway: the episodes imported so far are committed,
-            # and a later import would see their files as unchanged.
-            if changed:
-                self._follow(changed)
+            results = importer.run(self._sources(paths))
+            for result in tqdm(results, unit="file", disable=not sys.stderr.isatty(), file=sys.stderr):
+                counts[result.outcome] += 1
+                if result.outcome == FAILED:
+                    tqdm.write(self.style.ERROR(str(result)), file=self.stdout)
+        except BaseException:
+            # Stopped halfway: what was committed is still followed by the index.
+            self._follow(importer.changed)
+            raise
+        summary = ", ".join(
+            f"{counts[outcome]} {outcome}" for outcome in (CREATED, UPDATED, UNCHANGED, FAILED)
+        )
+        self.stdout.write(
+            f"{sum(counts.values())} files: {summary} in {time.perf_counter() - started:.1f} s"
+        )
+        self._follow(importer.changed)
         if counts[FAILED]:
-            sys.exit(1)
+            raise CommandError(f"{counts[FAILED]} files failed", returncode=1)
+
+    @staticmethod
+    def _default_folder() -> Path:
+        folder = default_folder()
+        if folder is None:
+            raise CommandError("no path given and no content folder: set ARCHIVE_ROOT or name a folder")
+        return folder
+
+    @staticmethod
+    def _sources(paths):
+        try:
+            yield from sources(paths)
+        except OutsideContentFolder as error:
+            raise CommandError(str(error)) from None
 
     def _follow(self, changed: list[int]) -> None:
+        if not changed:
+            return
         started = time.perf_counter()
         episodes_changed.send(sender=self.__class__, episode_ids=changed)
         self.stdout.write(
             f"search index and page cache updated for {len(changed)} episodes in "
-            f"{time.perf_counter() - started:.1f} s (peak memory {_peak_megabytes()} MB)"
+            f"{time.perf_counter() - started:.1f} s"
         )
-
-
-def _peak_megabytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
