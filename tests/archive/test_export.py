@@ -3,7 +3,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from archive.models import Episode, Turn
 
@@ -16,8 +16,10 @@ def run(command, *args):
     out = StringIO()
     try:
         call_command(command, *map(str, args), stdout=out)
-    except SystemExit as stop:
-        return stop.code, out.getvalue()
+    except CommandError as error:
+        if not error.returncode:
+            raise
+        return error.returncode, out.getvalue()
     return 0, out.getvalue()
 
 

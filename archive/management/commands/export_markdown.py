@@ -1,20 +1,25 @@
-import sys
+import contextlib
 from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.exporting import (
-    CONFLICT, DIFFERS, FAILED, UNCHANGED, WRITTEN, documents, export_episode,
+    CONFLICT, DIFFERS, FAILED, UNCHANGED, WRITTEN, FolderBusy, documents, export_episode, holding,
 )
 from archive.models import Episode
+from archive.sources import default_folder
+from archive.publishing import CommitRun, PublishError
 
 
 class Command(BaseCommand):
     help = "Write episodes back as markdown files under OUTDIR, only those that changed."
 
     def add_arguments(self, parser):
-        parser.add_argument("outdir", type=Path)
+        parser.add_argument(
+            "outdir", type=Path, nargs="?",
+            help="Folder to write into (default: the content folder, ARCHIVE_ROOT).",
+        )
         parser.add_argument(
             "--episode", action="append", default=[], metavar="SLUG",
             help="Export only this episode (repeatable).",
@@ -30,8 +35,30 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="List what would be written; write nothing."
         )
+        parser.add_argument(
+            "--commit", action="store_true",
+            help="OUTDIR is in a git work tree: commit the files written, one commit, the "
+            "editors as authors; refuse (writing nothing) if the work tree has other changes.",
+        )
 
-    def handle(self, *args, outdir, episode, check, force, dry_run, **options):
+    def handle(self, *args, outdir, episode, check, force, dry_run, commit, **options):
+        outdir = outdir or default_folder()
+        if outdir is None:
+            raise CommandError("no folder given and no content folder: set ARCHIVE_ROOT or name one")
+        writes = not (check or dry_run)
+        try:
+            with holding(outdir) if writes else contextlib.nullcontext():
+                self._export(outdir, episode, check, force, dry_run, commit)
+        except FolderBusy as error:
+            raise CommandError(str(error)) from None
+
+    def _export(self, outdir, episode, check, force, dry_run, commit):
+        if commit and (check or dry_run):
+            raise CommandError("--commit writes files: it cannot go with --check or --dry-run")
+        try:
+            commit_run = CommitRun.start(outdir) if commit else None
+        except PublishError as error:
+            raise CommandError(str(error)) from None
         queryset = Episode.objects.all()
         if episode:
             queryset = queryset.filter(slug__in=episode)
@@ -44,6 +71,8 @@ class Command(BaseCommand):
                 item, document, outdir, check=check, force=force, dry_run=dry_run
             )
             counts[result.outcome] += 1
+            if commit_run and result.outcome == WRITTEN:
+                commit_run.add(episode_id=item.pk, path=result.path, since=item.synced_at)
             if result.outcome in (CONFLICT, FAILED):
                 self.stdout.write(self.style.ERROR(f"{result.path}: {result.message}"))
             elif result.outcome == DIFFERS:
@@ -56,5 +85,11 @@ class Command(BaseCommand):
             else f"{counts[WRITTEN]} {written}, {counts[CONFLICT]} refused, {counts[FAILED]} failed"
         )
         self.stdout.write(f"{sum(counts.values())} episodes: {summary}, {counts[UNCHANGED]} unchanged")
+        if commit_run:
+            try:
+                made = commit_run.finish()
+            except PublishError as error:
+                raise CommandError(f"{error}; the files are written but not committed") from None
+            self.stdout.write(f"committed {made}" if made else "nothing to commit")
         if counts[CONFLICT] or counts[DIFFERS] or counts[FAILED]:
-            sys.exit(1)
+            raise CommandError("some episodes were not written", returncode=1)
