@@ -44,6 +44,37 @@ _ValueLoader.yaml_implicit_resolvers = {
 }
 
 
+class _LocatingLoader(_ValueLoader):
+    """Tells on which node a constructor failed; slower, so used only after a failure.
+
+    PyYAML's constructors of explicitly tagged scalars (``!!int 0x``, ``!!bool x``,
+    ``!!timestamp 2020-13-45``, an int of 5,000 digits) raise plain Python errors
+    without a position.
+    """
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except Exception as error:  # whatever the constructor raised, with its node's line
+            shown = node.value if isinstance(node.value, str) else "this value"
+            shown = shown if len(shown) <= 40 else shown[:40] + "…"
+            tag = node.tag.rsplit(":", 1)[-1]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {shown!r} as !!{tag} ({str(error)[:80]})", node.start_mark,
+            ) from None
+
+
+def _load(yaml_text: str) -> Any:
+    try:
+        return yaml.load(yaml_text, Loader=_ValueLoader)
+    except yaml.YAMLError:
+        raise
+    except Exception:
+        return yaml.load(yaml_text, Loader=_LocatingLoader)
+
+
 def load_values(yaml_text: str, first_line: int = 1) -> dict[str, Any]:
     """Read a YAML mapping; raise ParseError with the file's line number on failure.
 
@@ -53,7 +84,7 @@ def load_values(yaml_text: str, first_line: int = 1) -> dict[str, Any]:
     try:
         if could_exceed(yaml_text):
             check_bounds(yaml_text, _ValueLoader, first_line)
-        values = yaml.load(yaml_text, Loader=_ValueLoader)
+        values = _load(yaml_text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         if error.context_mark and mark.index >= len(yaml_text.rstrip()):

@@ -94,3 +94,17 @@ def test_parse_error_is_a_value_error_that_prints_its_line():
     error = parse_error("---\n- a\n---\n")
     assert isinstance(error, ValueError)
     assert str(error) == f"line 2: {error.message}"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1" * 5000, "!!int 0x", '!!int ""', "!!bool maybe", "!!float x", "!!timestamp 2020-13-45",
+     "!!timestamp x", "[a, {b: !!int 0b}]"],
+    ids=["int-of-5000-digits", "int", "empty-int", "bool", "float", "month-13", "timestamp",
+         "nested"],
+)
+def test_a_tagged_value_yaml_cannot_construct_is_a_parse_error_on_its_line(value):
+    """PyYAML raises plain ValueError, KeyError, IndexError… for these, without a line."""
+    error = parse_error(f"---\ntitle: t\n\nodd: {value}\n---\n正文")
+    assert error.line == 4
+    assert error.message.startswith("invalid YAML in front matter: cannot read ")
