@@ -32,15 +32,15 @@ from .reviewstate import review_state_q
 from .safeurls import is_safe_link
 from .tagparsing import comma_joiner, comma_splitter
 
-admin.site.site_header = "Archive CMS"
-admin.site.site_title = "Archive CMS"
-admin.site.index_title = "Editorial"
+admin.site.site_header = gettext_lazy("Archive CMS")
+admin.site.site_title = gettext_lazy("Archive CMS")
+admin.site.index_title = gettext_lazy("Editorial")
 
 
 # Filters -----------------------------------------------------------------------------
 
 class ReviewStateFilter(admin.SimpleListFilter):
-    title = "review state"
+    title = gettext_lazy("review state")
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
@@ -53,11 +53,11 @@ class ReviewStateFilter(admin.SimpleListFilter):
 
 
 class MaturityFilter(admin.SimpleListFilter):
-    title = "maturity"
+    title = gettext_lazy("maturity")
     parameter_name = "maturity"
 
     def lookups(self, request, model_admin):
-        return [*Maturity.choices, ("other", "Other or missing")]
+        return [*Maturity.choices, ("other", gettext_lazy("Other or missing"))]
 
     def queryset(self, request, queryset):
         if self.value() in Maturity.values:
@@ -68,11 +68,11 @@ class MaturityFilter(admin.SimpleListFilter):
 
 
 class ListedFilter(admin.SimpleListFilter):
-    title = "listing"
+    title = gettext_lazy("listing")
     parameter_name = "listed"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Listed"), ("no", "Unlisted (exclude: true)")]
+        return [("yes", _("Listed")), ("no", _("Unlisted (exclude: true)"))]
 
     def queryset(self, request, queryset):
         if self.value() in {"yes", "no"}:
@@ -81,7 +81,7 @@ class ListedFilter(admin.SimpleListFilter):
 
 
 class YearFilter(admin.SimpleListFilter):
-    title = "year"
+    title = gettext_lazy("year")
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
@@ -95,7 +95,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 class ShowFilter(admin.SimpleListFilter):
-    title = "speaker (show)"
+    title = gettext_lazy("speaker (show)")
     parameter_name = "show"
 
     def lookups(self, request, model_admin):
@@ -110,11 +110,11 @@ class ShowFilter(admin.SimpleListFilter):
 
 
 class MissingEnglishFilter(admin.SimpleListFilter):
-    title = "turns without English"
+    title = gettext_lazy("turns without English")
     parameter_name = "no_english"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Has turns without English"), ("no", "Every turn has English")]
+        return [("yes", _("Has turns without English")), ("no", _("Every turn has English"))]
 
     def queryset(self, request, queryset):
         missing = Turn.objects.filter(
@@ -136,7 +136,7 @@ class EntityListField(forms.CharField):
     def __init__(self, key, **kwargs):
         super().__init__(
             required=False, label=episode_edits.ENTITY_LABELS[key],
-            help_text="Comma-separated, in order; names autocomplete as you type.",
+            help_text=gettext_lazy("Comma-separated, in order; names autocomplete as you type."),
             widget=forms.TextInput(attrs={
                 "class": "vLargeTextField entity-list", "data-entity": key,
                 "autocomplete": "off",
@@ -162,6 +162,14 @@ class EpisodeForm(forms.ModelForm):
     class Meta:
         model = Episode
         fields = episode_edits.FRONT_MATTER_FIELDS
+        labels = {
+            "title": gettext_lazy("Title"), "date": gettext_lazy("Date"),
+            "source": gettext_lazy("Source"), "author": gettext_lazy("Author"),
+            "speaker": gettext_lazy("Speaker (show)"), "guest": gettext_lazy("Guest"),
+            "summary": gettext_lazy("Summary"), "insight": gettext_lazy("Insight"),
+            "series": gettext_lazy("Series"), "category": gettext_lazy("Category"),
+            "area": gettext_lazy("Area"), "layout": gettext_lazy("Layout"),
+        }
         widgets = {
             "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "source": forms.URLInput(attrs={"class": "vLargeTextField"}),
@@ -198,14 +206,14 @@ class EpisodeForm(forms.ModelForm):
             self.conflict = EditConflict(self.instance, loaded)
             self.conflict.current = current
             both = self._rebase(cleaned, loaded)
-            raise forms.ValidationError(
+            message = _(
                 "Another editor saved this episode while you were editing (version "
-                f"{loaded} → {current}); their changes are listed below. Fields you did "
-                "not change now hold their values; yours are kept in the others"
-                + (f" (you both changed: {', '.join(both)})" if both else "")
-                + ". Check and save again.",
-                code="stale",
-            )
+                "%(loaded)s → %(current)s); their changes are listed below. Fields you did "
+                "not change now hold their values; yours are kept in the others."
+            ) % {"loaded": loaded, "current": current}
+            if both:
+                message += " " + _("You both changed: %(fields)s.") % {"fields": ", ".join(both)}
+            raise forms.ValidationError(message + " " + _("Check and save again."), code="stale")
         return cleaned
 
     def _rebase(self, cleaned, loaded: int) -> list[str]:
@@ -268,16 +276,16 @@ class EpisodeAdmin(admin.ModelAdmin):
     )
     fieldsets = (
         (None, {"fields": ("version", "title", "date", ("source", "layout"))}),
-        ("People", {"fields": ("author", "speaker", "guest")}),
-        ("Text", {"fields": ("summary", "insight")}),
-        ("Taxonomy", {"fields": ("series", "category", "area")}),
-        ("Entities", {"fields": (
+        (gettext_lazy("People"), {"fields": ("author", "speaker", "guest")}),
+        (gettext_lazy("Text"), {"fields": ("summary", "insight")}),
+        (gettext_lazy("Taxonomy"), {"fields": ("series", "category", "area")}),
+        (gettext_lazy("Entities"), {"fields": (
             "people", "companies_orgs", "products_models", "media_books", "tags", "project",
         )}),
-        ("Workflow (changed with the buttons below)", {
+        (gettext_lazy("Workflow (changed with the buttons below)"), {
             "fields": (("review_state", "draft"), ("status", "exclude")),
         }),
-        ("File", {
+        (gettext_lazy("File"), {
             "classes": ("collapse",),
             "fields": (("slug", "source_path"), ("updated_at", "synced_at")),
         }),
@@ -289,18 +297,18 @@ class EpisodeAdmin(admin.ModelAdmin):
 
     # Columns
 
-    @admin.display(description="episode", ordering="title")
+    @admin.display(description=gettext_lazy("episode"), ordering="title")
     def title_or_slug(self, episode):
         return episode.title or episode.slug
 
-    @admin.display(description="review")
+    @admin.display(description=gettext_lazy("review"))
     def review_state(self, episode):
         state = workflow.review_state(episode)
         return format_html(
             '<span class="review-state review-{}">{}</span>', state.value, state.label
         )
 
-    @admin.display(description="listed", boolean=True, ordering="exclude")
+    @admin.display(description=gettext_lazy("listed"), boolean=True, ordering="exclude")
     def listed(self, episode):
         return not episode.exclude
 
@@ -392,41 +400,44 @@ class EpisodeAdmin(admin.ModelAdmin):
             except workflow.WorkflowError as error:
                 refused.append(f"{episode}: {error}")
         if done:
-            self.message_user(request, f"{done} episode(s) done.", messages.SUCCESS)
+            self.message_user(request, _("%(count)s episode(s) done.") % {"count": done}, messages.SUCCESS)
         for message in refused[:20]:
             self.message_user(request, message, messages.WARNING)
         if len(refused) > 20:
-            self.message_user(request, f"…and {len(refused) - 20} more refused.", messages.WARNING)
+            self.message_user(
+                request, _("…and %(count)s more refused.") % {"count": len(refused) - 20},
+                messages.WARNING,
+            )
 
-    @admin.action(description="Submit selected for review", permissions=["submit"])
+    @admin.action(description=gettext_lazy("Submit selected for review"), permissions=["submit"])
     def submit_selected(self, request, queryset):
         self._bulk(request, queryset, workflow.episode_submit)
 
-    @admin.action(description="Mark selected reviewed (draft: false)", permissions=["review"])
+    @admin.action(description=gettext_lazy("Mark selected reviewed (draft: false)"), permissions=["review"])
     def mark_reviewed_selected(self, request, queryset):
         self._bulk(request, queryset, workflow.episode_mark_reviewed)
 
-    @admin.action(description="Reopen selected (draft: true)", permissions=["review"])
+    @admin.action(description=gettext_lazy("Reopen selected (draft: true)"), permissions=["review"])
     def reopen_selected(self, request, queryset):
         self._bulk(request, queryset, workflow.episode_reopen)
 
-    @admin.action(description="Set maturity: seedling", permissions=["maturity"])
+    @admin.action(description=gettext_lazy("Set maturity: seedling"), permissions=["maturity"])
     def set_seedling(self, request, queryset):
         self._bulk(request, queryset, workflow.episode_set_maturity, status=Maturity.SEEDLING)
 
-    @admin.action(description="Set maturity: budding", permissions=["maturity"])
+    @admin.action(description=gettext_lazy("Set maturity: budding"), permissions=["maturity"])
     def set_budding(self, request, queryset):
         self._bulk(request, queryset, workflow.episode_set_maturity, status=Maturity.BUDDING)
 
-    @admin.action(description="Set maturity: evergreen", permissions=["maturity"])
+    @admin.action(description=gettext_lazy("Set maturity: evergreen"), permissions=["maturity"])
     def set_evergreen(self, request, queryset):
         self._bulk(request, queryset, workflow.episode_set_maturity, status=Maturity.EVERGREEN)
 
-    @admin.action(description="Unlist selected (exclude: true)", permissions=["unlist"])
+    @admin.action(description=gettext_lazy("Unlist selected (exclude: true)"), permissions=["unlist"])
     def unlist_selected(self, request, queryset):
         self._bulk(request, queryset, workflow.episode_unlist)
 
-    @admin.action(description="Relist selected (exclude: false)", permissions=["unlist"])
+    @admin.action(description=gettext_lazy("Relist selected (exclude: false)"), permissions=["unlist"])
     def relist_selected(self, request, queryset):
         self._bulk(request, queryset, workflow.episode_relist)
 
@@ -459,13 +470,13 @@ class TurnAdmin(ReadOnlyAdmin):
     list_select_related = ("episode",)
     raw_id_fields = ("episode", "heading", "speaker")
 
-    @admin.display(description="text")
+    @admin.display(description=gettext_lazy("text"))
     def short_text(self, turn):
         return (turn.translation or turn.english or turn.verbatim or "")[:80]
 
     @admin.display(description="")
     def edit(self, turn):
-        return _episode_link(turn.episode_id, "Edit in the transcript editor")
+        return _episode_link(turn.episode_id, _("Edit in the transcript editor"))
 
 
 @admin.register(Heading)
@@ -476,7 +487,7 @@ class HeadingAdmin(ReadOnlyAdmin):
 
     @admin.display(description="")
     def edit(self, heading):
-        return _episode_link(heading.episode_id, "Edit in the transcript editor")
+        return _episode_link(heading.episode_id, _("Edit in the transcript editor"))
 
 
 @admin.register(Speaker)
@@ -517,3 +528,7 @@ class EpisodeReviewAdmin(ReadOnlyAdmin):
     list_display = ("episode", "state", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by")
     list_filter = ("state",)
     list_select_related = ("episode", "submitted_by", "reviewed_by")
+
+
+# Speakers and entity tags with the names tools (merge, rename, duplicates).
+from . import names_admin  # noqa: E402,F401

@@ -1,0 +1,440 @@
+"""Rename and merge names across the whole archive: speakers and every entity tag.
+
+A change is first planned (:func:`plan_rename`): the episodes it touches, each with
+the exact lines of its file that will change, computed from the episodes' documents
+without writing anything. :func:`apply_rename` then makes that same change, each
+episode through ``editorial.editing.edit`` (row lock, version check, one revision),
+all in one transaction. It refuses when the archive changed since the plan was
+shown (the plan's ``token``), and rolls everything back if an episode's file would
+come out other than planned, so the exported diff of every episode is the preview.
+
+What a speaker's name is in a file: the front matter's ``speaker`` and ``guest``
+(comma-separated) and the labels of the turns that name that person (``Dwarkesh``,
+``[Dwarkesh]``), with the same bold label opening the turn's original. An entity
+tag is an item of its front-matter list; a merge that puts a name twice in one list
+keeps its first place only.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+import itertools
+import re
+import unicodedata
+
+from django.db import transaction
+
+from archive import fields
+from archive.codec import Turn, edited, reads_back, render, speaker_name, with_value
+from archive.codec.frontmatter import parse_front_matter, render_front_matter
+from archive.codec.parser import paragraph_block
+from archive.codec.printer import render_block
+from archive.models import Appearance, Episode, Speaker
+from archive.models import Turn as TurnRow
+from archive.store import block_of, ensure_speakers, load_documents, person_speaking
+
+from . import editing
+
+SPEAKER = "speaker"
+KIND_LABELS = {
+    SPEAKER: "speaker",
+    "people": "person",
+    "companies_orgs": "company or organisation",
+    "products_models": "product or model",
+    "media_books": "media or book",
+    "tags": "topic tag",
+    "project": "project",
+}
+SPEAKER_KEYS = ("speaker", "guest")
+_NAME_LIST_SEPARATOR = re.compile(r"([ \t]*[,，][ \t]*)")
+_CHUNK = 100
+_MAX_LENGTH = 255
+
+
+class NameRefused(ValueError):
+    """The rename cannot be done as asked; the message says why, for the editor."""
+
+
+class PlanChanged(NameRefused):
+    """The archive changed since the preview was shown: it must be looked at again."""
+
+
+@dataclasses.dataclass(frozen=True)
+class LineChange:
+    """One changed line of a file: its number before and after (1-based), and text."""
+
+    number: int
+    before: str
+    after: str
+
+
+@dataclasses.dataclass(frozen=True)
+class EpisodePlan:
+    episode_id: int
+    slug: str
+    title: str
+    source_path: str
+    version: int
+    lines: tuple[LineChange, ...]
+    after_text: str = dataclasses.field(repr=False)
+    labels: dict = dataclasses.field(default_factory=dict)  # old label -> new label
+    columns: dict = dataclasses.field(default_factory=dict)  # speaker / guest -> new
+    names: list | None = None  # the entity list after the change
+
+
+@dataclasses.dataclass(frozen=True)
+class RenamePlan:
+    kind: str
+    sources: tuple[str, ...]
+    target: str
+    merge: bool  # the target name already exists
+    episodes: tuple[EpisodePlan, ...]
+
+    @property
+    def summary(self) -> str:
+        """The revision summary of each changed episode."""
+        label = KIND_LABELS[self.kind]
+        names = ", ".join(f"'{name}'" for name in self.sources)
+        if self.merge:
+            return f"Merged {label} {names} into '{self.target}'"
+        return f"Renamed {label} {names} to '{self.target}'"
+
+    @property
+    def token(self) -> str:
+        """Identifies exactly what was previewed: episodes, their versions and results."""
+        digest = hashlib.sha256(repr((self.kind, self.sources, self.target)).encode())
+        for episode in self.episodes:
+            digest.update(f"{episode.episode_id}:{episode.version}:".encode())
+            digest.update(hashlib.sha256(episode.after_text.encode()).digest())
+        return digest.hexdigest()
+
+    @property
+    def line_count(self) -> int:
+        return sum(len(episode.lines) for episode in self.episodes)
+
+
+# Planning ------------------------------------------------------------------------------
+
+def plan_rename(*, kind: str, sources, target: str) -> RenamePlan:
+    """What renaming ``sources`` to ``target`` would change, episode by episode.
+
+    Raises :class:`NameRefused` for an unknown kind or source, a target among the
+    sources, or a target the files cannot hold: one that a file would read back as
+    another name (``Ho*st``, ``Host**: fake``, a line break, a comma in the
+    comma-separated ``speaker`` and ``guest`` fields, a label too long to be one).
+    """
+    if kind not in KIND_LABELS:
+        raise NameRefused(f"Unknown kind of name: {kind!r}.")
+    sources = tuple(dict.fromkeys(name for name in sources if name))
+    check_name(kind, target)
+    if not sources:
+        raise NameRefused("Give at least one name to rename or merge.")
+    if target in sources:
+        raise NameRefused(f"'{target}' is both a name to merge and the name to merge into.")
+    model = _name_model(kind)
+    found = set(model.objects.filter(name__in=sources).values_list("name", flat=True))
+    missing = [name for name in sources if name not in found]
+    if missing:
+        raise NameRefused(
+            f"No {KIND_LABELS[kind]} is named " + ", ".join(f"'{name}'" for name in missing) + "."
+        )
+    merge = model.objects.filter(name=target).exists()
+    episodes = []
+    ids = _episodes_naming(kind, sources)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(Episode.objects.filter(pk__in=ids[start:start + _CHUNK]).order_by("pk"))
+        documents = load_documents(chunk)
+        for episode in chunk:
+            planned = _plan_episode(kind, sources, target, episode, documents[episode.pk])
+            if planned is not None:
+                episodes.append(planned)
+    return RenamePlan(kind, sources, target, merge, tuple(episodes))
+
+
+def check_name(kind: str, name: str) -> None:
+    """Refuse a new name that no file could hold as one name of this kind."""
+    label = KIND_LABELS[kind]
+    if not name or not name.strip():
+        raise NameRefused(f"Give the new {label} name.")
+    if name != name.strip():
+        raise NameRefused(f"'{name}' begins or ends with a space; a file would not keep it.")
+    if any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in name):
+        raise NameRefused("A name is one line: it may not hold a line break or a control character.")
+    if len(name) > _MAX_LENGTH:
+        raise NameRefused(f"A name has at most {_MAX_LENGTH} characters.")
+    if kind == SPEAKER:
+        if _NAME_LIST_SEPARATOR.search(name):
+            raise NameRefused(
+                f"'{name}' holds a comma: the front matter's speaker and guest fields are "
+                "comma-separated, so a file would read it back as several speakers."
+            )
+        if person_speaking(name) != name:
+            raise NameRefused(
+                f"'{name}' reads back as a role label (such as Speaker A or 主持人) or a "
+                "bracketed label, not as a person: turns would lose their speaker."
+            )
+
+
+def _name_model(kind: str):
+    return Speaker if kind == SPEAKER else fields.ENTITY_KEYS[kind][0]
+
+
+def _episodes_naming(kind: str, sources: tuple[str, ...]) -> list[int]:
+    """The ids of episodes that may name a source (a superset; planning decides)."""
+    if kind == SPEAKER:
+        speaking = TurnRow.objects.filter(speaker__name__in=sources).values_list("episode_id", flat=True)
+        labelled = TurnRow.objects.filter(
+            speaker_label__in=[*sources, *(f"[{name}]" for name in sources)]
+        ).values_list("episode_id", flat=True)
+        appearing = Appearance.objects.filter(speaker__name__in=sources).values_list(
+            "episode_id", flat=True
+        )
+        ids = set(speaking) | set(labelled) | set(appearing)
+    else:
+        _, link_model = fields.ENTITY_KEYS[kind]
+        ids = set(link_model.objects.filter(tag__name__in=sources).values_list(
+            "content_object_id", flat=True
+        ))
+    return sorted(ids)
+
+
+def _plan_episode(kind, sources, target, episode: Episode, document) -> EpisodePlan | None:
+    front_matter, blocks = document.front_matter, document.blocks
+    labels, columns, names = {}, {}, None
+    if kind == SPEAKER:
+        for key in SPEAKER_KEYS:
+            value = getattr(episode, key)
+            renamed = renamed_name_list(value, sources, target)
+            if renamed != value:
+                columns[key] = renamed
+                front_matter = with_value(front_matter, key, fields.front_matter_value(key, renamed))
+        blocks = tuple(_renamed_turn(block, sources, target, labels) for block in blocks)
+    else:
+        listed = fields.entity_names(front_matter.values)[kind]
+        names = renamed_entity_list(listed, sources, target)
+        if names != listed:
+            front_matter = with_value(front_matter, kind, names)
+    after = dataclasses.replace(document, front_matter=front_matter, blocks=blocks)
+    lines = changed_lines(_parts(document), _parts(after))
+    if not lines:
+        return None
+    after_text = render(after)
+    _check_reads_back(kind, episode, front_matter, columns, names)
+    return EpisodePlan(
+        episode_id=episode.pk, slug=episode.slug, title=episode.title,
+        source_path=episode.source_path, version=episode.version,
+        lines=lines, after_text=after_text,
+        labels=labels, columns=columns, names=names if kind != SPEAKER else None,
+    )
+
+
+def renamed_name_list(text: str, sources, target: str) -> str:
+    """A comma-separated ``speaker``/``guest`` value with each source name replaced;
+    the target, if it then appears twice, keeps its first place (and separator)."""
+    parts = _NAME_LIST_SEPARATOR.split(text)
+    kept, placed = [], False
+    for index in range(0, len(parts), 2):
+        part = parts[index]
+        name = part.strip()
+        if name in sources:
+            part = part.replace(name, target, 1)
+            name = target
+        if name == target:
+            if placed:
+                continue
+            placed = True
+        if kept:
+            kept.append(parts[index - 1])
+        kept.append(part)
+    return "".join(kept)
+
+
+def renamed_entity_list(names: list[str], sources, target: str) -> list[str]:
+    """The list with sources replaced by ``target``, which keeps its first place only."""
+    merged = {*sources, target}
+    renamed, placed = [], False
+    for name in names:
+        if name in merged:
+            if placed:
+                continue
+            placed, name = True, target
+        renamed.append(name)
+    return renamed
+
+
+def relabelled(label: str, target: str) -> str:
+    """``label`` naming ``target`` instead, as written (``[Matt]`` -> ``[Ann]``)."""
+    name = speaker_name(label)
+    at = label.find(name)
+    return label[:at] + target + label[at + len(name):]
+
+
+def _renamed_turn(block, sources, target: str, labels: dict):
+    if not isinstance(block, Turn) or not block.label or person_speaking(block.label) not in sources:
+        return block
+    new_label = relabelled(block.label, target)
+    labels[block.label] = new_label
+    renamed = dataclasses.replace(block, label=new_label, english=_renamed_original(
+        block.english, sources, target
+    ))
+    if not reads_back(renamed):
+        raise NameRefused(
+            f"'{target}' cannot be written as a speaker label: the file would read the "
+            f"turn labelled '{block.label}' back differently (a label may not hold ** or "
+            "a colon after it, and is at most 80 characters)."
+        )
+    return renamed
+
+
+def _renamed_original(english, sources, target: str):
+    """The original, relabelled when it opens with the same bold label."""
+    if english is None or not english.text:
+        return english
+    opening = paragraph_block(english.text)
+    if (
+        not isinstance(opening, Turn) or not opening.label_open
+        or person_speaking(opening.label) not in sources
+    ):
+        return english
+    text = (
+        opening.label_open + relabelled(opening.label, target) + opening.label_close
+        + opening.text
+    )
+    return edited(english, text=text)
+
+
+def _check_reads_back(kind, episode: Episode, front_matter, columns: dict, names) -> None:
+    """Refuse when the written front matter would give other values than planned."""
+    values = parse_front_matter(render_front_matter(front_matter))[0].values
+    for key, value in columns.items():
+        if fields.text_value(values.get(key)) != value:
+            raise NameRefused(
+                f"{episode.source_path}: its {key} would read back as "
+                f"{fields.text_value(values.get(key))!r}, not {value!r}."
+            )
+    if names is not None and fields.entity_names(values)[kind] != names:
+        raise NameRefused(f"{episode.source_path}: its {kind} list would read back differently.")
+
+
+def _parts(document) -> list[str]:
+    """The file's text cut where its nodes meet: front matter, then each block."""
+    return [render_front_matter(document.front_matter), *map(render_block, document.blocks)]
+
+
+def changed_lines(before: list[str], after: list[str]) -> tuple[LineChange, ...]:
+    """The lines that differ between two files given as parts (see ``_parts``), with
+    their numbers in the file before. Only differing parts are compared, so the cost
+    is the size of the change, not of the file; a merged list item that goes away
+    shows with an empty ``after``."""
+    changes, line = [], 1
+    for was, now in itertools.zip_longest(before, after, fillvalue=""):
+        if was != now:
+            old, new = was.split("\n"), now.split("\n")
+            matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+                if tag != "equal":
+                    pairs = itertools.zip_longest(old[i1:i2], new[j1:j2], fillvalue="")
+                    changes.extend(
+                        LineChange(line + i1 + offset, a, b) for offset, (a, b) in enumerate(pairs)
+                    )
+        line += was.count("\n")
+    return tuple(changes)
+
+
+# Applying ------------------------------------------------------------------------------
+
+def apply_rename(*, kind: str, sources, target: str, by, token: str) -> RenamePlan:
+    """Make the change previewed as ``token``, as one transaction; return its plan.
+
+    Raises :class:`PlanChanged` when the archive no longer gives that preview, and
+    ``editing.EditConflict`` when an episode is saved while this runs.
+    """
+    with transaction.atomic():
+        plan = plan_rename(kind=kind, sources=sources, target=target)
+        if plan.token != token:
+            raise PlanChanged(
+                "The archive changed since this preview was made (an episode was edited "
+                "or imported); look at the new preview and confirm again."
+            )
+        if kind == SPEAKER:
+            _apply_speaker(plan, by)
+        else:
+            _apply_entity(plan, by)
+    return plan
+
+
+def _edit(plan: RenamePlan, episode: EpisodePlan, by, write) -> None:
+    with editing.edit(
+        episode.episode_id, by=by, summary=plan.summary, expected_version=episode.version,
+    ) as session:
+        write(session)
+    if session.revision is None or session.revision.text != episode.after_text:
+        raise NameRefused(
+            f"{episode.source_path}: the file would not come out as previewed; nothing "
+            "was changed."
+        )
+
+
+def _apply_speaker(plan: RenamePlan, by) -> None:
+    target = ensure_speakers([plan.target])[plan.target]
+    for episode in plan.episodes:
+        def write(session, episode=episode):
+            for key, value in episode.columns.items():
+                setattr(session.episode, key, value)
+            session.update_fields |= set(episode.columns)
+            turns = list(TurnRow.objects.filter(
+                episode_id=episode.episode_id, speaker_label__in=list(episode.labels)
+            ))
+            for turn in turns:
+                block = _renamed_turn(block_of(turn), plan.sources, plan.target, {})
+                turn.speaker_label, turn.speaker = block.label, target
+                turn.english = block.english.text if block.english else turn.english
+            TurnRow.objects.bulk_update(turns, ["speaker_label", "speaker", "english"], batch_size=500)
+        _edit(plan, episode, by, write)
+    _relink_appearances([episode for episode in plan.episodes if episode.columns])
+    sources = Speaker.objects.filter(name__in=plan.sources)
+    sources.filter(turns__isnull=True, appearance__isnull=True).delete()
+
+
+def _relink_appearances(episodes: list[EpisodePlan]) -> None:
+    """Appearances of these episodes as their new speaker and guest fields give them."""
+    if not episodes:
+        return
+    rows = Episode.objects.filter(pk__in=[e.episode_id for e in episodes]).values_list(
+        "pk", "speaker", "guest"
+    )
+    wanted = {
+        (pk, name, role)
+        for pk, speaker, guest in rows
+        for role, text in ((Appearance.Role.HOST, speaker), (Appearance.Role.GUEST, guest))
+        for name in (part.strip() for part in _NAME_LIST_SEPARATOR.split(text)[::2])
+        if name
+    }
+    speakers = ensure_speakers({name for _, name, _ in wanted})
+    Appearance.objects.filter(episode_id__in=[e.episode_id for e in episodes]).delete()
+    Appearance.objects.bulk_create(
+        [Appearance(episode_id=pk, speaker=speakers[name], role=role) for pk, name, role in wanted],
+        batch_size=500,
+    )
+
+
+def _apply_entity(plan: RenamePlan, by) -> None:
+    tag_model, link_model = fields.ENTITY_KEYS[plan.kind]
+    target, _ = tag_model.objects.get_or_create(name=plan.target)
+    source_ids = set(tag_model.objects.filter(name__in=plan.sources).values_list("pk", flat=True))
+    for episode in plan.episodes:
+        def write(session, episode=episode):
+            links = link_model.objects.filter(content_object_id=episode.episode_id)
+            placed, repoint, drop = False, [], []
+            for link in links.order_by("position", "pk"):
+                if link.tag_id in source_ids or link.tag_id == target.pk:
+                    if placed:
+                        drop.append(link.pk)
+                    elif link.tag_id != target.pk:
+                        repoint.append(link.pk)
+                    placed = True
+            link_model.objects.filter(pk__in=drop).delete()
+            link_model.objects.filter(pk__in=repoint).update(tag=target)
+        _edit(plan, episode, by, write)
+    tag_model.objects.filter(pk__in=source_ids, links__isnull=True).delete()

@@ -1,0 +1,51 @@
+"""Speakers and entity tags in the admin with the names tools: each list links to
+"Merge or rename…" and "Likely duplicates", pages served by the Speaker admin.
+
+Loaded by one import at the end of ``editorial.admin``; it replaces that module's
+registrations of these models with subclasses, so their own options stay as they are.
+"""
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import path
+
+from archive import fields
+from archive.models import Speaker
+
+from . import names
+from .admin import EntityTagAdmin, SpeakerAdmin
+from .names_views import PERMISSION, NamePages
+
+
+class NamesToolsMixin:
+    change_list_template = "editorial/names/change_list.html"
+    names_kind = names.SPEAKER
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}), "names_kind": self.names_kind,
+            "can_merge_names": request.user.has_perm(PERMISSION),
+        }
+        return super().changelist_view(request, extra_context)
+
+
+class SpeakerNamesAdmin(NamesToolsMixin, SpeakerAdmin):
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        pages = NamePages(self)
+        return [
+            path("names/", wrap(pages.merge), name="editorial_names_merge"),
+            path("names/duplicates/", wrap(pages.duplicates), name="editorial_name_duplicates"),
+            *super().get_urls(),
+        ]
+
+
+def _tag_admin(kind: str):
+    return type(f"{kind.title()}NamesAdmin", (NamesToolsMixin, EntityTagAdmin), {"names_kind": kind})
+
+
+admin.site.unregister(Speaker)
+admin.site.register(Speaker, SpeakerNamesAdmin)
+for key, (tag_model, _) in fields.ENTITY_KEYS.items():
+    admin.site.unregister(tag_model)
+    admin.site.register(tag_model, _tag_admin(key))
