@@ -165,7 +165,7 @@ def _check_values(document) -> None:
 class Importer:
     """One import run over a list of sources.
 
-    The episodes' paths, hashes, slugs and versions are read once at the start, so
+    The episodes' paths, hashes and slugs are read once at the start, so
     an unchanged file costs no query; speaker and tag ids found or created are kept
     for the next files. ``changed`` lists the ids of the episodes written.
     """
@@ -175,16 +175,17 @@ class Importer:
         self.jobs = jobs
         self.known_ids: dict = {}
         self.changed: list[int] = []
+        self.known: dict[str, tuple] = {}
+
+    def run(self, items: Iterable[Source | Unreadable]) -> Iterator[ImportResult]:
+        """Import every source, yielding one result per file as it is done."""
+        items = list(items)  # listing may give known episodes their paths in a new folder
         self.known = {
             path: (pk, source_hash, slug)
             for pk, path, source_hash, slug in Episode.objects.values_list(
                 "pk", "source_path", "source_hash", "slug"
             )
         }
-
-    def run(self, items: Iterable[Source | Unreadable]) -> Iterator[ImportResult]:
-        """Import every source, yielding one result per file as it is done."""
-        items = list(items)
         for item in items:
             if isinstance(item, Unreadable):
                 yield ImportResult(item.path, FAILED, item.problem)
@@ -224,8 +225,10 @@ class Importer:
         if jobs < 2 or len(tasks) < _PARALLEL_FROM:
             yield from map(read_file, tasks)
             return
-        # Workers are forked: they must not share this process's database sockets.
-        connections.close_all()
+        # Workers are forked: they must not inherit open database sockets (they never
+        # use them; a connection inside a transaction stays open for the caller).
+        if not any(connection.in_atomic_block for connection in connections.all()):
+            connections.close_all()
         ahead = threading.BoundedSemaphore(_READ_AHEAD)
 
         def paced() -> Iterator[_Task]:
