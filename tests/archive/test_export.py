@@ -137,3 +137,35 @@ def test_a_file_that_cannot_be_written_is_reported_and_the_rest_go_on(archive_fo
     assert status == 1 and f"{out / 'deep' / 'b.md'}: cannot write" in output
     assert "1 written, 0 refused, 1 failed" in output
     assert (out / "a.md").read_text(encoding="utf-8") == INSERTION_ERA
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_reads_each_episode_as_of_one_moment(tmp_path, monkeypatch):
+    import threading
+
+    from django.db import connection
+
+    import archive.store
+    from archive.models import PersonLink
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a second connection beside the test's (PostgreSQL)")
+    (tmp_path / "a.md").write_text(INSERTION_ERA, encoding="utf-8")
+    run("import_markdown", tmp_path)
+    real_entity_names = archive.store._entity_names
+
+    def an_editor_saves_between_the_reads(ids):
+        def save():
+            Turn.objects.filter(translation="第一句话。").update(translation="并发改过。")
+            PersonLink.objects.all().delete()
+            connection.close()
+
+        saver = threading.Thread(target=save)
+        saver.start()
+        saver.join()
+        return real_entity_names(ids)
+
+    monkeypatch.setattr(archive.store, "_entity_names", an_editor_saves_between_the_reads)
+    out = tmp_path / "out"
+    run("export_markdown", out)
+    assert (out / "a.md").read_text(encoding="utf-8") == INSERTION_ERA
