@@ -8,3 +8,4 @@ class EditorialConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401  (connects the receivers)
+        from . import publishing  # noqa: F401  (answers archive.publishing.collect_notes)

@@ -67,12 +67,13 @@ class Command(BaseCommand):
                 raise CommandError(f"no episode with slug: {', '.join(sorted(unknown))}")
         counts = Counter()
         for item, document in documents(queryset):
+            since = item.synced_at  # read before the export marks the file synced
             result = export_episode(
                 item, document, outdir, check=check, force=force, dry_run=dry_run
             )
             counts[result.outcome] += 1
             if commit_run and result.outcome == WRITTEN:
-                commit_run.add(episode_id=item.pk, path=result.path, since=item.synced_at)
+                commit_run.add(episode_id=item.pk, path=result.path, since=since)
             if result.outcome in (CONFLICT, FAILED):
                 self.stdout.write(self.style.ERROR(f"{result.path}: {result.message}"))
             elif result.outcome == DIFFERS:

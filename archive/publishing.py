@@ -1,0 +1,182 @@
+"""Publishing an export to the content repository: one git commit of the files written.
+
+``export_markdown --commit`` opens a :class:`CommitRun` before writing anything (it
+refuses a folder outside a git work tree, a work tree with changes of its own, and a
+git that does not know who commits), tells it each file written, and finishes it with
+one commit, or none when nothing changed.
+
+The commit says who did the work. Who edited what is not the archive's knowledge, so
+the run asks for it with the ``collect_notes`` signal; the editors' side answers with
+the revisions made since each file was last in step with the CMS. The editor with the
+most of those revisions is git's author (git holds one); the others are
+``Co-authored-by:`` trailers, which GitHub and GitLab credit as authors too. The one
+who runs the command stays git's committer.
+
+It runs the ``git`` program rather than a library: the checkout is the static site's,
+made and used with git itself, so its hooks, config, index format and identity rules
+apply exactly; GitPython wraps the same program, and dulwich or pygit2 reimplement
+git and follow its config and hooks only in part.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+from django.dispatch import Signal
+
+# Sent before the commit with ``files``: a list of :class:`WrittenFile`. Each receiver
+# returns a list of :class:`Note` for those episodes.
+collect_notes = Signal()
+
+_MAX_LISTED_UNEDITED = 50
+
+
+class PublishError(Exception):
+    """The export cannot be committed; nothing was written when raised by ``start``."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Author:
+    name: str
+    email: str
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+@dataclasses.dataclass(frozen=True)
+class WrittenFile:
+    episode_id: int
+    path: str  # relative to the work tree, with forward slashes
+    since: datetime.datetime | None  # when the file was last in step with the CMS
+
+
+@dataclasses.dataclass(frozen=True)
+class Note:
+    """One change to an episode since its file was last written: a revision summary."""
+
+    episode_id: int
+    summary: str
+    author: Author | None
+    at: datetime.datetime
+
+
+def git(root: Path, *arguments: str, stdin: str | None = None, check: bool = True):
+    """Run git in ``root``; raise :class:`PublishError` with git's words on failure."""
+    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(
+            ["git", *arguments], cwd=root, input=stdin, capture_output=True, text=True,
+            env=environment,
+        )
+    except FileNotFoundError:
+        raise PublishError("the git program is not installed") from None
+    if check and done.returncode != 0:
+        raise PublishError(f"git {arguments[0]} failed: {done.stderr.strip() or done.stdout.strip()}")
+    return done
+
+
+class CommitRun:
+    """One export's commit. Use :meth:`start` before writing, :meth:`add` per file
+    written, :meth:`finish` at the end."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.files: list[WrittenFile] = []
+
+    @classmethod
+    def start(cls, outdir: Path) -> CommitRun:
+        """Check that ``outdir`` can receive a commit; raise :class:`PublishError` if not."""
+        folder = Path(outdir).resolve()
+        existing = next(parent for parent in (folder, *folder.parents) if parent.is_dir())
+        found = git(existing, "rev-parse", "--show-toplevel", check=False)
+        if found.returncode != 0 or not found.stdout.strip():
+            raise PublishError(f"{outdir} is not inside a git work tree; nothing was written")
+        run = cls(Path(found.stdout.strip()))
+        run._check_ready(folder)
+        return run
+
+    def _check_ready(self, folder: Path) -> None:
+        if git(self.root, "var", "GIT_COMMITTER_IDENT", check=False).returncode != 0:
+            raise PublishError(
+                "git does not know who commits here: set user.name and user.email "
+                "(git config) first; nothing was written"
+            )
+        status = git(self.root, "status", "--porcelain=v1", "-z", "--untracked-files=all").stdout
+        changed = [entry[3:] for entry in status.split("\0") if len(entry) > 3]
+        if changed:
+            listed = ", ".join(changed[:10]) + (f" and {len(changed) - 10} more" if len(changed) > 10 else "")
+            raise PublishError(
+                f"the work tree {self.root} has changes this export did not make ({listed}); "
+                "commit or remove them first; nothing was written"
+            )
+        if git(self.root, "check-ignore", "-q", str(folder), check=False).returncode == 0:
+            raise PublishError(f"{folder} is ignored by git (.gitignore); nothing was written")
+
+    def add(self, *, episode_id: int, path: Path, since) -> None:
+        """Note a file the export wrote, with when it was last in step before."""
+        relative = Path(path).resolve().relative_to(self.root).as_posix()
+        self.files.append(WrittenFile(episode_id, relative, since))
+
+    def finish(self) -> str | None:
+        """Commit the files written; return the commit's id, or None when git sees no
+        change (files rewritten with the same bytes)."""
+        if not self.files:
+            return None
+        git(self.root, "add", "--pathspec-from-file=-", "--pathspec-file-nul", "--",
+            stdin="\0".join(f":(literal){file.path}" for file in self.files))
+        if git(self.root, "diff", "--cached", "--quiet", check=False).returncode == 0:
+            return None
+        notes = [note for _, answer in collect_notes.send(sender=CommitRun, files=self.files)
+                 for note in answer or ()]
+        author, co_authors = choose_authors(notes)
+        message = commit_message(self.files, notes, co_authors)
+        arguments = ["commit", "--quiet", "--file=-"]
+        if author is not None:
+            arguments.append(f"--author={author}")
+        git(self.root, *arguments, stdin=message)
+        return git(self.root, "rev-parse", "HEAD").stdout.strip()
+
+
+def choose_authors(notes: list[Note]) -> tuple[Author | None, list[Author]]:
+    """The editor with the most changes (the latest breaks a tie) and the others, most
+    changes first; (None, []) when no change has an author (git's own identity)."""
+    counts: Counter[Author] = Counter()
+    latest: dict[Author, datetime.datetime] = {}
+    for note in notes:
+        if note.author is not None:
+            counts[note.author] += 1
+            latest[note.author] = max(note.at, latest.get(note.author, note.at))
+    ranked = sorted(counts, key=lambda author: (-counts[author], -latest[author].timestamp(), author.name))
+    return (ranked[0], ranked[1:]) if ranked else (None, [])
+
+
+def commit_message(files: list[WrittenFile], notes: list[Note], co_authors: list[Author]) -> str:
+    """Subject, one line per episode with its revision summaries, then the trailers."""
+    by_episode: dict[int, list[Note]] = {}
+    for note in sorted(notes, key=lambda note: note.at):
+        by_episode.setdefault(note.episode_id, []).append(note)
+    edited = [file for file in files if file.episode_id in by_episode]
+    unedited = [file for file in files if file.episode_id not in by_episode]
+    count = len(files)
+    lines = [f"Export {count} episode{'s' if count != 1 else ''} from the CMS", ""]
+    for file in edited:
+        summaries = "; ".join(dict.fromkeys(
+            note.summary.replace("\n", " ") or "(no summary)" for note in by_episode[file.episode_id]
+        ))
+        lines.append(f"- {file.path}: {summaries}")
+    if unedited:
+        if edited:
+            lines.append("")
+        lines.append("Written without an edit recorded since the file was last in step:")
+        lines.extend(f"- {file.path}" for file in unedited[:_MAX_LISTED_UNEDITED])
+        if len(unedited) > _MAX_LISTED_UNEDITED:
+            lines.append(f"- … and {len(unedited) - _MAX_LISTED_UNEDITED} more")
+    if co_authors:
+        lines.append("")
+        lines.extend(f"Co-authored-by: {author}" for author in co_authors)
+    return "\n".join(lines) + "\n"
