@@ -1,11 +1,17 @@
-"""The public pages' cache: whole responses for anonymous readers, by content version.
+"""The public pages' cache: whole responses for anonymous readers, keyed by content state.
 
-Every cached page is stored under the current *content version*; any change to the
-archive (an import, an edit in the admin) raises the version, so every page rendered
-before it is dropped at once. The version lives in the database (``PageCacheVersion``)
-so that a change made by another process (``import_markdown``, another worker) is seen
-even with the in-process cache; a process reads it at most once per
-``VERSION_CHECK_SECONDS`` and sees its own changes immediately.
+A page is stored under a key made of
+
+- the *content state*: the explicit version in ``PageCacheVersion`` (raised on every
+  saved or deleted row of content, whichever process made it) together with the count
+  and the latest ``updated_at`` of the episodes. Whatever writes episodes — an import
+  killed halfway, another worker, a bulk path that sends no signal — changes that
+  aggregate as it commits, so no page of an older state can be served, and nothing
+  has to remember to invalidate anything;
+- the host (canonical and feed links are absolute);
+- the path and only the query parameters the view reads (``cached_page(params=…)``),
+  in a fixed order: ``?nc=1`` or a reordered query string finds the same entry, and
+  no request can make new entries beyond the pages that exist.
 
 Staff never get or fill a cached page: they see drafts and unlisted episodes with
 banners that readers must never be served.
@@ -14,42 +20,109 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import time
+import threading
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.core.signals import request_finished, request_started
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
-from .models import PageCacheVersion
+from . import models
+from .signals import episodes_changed
 
-VERSION_CHECK_SECONDS = 1.0
 PAGE_TIMEOUT = 24 * 60 * 60
 BROWSER_MAX_AGE = 60
+KEPT_HEADERS = ("X-Robots-Tag", "Content-Language", "Link")
 
-_memo = {"version": None, "read_at": 0.0}
+# Rows whose change changes some public page.
+CONTENT_MODELS = (
+    models.Episode, models.Heading, models.Turn, models.Appearance, models.Speaker,
+    models.Topic, models.TopicLink, models.Person, models.PersonLink,
+    models.Organization, models.OrganizationLink, models.Product, models.ProductLink,
+    models.Media, models.MediaLink, models.Project, models.ProjectLink,
+)
 
 
-def current_version() -> int:
-    now = time.monotonic()
-    if _memo["version"] is None or now - _memo["read_at"] > VERSION_CHECK_SECONDS:
-        row = PageCacheVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-        _memo["version"], _memo["read_at"] = row or 0, now
-    return _memo["version"]
+_request = threading.local()
+
+
+@receiver(request_started)
+def _request_started(sender, **kwargs):
+    _request.state = None
+    _request.active = True
+
+
+@receiver(request_finished)
+def _request_finished(sender, **kwargs):
+    _request.state = None
+    _request.active = False
+
+
+def content_state() -> str:
+    """A token that changes whenever public content may have changed: one query (the
+    episodes' count and latest ``updated_at``, and the explicit version), read once a
+    request (outside a request, every call reads it)."""
+    if getattr(_request, "active", False):
+        if _request.state is None:
+            _request.state = _read_state()
+        return _request.state
+    return _read_state()
+
+
+def _read_state() -> str:
+    episodes = models.Episode._meta.db_table
+    versions = models.PageCacheVersion._meta.db_table
+    sql = (
+        f"SELECT COUNT(*), MAX(updated_at), (SELECT version FROM {versions} WHERE id = 1) "
+        f"FROM {episodes}"
+    )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            count, latest, version = cursor.fetchone()
+    except DatabaseError:
+        return "unmigrated"
+    return f"{version or 0}.{count}.{latest or '-'}"
 
 
 def invalidate() -> None:
-    """Drop every cached page (by raising the content version)."""
+    """Raise the explicit version, for changes that touch no episode's ``updated_at``
+    (a turn saved on its own, a speaker renamed)."""
+    _request.state = None
     try:
-        updated = PageCacheVersion.objects.filter(pk=1).update(version=F("version") + 1)
+        updated = models.PageCacheVersion.objects.filter(pk=1).update(version=F("version") + 1)
         if not updated:
-            PageCacheVersion.objects.get_or_create(pk=1, defaults={"version": 1})
-        _memo["version"] = None
+            models.PageCacheVersion.objects.get_or_create(pk=1, defaults={"version": 1})
     except DatabaseError:
-        # Tables not migrated yet (a signal during migrate): nothing is cached then.
-        _memo["version"] = None
+        pass    # tables not migrated yet (a signal during migrate): nothing is cached
+
+
+def invalidate_on_commit() -> None:
+    """``invalidate`` once the current transaction commits, once per transaction: a
+    loop saving a thousand turns raises the version once, and holds no lock on it."""
+    if any(func is invalidate for _, func, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(invalidate)
+
+
+@receiver(episodes_changed)
+def _episodes_changed(sender, **kwargs):
+    invalidate_on_commit()
+
+
+def _content_saved(sender, **kwargs):
+    if not kwargs.get("raw"):
+        invalidate_on_commit()
+
+
+for _model in CONTENT_MODELS:
+    post_save.connect(_content_saved, sender=_model, dispatch_uid=f"page-cache-{_model.__name__}")
+    post_delete.connect(_content_saved, sender=_model, dispatch_uid=f"page-cache-del-{_model.__name__}")
 
 
 def _cacheable(request) -> bool:
@@ -59,16 +132,29 @@ def _cacheable(request) -> bool:
     )
 
 
-def cached_page(view):
-    """Serve ``view``'s successful responses to anonymous readers from the cache."""
+def page_key(request, params=()) -> str:
+    """The cache key of ``request``'s page in the current content state."""
+    read = [(name, request.GET.getlist(name)) for name in sorted(params) if name in request.GET]
+    identity = repr((request.get_host(), request.path, read))
+    digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"archive:page:{content_state()}:{digest}"
+
+
+def cached_page(view=None, *, params=()):
+    """Serve ``view``'s successful responses to anonymous readers from the cache.
+
+    ``params``: the query parameters the view reads; no other one makes a new entry.
+    """
+    if view is None:
+        return functools.partial(cached_page, params=params)
+
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"archive:page:{current_version()}:{digest}"
+        key = page_key(request, params)
         stored = cache.get(key)
         if stored is not None:
             content, content_type, headers = stored
@@ -80,10 +166,7 @@ def cached_page(view):
         if response.status_code == 200 and not response.streaming:
             if hasattr(response, "render"):
                 response.render()
-            headers = {
-                name: value for name, value in response.items()
-                if name in ("X-Robots-Tag", "Content-Language", "Link")
-            }
+            headers = {name: value for name, value in response.items() if name in KEPT_HEADERS}
             patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
             headers["Cache-Control"] = response["Cache-Control"]
             cache.set(key, (response.content, response["Content-Type"], headers), PAGE_TIMEOUT)

@@ -1,20 +1,28 @@
-"""RSS and Atom feeds of the newest public episodes."""
+"""RSS and Atom feeds of the newest public episodes.
+
+Every text field passes ``xml_safe`` (a control character in one title must not break
+the feed for everyone) and titles pass ``feed_text`` (readers show them as HTML).
+"""
 import datetime
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .cache import cached_page
 from .models import Episode
-from .rendering import plain, render_markdown
+from .rendering import feed_text, render_markdown, xml_safe
 
 FEED_LENGTH = 50
 
 
 class RssFeed(Feed):
-    title = "双语访谈存档"
-    description = "最新的双语访谈译文"
+    def title(self):
+        return settings.ARCHIVE_SITE_NAME
+
+    def description(self):
+        return settings.ARCHIVE_SITE_DESCRIPTION
 
     def __call__(self, request, *args, **kwargs):
         return cached_page(super().__call__)(request, *args, **kwargs)
@@ -29,16 +37,16 @@ class RssFeed(Feed):
         )[:FEED_LENGTH]
 
     def item_title(self, item):
-        return plain(item.title) or item.slug
+        return feed_text(item.title) or item.slug
 
     def item_description(self, item):
-        return render_markdown(item.summary)
+        return xml_safe(render_markdown(item.summary))
 
     def item_link(self, item):
         return reverse("archive:episode", args=[item.slug])
 
     def item_author_name(self, item):
-        return item.speaker or None
+        return xml_safe(item.speaker) or None
 
     def item_pubdate(self, item):
         if item.date:
@@ -51,4 +59,6 @@ class RssFeed(Feed):
 
 class AtomFeed(RssFeed):
     feed_type = Atom1Feed
-    subtitle = RssFeed.description
+
+    def subtitle(self):
+        return settings.ARCHIVE_SITE_DESCRIPTION

@@ -4,6 +4,13 @@ Everything that came from a file passes ``sanitise`` (an allow-list, nh3) before
 reaches a page, whatever it holds: a ``<script>``, an ``onerror=``, a ``javascript:``
 link or a tag left open cannot run or spill into the page around it. ``plain`` is the
 same text as a reader sees it without markup; search indexes and snippets use it.
+
+Markdown is rendered as the static site renders it: markdown-it (CommonMark, with
+Eleventy's option ``html: true`` and markdown-it's default tables and strikethrough),
+here through markdown-it-py, the same engine. Python-Markdown cannot be made to agree:
+it needs a blank line before a list (``这包括：\n*   **…**`` stays one paragraph with
+literal ``*``), treats indented code, emphasis and HTML blocks by its own rules, and has
+no option for CommonMark's.
 """
 from __future__ import annotations
 
@@ -11,8 +18,8 @@ import html
 import re
 import threading
 
-import markdown
 import nh3
+from markdown_it import MarkdownIt
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -26,13 +33,11 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _local = threading.local()
 
 
-def _converter() -> markdown.Markdown:
-    # A Markdown instance is not thread-safe but is costly to build: one per thread.
+def _converter() -> MarkdownIt:
+    # A parser keeps state while it renders and costs a little to build: one a thread.
     converter = getattr(_local, "converter", None)
     if converter is None:
-        converter = _local.converter = markdown.Markdown(
-            extensions=["tables", "sane_lists"], output_format="html"
-        )
+        converter = _local.converter = MarkdownIt("js-default", {"html": True})
     return converter
 
 
@@ -49,9 +54,7 @@ def render_markdown(text: str | None) -> SafeString:
     """Markdown (with whatever inline HTML it holds) as sanitised HTML."""
     if not text:
         return mark_safe("")
-    converter = _converter()
-    converter.reset()
-    return sanitise(converter.convert(text))
+    return sanitise(_converter().render(text))
 
 
 def render_inline(text: str | None) -> SafeString:
@@ -82,9 +85,51 @@ def plain(text: str | None) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+# XML 1.0 has no place for these (a feed holding one cannot be written or read).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def xml_safe(text: str | None) -> str:
+    """``text`` without the characters XML cannot hold."""
+    return _NOT_XML.sub("", text or "")
+
+
+def feed_text(text: str | None) -> str:
+    """``plain(text)`` for a feed's text fields, which many readers show as HTML: an
+    entity that decodes into a tag (``&lt;img …&gt;``) stays visibly text."""
+    return _TAG_OPEN.sub("‹", xml_safe(plain(text)))
+
+
 def fold(text: str) -> str:
     """Lower case, one character for one: offsets in the result are offsets in ``text``."""
     lowered = text.lower()
     if len(lowered) == len(text):
         return lowered
     return "".join(low if len(low := char.lower()) == 1 else char for char in text)
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_LABELLED = (
+    (re.compile(r"chinese|中文|汉语|漢語|普通话", re.IGNORECASE), "zh"),
+    (re.compile(r"japanese|日本語|日语", re.IGNORECASE), "ja"),
+    (re.compile(r"english|英文|英语", re.IGNORECASE), "en"),
+)
+LANGUAGES = {"zh": ("zh-Hans", "中文原文"), "ja": ("ja", "日文原文"), "en": ("en", "English 原文")}
+
+
+def original_language(summary: str | None, text: str | None) -> tuple[str, str]:
+    """(``lang`` attribute, label) of a turn's folded original: the language its
+    ``<summary>`` names (``Original Chinese Transcript`` is Chinese), else the one its
+    text is written in."""
+    for pattern, language in _LABELLED:
+        if summary and pattern.search(summary):
+            return LANGUAGES[language]
+    sample = (text or "")[:2000]
+    if _KANA.search(sample):
+        return LANGUAGES["ja"]
+    if len(_HAN.findall(sample)) > len(_LATIN.findall(sample)) / 4:
+        return LANGUAGES["zh"]
+    return LANGUAGES["en"]

@@ -1,86 +1,83 @@
-"""``sitemap.xml``: one file while every address fits, else an index of sections.
+"""``sitemap.xml``: an index of sections (pages, episodes, one per kind of term), each
+section a plain list of addresses, at most 50,000 a file (``?p=2`` past that).
 
 Lists only what the anonymous reader's ``Episode.objects.public()`` lists: never an
-unlisted episode, drafts only while they are public.
+unlisted episode, drafts only while they are public, no internal tag. The XML is
+written directly, not through a template: a section of 20,000 tags takes milliseconds.
 """
-from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps import views as sitemap_views
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 
 from .cache import cached_page
 from .models import Episode
-from .taxonomy import KINDS
+from .taxonomy import KINDS, slug_map
+
+LIMIT = 50_000
+_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
 
-class EpisodeSitemap(Sitemap):
-    # One file holds at most Sitemap.limit (50,000) addresses; past that, an index.
-    changefreq = "monthly"
-    priority = 0.8
-
-    def items(self):
-        return Episode.objects.public(None).only("slug", "updated_at").order_by("pk")
-
-    def location(self, item):
-        return reverse("archive:episode", args=[item.slug])
-
-    def lastmod(self, item):
-        return item.updated_at
+def _pages():
+    names = ["archive:home", "archive:episodes", "archive:about"]
+    names += [f"archive:{kind.key}-index" for kind in KINDS.values()]
+    return [(reverse(name), None) for name in names]
 
 
-class TermSitemap(Sitemap):
-    changefreq = "weekly"
-    priority = 0.5
-
-    def __init__(self, kind):
-        self.kind = kind
-        self._terms = None
-
-    def items(self):
-        # Asked once for the count and again for the page: compute once.
-        if self._terms is None:
-            self._terms = list(self.kind.terms(Episode.objects.public(None)))
-        return self._terms
-
-    def location(self, item):
-        return reverse(f"archive:{self.kind.key}", args=[item.slug])
+def _episodes():
+    rows = Episode.objects.public(None).order_by("pk").values_list("slug", "updated_at")
+    return [(reverse("archive:episode", args=[slug]), updated) for slug, updated in rows]
 
 
-class PageSitemap(Sitemap):
-    changefreq = "daily"
-    priority = 0.6
-
-    def items(self):
-        return ["archive:home", "archive:episodes"] + [
-            f"archive:{kind.key}-index" for kind in KINDS.values()
-        ]
-
-    def location(self, item):
-        return reverse(item)
+def _terms(kind):
+    def addresses():
+        prefix = reverse(f"archive:{kind.key}", args=["x"])[:-2]
+        return [(f"{prefix}{slug}/", None) for slug in sorted(slug_map(kind).listed)]
+    return addresses
 
 
-def sections() -> dict[str, Sitemap]:
-    found = {"pages": PageSitemap(), "episodes": EpisodeSitemap()}
-    found.update({kind.prefix: TermSitemap(kind) for kind in KINDS.values()})
-    return found
+SECTIONS = {"pages": _pages, "episodes": _episodes}
+SECTIONS.update({kind.prefix: _terms(kind) for kind in KINDS.values()})
+
+
+def _xml(body: list[str]) -> HttpResponse:
+    return HttpResponse("".join(body), content_type="application/xml; charset=utf-8")
 
 
 @cached_page
 def sitemap(request):
-    """The whole sitemap, or an index of sections when it outgrows one file."""
-    all_sections = sections()
-    paginators = [section.paginator for section in all_sections.values()]
-    if sum(paginator.count for paginator in paginators) <= Sitemap.limit:
-        return sitemap_views.sitemap(
-            request, all_sections, template_name="archive/sitemap.xml"
-        )
-    return sitemap_views.index(
-        request, all_sections, template_name="archive/sitemap_index.xml",
-        sitemap_url_name="archive:sitemap-section",
-    )
+    """The index: one entry per section and page of a section."""
+    base = request.build_absolute_uri("/")[:-1]
+    body = [_HEAD, f"<sitemapindex {_NS}>\n"]
+    for name, addresses in SECTIONS.items():
+        count = len(addresses())
+        for number in range(1, max(1, -(-count // LIMIT)) + 1):
+            location = base + reverse("archive:sitemap-section", args=[name])
+            if number > 1:
+                location += f"?p={number}"
+            body.append(f"<sitemap><loc>{escape(location)}</loc></sitemap>\n")
+    body.append("</sitemapindex>\n")
+    return _xml(body)
 
 
-@cached_page
+@cached_page(params=("p",))
 def section(request, section):
-    return sitemap_views.sitemap(
-        request, sections(), section=section, template_name="archive/sitemap.xml"
-    )
+    addresses = SECTIONS.get(section)
+    if addresses is None:
+        raise Http404("no such sitemap")
+    number = request.GET.get("p", "1")
+    if not number.isascii() or not number.isdigit() or not 1 <= int(number) <= 10_000:
+        raise Http404("no such sitemap page")
+    rows = addresses()[(int(number) - 1) * LIMIT:int(number) * LIMIT]
+    if not rows and number != "1":
+        raise Http404("no such sitemap page")
+    base = request.build_absolute_uri("/")[:-1]
+    body = [_HEAD, f"<urlset {_NS}>\n"]
+    for path, updated in rows:
+        lastmod = f"<lastmod>{updated.date().isoformat()}</lastmod>" if updated else ""
+        body.append(f"<url><loc>{escape(base + path)}</loc>{lastmod}</url>\n")
+    body.append("</urlset>\n")
+    return _xml(body)

@@ -1,23 +1,44 @@
 """The ways episodes are grouped on public pages: speakers, tags, areas, categories,
 projects and the entity types, each with its address prefix and index page.
 
+A term's address is the static site's (``slug_map``): names that differ only in case
+are one page (``AI`` and ``ai``), tags are one page per slug, and names whose slugs
+collide are numbered ``-1``, ``-2``… in the static site's order, counting only what the
+static site counts (names of listed episodes; for speakers, the front matter's
+``speaker`` and ``guest``). Names it does not count come after, never taking an
+address it gives. So an address depends on the archive's names, never on the order in
+which files were imported.
+
 Every query here starts from ``Episode.objects.public(user)``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Q
 
+from .cache import content_state
 from .models import (
     Appearance, Episode, Media, MediaLink, Organization, OrganizationLink, Person,
     PersonLink, Product, ProductLink, Project, ProjectLink, Speaker, Topic, TopicLink, Turn,
 )
-from .slugs import slug_for
+from .slugs import collation_key, collision_slugs, slug_for, unique_slug
 
-# Tags the pipeline uses for its own bookkeeping; the static site does not show them.
-INTERNAL_TAGS = frozenset(getattr(settings, "ARCHIVE_INTERNAL_TAGS", ("视频文稿",)))
+
+def internal_tags() -> frozenset[str]:
+    """Tags the pipeline uses for its own bookkeeping; the static site shows none."""
+    return frozenset(getattr(settings, "ARCHIVE_INTERNAL_TAGS", ("视频文稿",)))
+
+
+@dataclass
+class SlugMap:
+    """Addresses of one kind's terms: term id (or column value) <-> slug."""
+
+    slug_of: dict = field(default_factory=dict)
+    ids_of: dict = field(default_factory=dict)
+    listed: set = field(default_factory=set)     # slugs with an episode in lists
 
 
 @dataclass(frozen=True)
@@ -33,47 +54,146 @@ class Kind:
     link: type | None = None
     column: str | None = None
 
-    def episodes_of(self, term, episodes):
-        """The episodes of ``episodes`` filed under ``term``."""
+    # Which names there are, and which the static site counts -------------------------
+
+    def _names(self) -> tuple[dict, set]:
+        """Every term id (column value) -> name, and the ids the static site counts."""
+        listed = Episode.objects.public(None)
         if self.column:
-            return episodes.filter(**{self.column: term.name})
+            values = Episode.objects.exclude(**{self.column: ""}).values_list(self.column, flat=True)
+            names = {value: value for value in values.distinct().order_by()}
+            counted = set(
+                listed.exclude(**{self.column: ""}).values_list(self.column, flat=True)
+                .distinct().order_by()
+            )
+            return names, counted
+        names = dict(self.model.objects.values_list("pk", "name").order_by())
+        if self.model is Speaker:
+            links = Appearance.objects.filter(episode__in=listed)
+            counted = set(links.values_list("speaker_id", flat=True).distinct().order_by())
+        else:
+            links = self.link.objects.filter(content_object__in=listed)
+            counted = set(links.values_list("tag_id", flat=True).distinct().order_by())
+        if self.key == "tag":
+            hidden = internal_tags()
+            names = {pk: name for pk, name in names.items() if name not in hidden}
+        return names, counted
+
+    def _group_key(self, name: str) -> str:
+        return slug_for(name) if self.key == "tag" else name.strip().lower()
+
+    def build_slug_map(self) -> SlugMap:
+        names, counted = self._names()
+        groups: dict[str, list] = {}
+        for term_id, name in names.items():
+            groups.setdefault(self._group_key(name), []).append(term_id)
+        if self.key == "tag":
+            slug_of_group = {key: key for key in groups}
+        else:
+            counted_keys = [key for key, ids in groups.items() if any(i in counted for i in ids)]
+            slug_of_group = collision_slugs(counted_keys)
+            taken = set(slug_of_group.values())
+            for key in sorted(set(groups) - set(counted_keys), key=collation_key):
+                slug = unique_slug(slug_for(key), taken.__contains__)
+                taken.add(slug)
+                slug_of_group[key] = slug
+        result = SlugMap()
+        for key, ids in groups.items():
+            slug = slug_of_group[key]
+            result.ids_of[slug] = ids
+            if any(term_id in counted for term_id in ids):
+                result.listed.add(slug)
+            for term_id in ids:
+                result.slug_of[term_id] = slug
+        return result
+
+    # What pages use --------------------------------------------------------------------
+
+    def slug(self, term) -> str:
+        """The address slug of ``term``: a ``Term``, a model row, or (areas and
+        categories) the column's value."""
+        if isinstance(term, Term):
+            return term.slug
+        if isinstance(term, str):
+            return slug_map(self).slug_of.get(term) or slug_for(term)
+        return slug_map(self).slug_of.get(term.pk) or slug_for(term.name)
+
+    def episodes_of(self, term, episodes):
+        """The episodes of ``episodes`` filed under ``term`` (a page: all its names)."""
+        ids = term.ids
+        if self.column:
+            return episodes.filter(**{f"{self.column}__in": ids})
         if self.model is Speaker:
             return episodes.filter(
-                Q(pk__in=Appearance.objects.filter(speaker=term).values("episode_id"))
-                | Q(pk__in=Turn.objects.filter(speaker=term).values("episode_id"))
+                Q(pk__in=Appearance.objects.filter(speaker__in=ids).values("episode_id"))
+                | Q(pk__in=Turn.objects.filter(speaker__in=ids).values("episode_id"))
             )
-        return episodes.filter(pk__in=self.link.objects.filter(tag=term).values("content_object_id"))
-
-    def terms(self, episodes):
-        """Every term with ``count`` (its episodes among ``episodes``), most first."""
-        if self.column:
-            rows = (
-                episodes.exclude(**{self.column: ""}).values(self.column)
-                .annotate(count=Count("pk")).order_by("-count", self.column)
-            )
-            return [ColumnTerm(row[self.column], row["count"]) for row in rows]
-        if self.model is Speaker:
-            return speaker_terms(episodes)
-        links = self.link.objects.filter(content_object__in=episodes)
-        return (
-            self.model.objects.annotate(count=Count(
-                "links__content_object", filter=Q(links__in=links), distinct=True
-            ))
-            .filter(count__gt=0).order_by("-count", "name")
+        return episodes.filter(
+            pk__in=self.link.objects.filter(tag__in=ids).values("content_object_id")
         )
 
-    def get_term(self, slug, episodes):
-        """The term at ``slug`` (None when unknown)."""
-        if self.column:
-            values = episodes.exclude(**{self.column: ""}).values_list(self.column, flat=True).distinct()
-            for value in values.order_by():
-                if slug_for(value) == slug or value == slug:
-                    return ColumnTerm(value)
+    def get_term(self, slug, episodes=None):
+        """The page at ``slug`` as a ``Term`` (None when unknown)."""
+        ids = slug_map(self).ids_of.get(slug)
+        if not ids:
             return None
-        return self.model.objects.filter(slug=slug).first()
+        if self.column:
+            return Term(name=min(ids, key=collation_key), slug=slug, ids=tuple(ids))
+        rows = list(self.model.objects.filter(pk__in=ids).order_by("pk"))
+        if not rows:
+            return None
+        return Term(name=rows[0].name, slug=slug, ids=tuple(row.pk for row in rows), row=rows[0])
+
+    def terms(self, episodes) -> list[Term]:
+        """Every page of this kind with ``count`` (its episodes among ``episodes``),
+        most first."""
+        mapping = slug_map(self)
+        if self.column:
+            rows = (
+                episodes.exclude(**{self.column: ""}).values_list(self.column)
+                .annotate(n=Count("pk")).order_by()
+            )
+            pairs = [(value, None, count) for value, count in rows]
+        elif self.model is Speaker:
+            return speaker_terms(episodes, mapping)
+        else:
+            links = self.link.objects.filter(content_object__in=episodes).order_by()
+            rows = links.values_list("tag_id", "tag__name").annotate(
+                n=Count("content_object_id", distinct=True)
+            )
+            pairs = [(name, pk, count) for pk, name, count in rows]
+        return _merge(pairs, mapping, self.column is not None)
 
 
-def speaker_terms(episodes) -> list[Speaker]:
+@dataclass
+class Term:
+    """One page of a kind: its name, slug and the ids of every name it gathers."""
+
+    name: str
+    slug: str
+    ids: tuple = ()
+    row: object = None
+    count: int = 0
+    turn_count: int = 0
+
+
+def _merge(pairs, mapping: SlugMap, by_value: bool) -> list[Term]:
+    """(name, id, episode count) rows -> one Term per slug, most episodes first.
+    Counts of merged names are added (an episode rarely carries two spellings)."""
+    pages: dict[str, Term] = {}
+    for name, term_id, count in pairs:
+        slug = mapping.slug_of.get(name if by_value else term_id)
+        if slug is None:
+            continue    # an internal tag
+        page = pages.get(slug)
+        if page is None:
+            pages[slug] = Term(name=name, slug=slug, ids=tuple(mapping.ids_of[slug]), count=count)
+        else:
+            page.count += count
+    return sorted(pages.values(), key=lambda term: (-term.count, collation_key(term.name)))
+
+
+def speaker_terms(episodes, mapping: SlugMap) -> list[Term]:
     """Speakers of ``episodes`` (host, guest, or speaking in turns) with ``count``
     (episodes) and ``turn_count``, most episodes first: three queries."""
     pairs = Appearance.objects.filter(episode__in=episodes).order_by()
@@ -81,29 +201,39 @@ def speaker_terms(episodes) -> list[Speaker]:
     pairs = pairs.values_list("speaker_id", "episode_id").union(
         spoken.values_list("speaker_id", "episode_id")
     )
-    counts: dict[int, int] = {}
-    for speaker_id, _ in pairs:
-        counts[speaker_id] = counts.get(speaker_id, 0) + 1
+    episodes_of: dict[str, set] = {}
+    for speaker_id, episode_id in pairs:
+        slug = mapping.slug_of.get(speaker_id)
+        if slug is not None:
+            episodes_of.setdefault(slug, set()).add(episode_id)
     turn_counts = dict(
         spoken.values_list("speaker_id").annotate(n=Count("pk")).values_list("speaker_id", "n")
     )
-    speakers = list(Speaker.objects.filter(pk__in=list(counts)))
-    for speaker in speakers:
-        speaker.count = counts[speaker.pk]
-        speaker.turn_count = turn_counts.get(speaker.pk, 0)
-    return sorted(speakers, key=lambda speaker: (-speaker.count, speaker.name))
+    names = dict(Speaker.objects.filter(
+        pk__in=[ids[0] for slug in episodes_of for ids in [mapping.ids_of[slug]]]
+    ).values_list("pk", "name"))
+    terms = []
+    for slug, episode_ids in episodes_of.items():
+        ids = tuple(mapping.ids_of[slug])
+        terms.append(Term(
+            name=names.get(ids[0], slug), slug=slug, ids=ids, count=len(episode_ids),
+            turn_count=sum(turn_counts.get(pk, 0) for pk in ids),
+        ))
+    return sorted(terms, key=lambda term: (-term.count, collation_key(term.name)))
 
 
-@dataclass(frozen=True)
-class ColumnTerm:
-    """An area or category: a value of an Episode column, named by its slug."""
+_maps = threading.local()
 
-    name: str
-    count: int = 0
 
-    @property
-    def slug(self) -> str:
-        return slug_for(self.name)
+def slug_map(kind: Kind) -> SlugMap:
+    """``kind``'s addresses in the current content state, built once per state."""
+    state = content_state()
+    memo = getattr(_maps, "memo", None)
+    if memo is None or memo[0] != state:
+        memo = _maps.memo = (state, {})
+    if kind.key not in memo[1]:
+        memo[1][kind.key] = kind.build_slug_map()
+    return memo[1][kind.key]
 
 
 KINDS = {
@@ -127,6 +257,7 @@ ENTITY_KINDS = ("person", "company", "product", "media")
 def episode_entities(episode: Episode) -> dict[str, list]:
     """Each tag-backed kind's terms on ``episode``, in the file's order: one query each."""
     found = {}
+    hidden = internal_tags()
     for key, kind in KINDS.items():
         if kind.link is None:
             continue
@@ -135,6 +266,6 @@ def episode_entities(episode: Episode) -> dict[str, list]:
             .order_by("links__position", "links__pk")
         )
         if key == "tag":
-            terms = [term for term in terms if term.name not in INTERNAL_TAGS]
+            terms = [term for term in terms if term.name not in hidden]
         found[key] = list(dict.fromkeys(terms))
     return found

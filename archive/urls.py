@@ -7,11 +7,15 @@ from .taxonomy import KINDS
 app_name = "archive"
 
 urlpatterns = [
-    path("", views.episode_index, {"home": True}, name="home"),
+    path("", views.home, name="home"),
+    path("page/<int:number>/", views.home, name="home-page"),
     path("episodes/", views.episode_index, name="episodes"),
     path("episodes/<str:slug>/", views.episode_detail, name="episode"),
     path("content/notes/<str:name>/", views.static_note_redirect, name="static-note"),
     path("search/", views.search, name="search"),
+    path("about/", views.site_page, {"name": "about"}, name="about"),
+    path("tool/", views.site_page, {"name": "tool"}, name="tool"),
+    path("bookshelf/", views.site_page, {"name": "bookshelf"}, name="bookshelf"),
     path("feeds/rss/", feeds.RssFeed(), name="rss"),
     path("feeds/atom/", feeds.AtomFeed(), name="atom"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
@@ -23,6 +27,8 @@ for kind in KINDS.values():
     urlpatterns += [
         path(f"{kind.index_path}/", views.term_index, {"prefix": kind.prefix},
              name=f"{kind.key}-index"),
+        path(f"{kind.index_path}/page/<int:number>/", views.term_index,
+             {"prefix": kind.prefix}, name=f"{kind.key}-index-page"),
         path(f"{kind.prefix}/<str:slug>/", views.term_detail, {"prefix": kind.prefix},
              name=kind.key),
     ]

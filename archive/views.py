@@ -1,12 +1,17 @@
 """The public, read-only pages. Each starts from ``Episode.objects.public(user)``.
 
-Pages for anonymous readers are cached whole (``archive.cache``); every page runs a
-fixed number of queries, whatever the number of turns, episodes or terms on it.
+Pages for anonymous readers are cached whole (``archive.cache``), under a key holding
+only the query parameters the view reads; every page runs a fixed number of queries,
+whatever the number of turns, episodes or terms on it. A query value the page cannot
+mean (``year=0``, a page past the last) answers 404, never 500.
 """
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.contrib.flatpages.models import FlatPage
+from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
@@ -14,44 +19,95 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from . import search as search_module
 from .cache import cached_page
-from .models import Appearance, Episode, Heading, Turn
-from .rendering import plain, render_markdown
+from . import search as search_module
+from .models import Appearance, Episode, Heading, ProjectLink, Turn
+from .rendering import original_language, plain, render_markdown
+from .slugs import collation_key
 from .taxonomy import BY_PREFIX, ENTITY_KINDS, KINDS, episode_entities
 
+HOME_PER_PAGE = 30       # the static site's home and /page/<n>/
 EPISODES_PER_PAGE = 20
+TERMS_PER_PAGE = 50      # the static site's /all-tags/page/<n>/
+TAG_DIRECTORY_MIN = 5    # the static site lists (and pages) tags of 5 episodes or more
 SERIES_SHOWN = 12
-RARE_TERM_COUNT = 1   # on index pages, terms with this many episodes or fewer are folded
+LIST_FIELDS = (
+    "slug", "title", "date", "summary", "insight", "draft", "area", "category", "speaker",
+    "guest",
+)
+FILTERS = tuple(KINDS) + ("year", "page")
+_YEAR = re.compile(r"[0-9]{1,4}")
 
 
 def _public(request, *, listed=True):
     return Episode.objects.public(request.user, listed=listed)
 
 
+def _page(paginator, number, *, strict):
+    """Page ``number`` of ``paginator``; a number that is none of its pages is the
+    first page, or 404 when ``strict`` (an address of its own)."""
+    try:
+        return paginator.page(number)
+    except (EmptyPage, ValueError, TypeError):
+        if strict:
+            raise Http404("no such page") from None
+        return paginator.page(1)
+
+
+def with_badges(episodes) -> list:
+    """``episodes`` as a list, each with ``projects`` (its project tags): one query."""
+    episodes = list(episodes)
+    projects: dict[int, list] = {}
+    links = (
+        ProjectLink.objects.filter(content_object__in=[e.pk for e in episodes])
+        .select_related("tag").order_by("position", "pk")
+    )
+    for link in links:
+        projects.setdefault(link.content_object_id, []).append(link.tag)
+    for episode in episodes:
+        episode.projects = projects.get(episode.pk, [])
+    return episodes
+
+
 # Episode lists ---------------------------------------------------------------------
 
 @require_safe
 @cached_page
-def episode_index(request, *, home=False):
-    """Newest first, filtered by any of the kinds and the year, with counts."""
+def home(request, number=1):
+    """The newest episodes, 30 a page, at the static site's ``/`` and ``/page/<n>/``."""
+    if number == 1 and request.path != reverse("archive:home"):
+        return redirect("archive:home", permanent=True)
+    episodes = _public(request).only(*LIST_FIELDS)
+    page = _page(Paginator(episodes, HOME_PER_PAGE), number, strict=True)
+    page.object_list = with_badges(page.object_list)
+    return render(request, "archive/home.html", {"page": page})
+
+
+@require_safe
+@cached_page(params=FILTERS)
+def episode_index(request):
+    """Every episode, newest first, filtered by any of the kinds and the year."""
     episodes = _public(request)
     active = []
     for key, kind in KINDS.items():
         slug = request.GET.get(key)
         if not slug:
             continue
-        term = kind.get_term(slug, episodes)
+        term = kind.get_term(slug)
         if term is None:
             raise Http404(f"no {key} {slug}")
         episodes = kind.episodes_of(term, episodes)
+        if not episodes.exists():
+            raise Http404(f"{key} {slug} has no public episode")
         active.append((kind, term))
     year = request.GET.get("year", "")
     if year:
-        if not year.isdigit():
-            raise Http404("bad year")
+        if not _YEAR.fullmatch(year) or not 1 <= int(year) <= 9999:
+            raise Http404("no such year")
         episodes = episodes.filter(date__year=int(year))
-    page = Paginator(episodes.only(*LIST_FIELDS), EPISODES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(episodes.only(*LIST_FIELDS), EPISODES_PER_PAGE)
+    page = _page(paginator, request.GET.get("page") or 1, strict=False)
+    page.object_list = with_badges(page.object_list)
     facets = {
         "area": KINDS["area"].terms(episodes)[:30],
         "category": KINDS["category"].terms(episodes)[:30],
@@ -61,17 +117,16 @@ def episode_index(request, *, home=False):
         ),
     }
     return render(request, "archive/episode_index.html", {
-        "page": page, "facets": facets, "active": active, "year": year, "home": home,
-        "query_string": _without_page(request),
+        "page": page, "facets": facets, "active": active, "year": year,
+        "query_string": _filters_without_page(request),
     })
 
 
-LIST_FIELDS = ("slug", "title", "date", "summary", "draft", "area", "category", "speaker", "guest")
-
-
-def _without_page(request) -> str:
+def _filters_without_page(request) -> str:
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in list(params):
+        if name not in FILTERS or name == "page":
+            del params[name]
     return params.urlencode()
 
 
@@ -93,17 +148,19 @@ def episode_detail(request, slug):
         elif row.kind == Turn.Kind.RAW:
             items.append({"raw": row, "html": render_markdown(row.verbatim)})
         else:
-            items.append({
-                "turn": row,
-                "zh": render_markdown(row.translation),
-                "en": render_markdown(row.english) if row.english else None,
-            })
+            item = {"turn": row, "zh": render_markdown(row.translation), "en": None}
+            if row.english:
+                item["en"] = render_markdown(row.english)
+                item["lang"], item["label"] = original_language(
+                    (row.style or {}).get("summary"), row.english
+                )
+            items.append(item)
     appearances = list(
         Appearance.objects.filter(episode=episode).select_related("speaker").order_by("role", "pk")
     )
     series = []
     if episode.series:
-        series = list(
+        series = with_badges(
             _public(request).filter(series=episode.series).exclude(pk=episode.pk)
             .only(*LIST_FIELDS)[:SERIES_SHOWN]
         )
@@ -146,19 +203,19 @@ def static_note_redirect(request, name):
 # Speakers, tags, areas, categories, projects, entities -----------------------------
 
 @require_safe
-@cached_page
+@cached_page(params=("page",))
 def term_detail(request, prefix, slug):
     kind = BY_PREFIX[prefix]
-    episodes = _public(request)
-    term = kind.get_term(slug, episodes)
+    term = kind.get_term(slug)
     if term is None:
         raise Http404(f"no {kind.key} {slug}")
-    listed = kind.episodes_of(term, episodes).only(*LIST_FIELDS).order_by("-date", "slug")
+    listed = kind.episodes_of(term, _public(request)).only(*LIST_FIELDS).order_by("-date", "slug")
     if kind.key == "speaker":
-        listed = listed.annotate(turn_count=Count("turns", filter=Q(turns__speaker=term)))
-    page = Paginator(listed, EPISODES_PER_PAGE).get_page(request.GET.get("page"))
+        listed = listed.annotate(turn_count=Count("turns", filter=Q(turns__speaker__in=term.ids)))
+    page = _page(Paginator(listed, EPISODES_PER_PAGE), request.GET.get("page") or 1, strict=False)
     if not page.paginator.count:
         raise Http404(f"{kind.key} {slug} has no public episode")
+    page.object_list = with_badges(page.object_list)
     return render(request, "archive/term_detail.html", {
         "kind": kind, "term": term, "page": page,
         "filter_url": f"{reverse('archive:episodes')}?{kind.key}={term.slug}",
@@ -166,23 +223,49 @@ def term_detail(request, prefix, slug):
 
 
 @require_safe
-@cached_page
-def term_index(request, prefix):
+@cached_page(params=("q",))
+def term_index(request, prefix, number=1):
+    """All terms of a kind by name, 50 a page at ``/all-<kind>/page/<n>/`` (the static
+    site's), with a filter by name (``?q=``) over all of them."""
     kind = BY_PREFIX[prefix]
-    terms = list(kind.terms(_public(request)))
-    common = [term for term in terms if term.count > RARE_TERM_COUNT]
-    rare = [term for term in terms if term.count <= RARE_TERM_COUNT]
-    if len(common) < 10:
-        common, rare = terms, []
+    if number == 1 and "/page/" in request.path:
+        return redirect(f"archive:{kind.key}-index", permanent=True)
+    terms = kind.terms(_public(request))
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        folded = query.casefold()
+        terms = [term for term in terms if folded in term.name.casefold()]
+    else:
+        if kind.key == "tag":
+            terms = [term for term in terms if term.count >= TAG_DIRECTORY_MIN]
+    terms.sort(key=lambda term: collation_key(term.name))
+    page = _page(Paginator(terms, TERMS_PER_PAGE), number, strict=True)
     return render(request, "archive/term_index.html", {
-        "kind": kind, "terms": common, "rare": rare, "total": len(terms),
+        "kind": kind, "page": page, "query": query,
+        "rare_hidden": kind.key == "tag" and not query,
+        "threshold": TAG_DIRECTORY_MIN,
+    })
+
+
+# Pages that are not episodes ---------------------------------------------------------
+
+@require_safe
+@cached_page
+def site_page(request, name):
+    """``/about/``, ``/tool/``, ``/bookshelf/``: the flat page at that address, edited in
+    the admin, else the built-in text of the static site's page."""
+    flatpage = FlatPage.objects.filter(
+        url=request.path, sites=settings.SITE_ID, registration_required=False
+    ).first()
+    return render(request, "archive/site_page.html", {
+        "flatpage": flatpage, "default": f"archive/pages/{name}.html",
     })
 
 
 # Search ----------------------------------------------------------------------------
 
 @require_safe
-@cached_page
+@cached_page(params=("q", "page"))
 def search(request):
     query = request.GET.get("q", "").strip()
     page = None
@@ -191,6 +274,12 @@ def search(request):
     return render(request, "archive/search.html", {
         "query": query, "page": page, "query_string": _without_page(request),
     })
+
+
+def _without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 # Site files ------------------------------------------------------------------------

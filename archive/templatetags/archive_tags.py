@@ -3,8 +3,7 @@ from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from ..rendering import plain, render_inline, render_markdown
-from ..slugs import slug_for
+from ..rendering import plain, render_inline, render_markdown, sanitise
 from ..taxonomy import KINDS
 
 register = template.Library()
@@ -12,8 +11,9 @@ register = template.Library()
 
 @register.simple_tag
 def term_url(kind_key, term):
-    """The page of ``term`` (a Speaker, a tag, an area…) of the kind ``kind_key``."""
-    return reverse(f"archive:{kind_key}", args=[term.slug])
+    """The page of ``term`` of the kind ``kind_key``: a Speaker or tag row, a
+    ``Term``, or an area's or category's name."""
+    return reverse(f"archive:{kind_key}", args=[KINDS[kind_key].slug(term)])
 
 
 @register.simple_tag
@@ -22,8 +22,16 @@ def kind_index_url(kind_key):
 
 
 @register.simple_tag
-def page_url(query_string, number):
-    """``?<query_string>&page=<number>``: a page link that keeps the filters."""
+def page_url(query_string, number, url_name=None, *args):
+    """A link to page ``number``: ``?<query_string>&page=<number>`` (keeping the
+    filters), or with ``url_name`` the static site's addresses, ``<first>/`` for the
+    first page and ``<first>/page/<n>/`` (``url_name + '-page'``) for the others."""
+    if url_name:
+        if number == 1:
+            address = reverse(url_name, args=args)
+        else:
+            address = reverse(f"{url_name}-page", kwargs={"number": number})
+        return f"{address}?{query_string}" if query_string else address
     prefix = f"{query_string}&" if query_string else ""
     return f"?{prefix}{urlencode({'page': number})}"
 
@@ -53,14 +61,14 @@ def filter_url(context, key, value):
 
 
 @register.filter
-def slugify_name(name):
-    """The slug of an area or category value, as its page has it."""
-    return slug_for(name)
-
-
-@register.filter
 def safe_url(url):
     """``url`` if it is an http(s) address, else empty: a front-matter ``source`` of
     ``javascript:…`` never becomes a link."""
     url = (url or "").strip()
     return url if url.lower().startswith(("http://", "https://")) and " " not in url else ""
+
+
+@register.filter
+def sanitised(html):
+    """HTML written in the admin (a flat page), reduced to the allow-list."""
+    return sanitise(html or "")

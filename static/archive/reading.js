@@ -19,7 +19,7 @@
   function applyReading(mode) {
     root.setAttribute("data-reading", mode);
     var unfold = mode !== "zh";
-    document.querySelectorAll("details.en").forEach(function (details) {
+    document.querySelectorAll("details.original").forEach(function (details) {
       details.open = unfold;
     });
     document.querySelectorAll("[data-reading-mode]").forEach(function (button) {
@@ -29,7 +29,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var switcher = document.querySelector(".reading-switch");
-    if (switcher && document.querySelector("details.en")) {
+    if (switcher && document.querySelector("details.original")) {
       switcher.hidden = false;
       switcher.addEventListener("click", function (event) {
         var button = event.target.closest("[data-reading-mode]");
