@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -182,7 +182,7 @@ class EpisodeForm(forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
             for key in fields.ENTITY_KEYS:
-                _, link_model = fields.ENTITY_KEYS[key]
+                link_model = fields.ENTITY_KEYS[key][1]
                 links = link_model.objects.filter(content_object=self.instance)
                 tags = [link.tag for link in links.select_related("tag").order_by("position", "pk")]
                 self.initial[key] = comma_joiner(tags)

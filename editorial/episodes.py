@@ -10,6 +10,9 @@ import dataclasses
 import re
 from collections import Counter
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from archive import fields
 from archive.models import Episode, Turn
 
@@ -21,12 +24,12 @@ FRONT_MATTER_FIELDS = (
     "series", "category", "area", "layout",
 )
 ENTITY_LABELS = {
-    "people": "Person",
-    "companies_orgs": "Company / organisation",
-    "products_models": "Product / model",
-    "media_books": "Media / book",
-    "tags": "Topic tag",
-    "project": "Project",
+    "people": gettext_lazy("Person"),
+    "companies_orgs": gettext_lazy("Company / organisation"),
+    "products_models": gettext_lazy("Product / model"),
+    "media_books": gettext_lazy("Media / book"),
+    "tags": gettext_lazy("Topic tag"),
+    "project": gettext_lazy("Project"),
 }
 # **Nvidia** but not a label (**Host**: or **Host:**) nor a bold run across lines.
 _BOLD = re.compile(r"\*\*([^*\n]{1,60}?)\*\*(?![:：])")
@@ -34,7 +37,7 @@ _BOLD = re.compile(r"\*\*([^*\n]{1,60}?)\*\*(?![:：])")
 
 def entity_names(episode: Episode, key: str) -> list[str]:
     """One entity list of ``episode`` in its kept order."""
-    _, link_model = fields.ENTITY_KEYS[key]
+    link_model = fields.ENTITY_KEYS[key][1]
     links = link_model.objects.filter(content_object=episode).select_related("tag")
     return [link.tag.name for link in links.order_by("position", "pk")]
 
@@ -56,7 +59,7 @@ def set_entity_names(episode: Episode, key: str, names: list[str]) -> bool:
 
 def _tag(tag_model, name: str):
     # taggit's save() finds a free slug; get_or_create keeps one row per name.
-    tag, _ = tag_model.objects.get_or_create(name=name)
+    tag = tag_model.objects.get_or_create(name=name)[0]
     return tag
 
 
@@ -66,9 +69,9 @@ def episode_update(
     """Save edited front-matter columns and entity lists; False when nothing changed."""
     unknown = set(columns) - set(FRONT_MATTER_FIELDS) or set(entities) - set(fields.ENTITY_KEYS)
     if unknown:
-        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+        raise ValueError(_("not editable here: %(names)s") % {"names": ", ".join(sorted(unknown))})
     with editing.edit(
-        episode.pk, by=by, expected_version=version, summary="Front matter"
+        episode.pk, by=by, expected_version=version, summary=_("Front matter")
     ) as session:
         locked = session.episode
         changed = [name for name, value in columns.items() if getattr(locked, name) != value]
@@ -77,7 +80,10 @@ def episode_update(
         session.update_fields |= set(changed)
         relisted = [key for key, names in entities.items() if set_entity_names(locked, key, names)]
         session.file_changed = bool(changed or relisted)
-        session.summary = "Edited " + ", ".join(changed + relisted) if session.file_changed else ""
+        session.summary = (
+            _("Edited %(fields)s") % {"fields": ", ".join(changed + relisted)}
+            if session.file_changed else ""
+        )
     episode.version = session.episode.version
     return session.file_changed
 
@@ -85,11 +91,12 @@ def episode_update(
 def episode_add_entity(*, episode: Episode, by, key: str, name: str) -> bool:
     """Append ``name`` to one entity list (a suggestion's one click)."""
     if key not in fields.ENTITY_KEYS:
-        raise ValueError(f"not an entity list: {key!r}")
+        raise ValueError(_("not an entity list: %(key)r") % {"key": key})
     name = name.strip()
     if not name:
-        raise ValueError("an entity needs a name")
-    with editing.edit(episode.pk, by=by, summary=f"Tagged {name} ({ENTITY_LABELS[key]})") as session:
+        raise ValueError(_("an entity needs a name"))
+    summary = _("Tagged %(name)s (%(label)s)") % {"name": name, "label": ENTITY_LABELS[key]}
+    with editing.edit(episode.pk, by=by, summary=summary) as session:
         names = entity_names(session.episode, key)
         session.file_changed = name not in names
         if session.file_changed:
@@ -128,7 +135,7 @@ def suggestions(episode: Episode, limit: int = 40) -> list[Suggestion]:
         if name.casefold() not in tagged and name not in labels
     ][:limit]
     known = {}
-    for key, (tag_model, _) in fields.ENTITY_KEYS.items():
+    for key, (tag_model, _link) in fields.ENTITY_KEYS.items():
         for name in tag_model.objects.filter(name__in=wanted).values_list("name", flat=True):
             known.setdefault(name, key)
     return [Suggestion(name, counts[name], known.get(name)) for name in wanted]

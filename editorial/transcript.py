@@ -18,11 +18,13 @@ import contextlib
 import dataclasses
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from archive.codec import Heading as HeadingBlock
 from archive.codec import Turn as TurnBlock
@@ -93,8 +95,19 @@ class Row:
         return self.key if self.position is None else f"{self.key}:{self.position}"
 
 
+# Columns of Latin text a box holds per line at the editor's narrowest layout.
+_BOX_COLUMNS = 60
+
+
 def _box_rows(text: str) -> int:
-    return min(14, max(2, len(text) // 38 + text.count("\n") + 1))
+    """Lines the text fills: a CJK character takes two columns, so Chinese needs twice
+    the lines of Latin text of the same length (the stylesheet sizes the box to its
+    text where the browser can; this is the fallback)."""
+    lines = 0
+    for line in text.split("\n"):
+        width = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+        lines += max(1, -(-width // _BOX_COLUMNS))
+    return min(40, max(2, lines))
 
 
 @dataclasses.dataclass
@@ -117,15 +130,17 @@ class SaveReport:
 
     def __str__(self) -> str:
         parts = [
-            (self.turns_changed, "turn changed", "turns changed"),
-            (self.turns_added, "turn added", "turns added"),
-            (self.turns_deleted, "turn deleted", "turns deleted"),
-            (self.headings_changed, "heading changed", "headings changed"),
-            (self.headings_added, "heading added", "headings added"),
-            (self.headings_deleted, "heading deleted", "headings deleted"),
+            (self.turns_changed, ngettext_lazy("%(n)s turn changed", "%(n)s turns changed", "n")),
+            (self.turns_added, ngettext_lazy("%(n)s turn added", "%(n)s turns added", "n")),
+            (self.turns_deleted, ngettext_lazy("%(n)s turn deleted", "%(n)s turns deleted", "n")),
+            (self.headings_changed,
+             ngettext_lazy("%(n)s heading changed", "%(n)s headings changed", "n")),
+            (self.headings_added, ngettext_lazy("%(n)s heading added", "%(n)s headings added", "n")),
+            (self.headings_deleted,
+             ngettext_lazy("%(n)s heading deleted", "%(n)s headings deleted", "n")),
         ]
-        said = [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]
-        return ", ".join(said) or "no changes"
+        said = [phrase % {"n": n} for n, phrase in parts if n]
+        return ", ".join(said) or _("no changes")
 
 
 # Reading -----------------------------------------------------------------------------
@@ -163,10 +178,13 @@ def rows_from_post(data) -> list[Row]:
     """The rows of a posted editor form, in the order they were posted."""
     rows = []
     for token in data.getlist("row"):
-        key, _, position = token.partition(":")
+        key, position = token.partition(":")[::2]
         match = _KEY.fullmatch(key)
         if not match or (position and not position.isdigit()):
-            raise TranscriptError(f"The form holds a row it cannot read ({token!r}); reload the editor.")
+            raise TranscriptError(
+                _("The form holds a row it cannot read (%(token)r); reload the editor.")
+                % {"token": token}
+            )
         prefix = f"{key}-"
         kind = "heading" if key[0] in "hm" else data.get(prefix + "kind", "turn")
         rows.append(Row(
@@ -211,7 +229,7 @@ def save_transcript(*, episode: Episode, by, version: int, rows: Sequence[Row]) 
         plan = _Plan(session.episode, rows)
         plan.apply(report)
         session.file_changed = not report.nothing
-        session.summary = f"Transcript: {report}"
+        session.summary = _("Transcript: %(report)s") % {"report": report}
     report.version = session.episode.version
     return report
 
@@ -251,10 +269,10 @@ class _Plan:
             sorted(posted_turns) != sorted(self.turns)
             or sorted(posted_headings) != sorted(self.headings)
         ):
-            raise TranscriptError(
+            raise TranscriptError(_(
                 "The form does not hold every row of the transcript as it is now; "
                 "reload the editor (your text is below to copy)."
-            )
+            ))
 
     def apply(self, report: SaveReport) -> None:
         sequence = []  # (row, model instance) in the new order
@@ -266,7 +284,7 @@ class _Plan:
                 _check_reads_back(obj, index + 1)
                 sequence.append((row, obj))
         self._keep_final_trailing(sequence)
-        for position, (_, obj) in enumerate(sequence):
+        for position, (_row, obj) in enumerate(sequence):
             obj._new_position = position
         self._assign_sections(sequence)
         self._link_speakers(sequence)
@@ -277,7 +295,9 @@ class _Plan:
         if row.key[0] == "h":
             heading = self.headings[row.pk]
             if not row.title:
-                raise TranscriptError(f"Row {number}: a heading needs a title (or tick Delete).")
+                raise TranscriptError(
+                    _("Row %(number)s: a heading needs a title (or tick Delete).") % {"number": number}
+                )
             heading._changed = {
                 name for name, value in (("title", row.title), ("level", row.level))
                 if getattr(heading, name) != value
@@ -307,7 +327,9 @@ class _Plan:
         turn.speaker_label, turn.translation = row.label, row.translation or None
         turn.english = row.english or None
         if row.label and turn.translation is None:
-            raise TranscriptError(f"Row {number}: a speaker label needs Chinese text after it.")
+            raise TranscriptError(
+                _("Row %(number)s: a speaker label needs Chinese text after it.") % {"number": number}
+            )
         self._fit_label_style(turn, index)
         return turn
 
@@ -323,9 +345,13 @@ class _Plan:
         else:
             translation = None if english is not None else ""
         if not (translation or english):
-            raise TranscriptError(f"Row {number}: the turn is empty; tick Delete to remove it.")
+            raise TranscriptError(
+                _("Row %(number)s: the turn is empty; tick Delete to remove it.") % {"number": number}
+            )
         if row.label and translation is None:
-            raise TranscriptError(f"Row {number}: a speaker label needs Chinese text after it.")
+            raise TranscriptError(
+                _("Row %(number)s: a speaker label needs Chinese text after it.") % {"number": number}
+            )
         changes = {
             "speaker_label": row.label, "translation": translation, "english": english,
         }
@@ -443,7 +469,7 @@ class _Plan:
 
     def _assign_sections(self, sequence) -> None:
         section = None
-        for _, obj in sequence:
+        for _row, obj in sequence:
             if isinstance(obj, Heading):
                 section = obj
             elif obj.pk is None:
@@ -490,7 +516,7 @@ class _Plan:
             Turn.objects.filter(pk__in=moved_turns).update(position=F("position") + _SHIFT)
         if moved_headings:
             Heading.objects.filter(pk__in=moved_headings).update(position=F("position") + _SHIFT)
-        for _, obj in sequence:
+        for _row, obj in sequence:
             if obj.pk and obj.position != obj._new_position:
                 obj._changed.add("position")
             obj.position = obj._new_position
@@ -504,7 +530,7 @@ class _Plan:
             obj for _, obj in sequence if isinstance(obj, Turn) and obj.pk and obj._changed
         ]
         Heading.objects.bulk_create(new_headings, batch_size=_BATCH)
-        for _, obj in sequence:  # the new headings have their keys now
+        for _row, obj in sequence:  # the new headings have their keys now
             if isinstance(obj, Turn) and hasattr(obj, "_section"):
                 obj.heading = obj._section
         _bulk_update(Heading, changed_headings)
@@ -524,12 +550,12 @@ def _check_reads_back(obj, number: int) -> None:
     if obj.pk and not obj._changed:
         return
     if not reads_back(block_of(obj)):
-        raise TranscriptError(
-            f"Row {number}: the file cannot hold this as typed and would read it back "
+        raise TranscriptError(_(
+            "Row %(number)s: the file cannot hold this as typed and would read it back "
             "differently. A blank line starts a new turn; a turn may not begin with |, <, "
             "a space, --- or [BODY_; put a speaker in the speaker box, not in the text; "
             "an original may not contain </details>."
-        )
+        ) % {"number": number})
 
 
 def _bulk_update(model, objs) -> None:
@@ -556,14 +582,16 @@ def rename_speaker(
     """
     new_label = _line(new_label)
     if not new_label:
-        raise TranscriptError("Give the new speaker label.")
+        raise TranscriptError(_("Give the new speaker label."))
     with editing.edit(
         episode.pk, by=by, expected_version=version,
-        summary=f"Renamed speaker {old_label} → {new_label}",
+        summary=_("Renamed speaker %(old)s → %(new)s") % {"old": old_label, "new": new_label},
     ) as session:
         turns = list(Turn.objects.filter(episode=episode, speaker_label=old_label))
         if not turns:
-            raise TranscriptError(f"No turn of this episode is labelled {old_label!r}.")
+            raise TranscriptError(
+                _("No turn of this episode is labelled %(label)r.") % {"label": old_label}
+            )
         name = person_speaking(new_label)
         speaker = ensure_speakers([name])[name] if name else None
         changed = set()
@@ -632,18 +660,18 @@ def rebase(mine: Sequence[Row], *, base_text: str | None, episode: Episode) -> l
                 prefix = "m" if row.is_heading else "n"
                 merged.append(dataclasses.replace(
                     row, key=f"{prefix}9{new_number:05d}", position=None,
-                    note="The other editor deleted this row; your text is kept as a new row.",
+                    note=_("The other editor deleted this row; your text is kept as a new row."),
                 ))
             continue
         theirs_changed = base is None or not _same_text(now, base)
         if not mine_changed:
             merged.append(dataclasses.replace(now, delete=row.delete, note=(
-                "Changed by the other editor." if theirs_changed else ""
+                _("Changed by the other editor.") if theirs_changed else ""
             )))
         elif theirs_changed and not _same_text(row, now):
             merged.append(dataclasses.replace(
                 row, position=now.position, theirs=now,
-                note="Both of you changed this row: yours is in the box, theirs beside it.",
+                note=_("Both of you changed this row: yours is in the box, theirs beside it."),
             ))
         else:
             merged.append(dataclasses.replace(row, position=now.position))
@@ -652,7 +680,7 @@ def rebase(mine: Sequence[Row], *, base_text: str | None, episode: Episode) -> l
     for key, row in current.items():
         if key not in posted_keys:
             at = next((i + 1 for i, r in enumerate(merged) if r.key == previous), 0)
-            merged.insert(at, dataclasses.replace(row, note="Added by the other editor."))
+            merged.insert(at, dataclasses.replace(row, note=_("Added by the other editor.")))
         previous = key
     return merged
 

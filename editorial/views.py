@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from archive import fields
 from archive.models import Episode, Speaker
@@ -25,7 +26,7 @@ from archive.models import Episode, Speaker
 from . import episodes as episode_edits
 from . import preview, reviewstate, revisions, transcript, workflow
 from .editing import EditConflict, render_episode
-from .models import Revision, Transition
+from .models import ReviewState, Revision, Transition
 from .reviewstate import review_state_q
 
 TRANSITIONS = {
@@ -58,8 +59,14 @@ def episode_panel_context(request, episode: Episode, adminform=None) -> dict:
     """What the episode's change page shows beside its form."""
     form = adminform.form if adminform is not None else None
     conflict = getattr(form, "conflict", None)
+    state = workflow.review_state(episode)
+    approved = None
+    if state == ReviewState.CHANGED:
+        version = reviewstate.last_reviewed_version(episode)
+        approved = Revision.objects.filter(episode=episode, version=version).defer("compressed").first()
     return {
-        "review_state": workflow.review_state(episode),
+        "review_state": state,
+        "reviewed_revision": approved,
         "transitions": episode.transitions.select_related("by")[:30],
         "available": workflow.available_transitions(episode, request.user),
         "suggestions": episode_edits.suggestions(episode),
@@ -122,8 +129,8 @@ class EpisodePages:
         )
         labels = transcript.labels_of(rows)
         return TemplateResponse(request, "editorial/transcript.html", self._context(
-            request, episode, title=f"Transcript: {episode}", rows=rows, version=version,
-            can_edit=can_edit, labels=labels,
+            request, episode, title=_("Transcript: %(episode)s") % {"episode": episode}, rows=rows,
+            version=version, can_edit=can_edit, labels=labels, js_strings=transcript_strings(),
             label_choices=sorted(set(labels) | set(speakers)),
             review_state=workflow.review_state(episode), **extra,
         ), status=status)
@@ -134,7 +141,7 @@ class EpisodePages:
             rows = transcript.rows_from_post(request.POST)
             version = int(request.POST.get("version", ""))
         except (transcript.TranscriptError, ValueError) as error:
-            messages.error(request, str(error) if str(error) else "The form is incomplete.")
+            messages.error(request, str(error) if str(error) else _("The form is incomplete."))
             return redirect("admin:editorial_transcript", episode.pk)
         if request.POST.get("_action") == "preview":
             return self._preview_unsaved(request, episode, rows)
@@ -156,9 +163,11 @@ class EpisodePages:
                 request, episode, rows, version=version, status=400, error=str(error)
             )
         if report.nothing:
-            messages.info(request, "Nothing to save: the transcript is as it was.")
+            messages.info(request, _("Nothing to save: the transcript is as it was."))
         else:
-            messages.success(request, f"Saved version {report.version}: {report}.")
+            messages.success(request, _("Saved version %(version)s: %(report)s.") % {
+                "version": report.version, "report": report,
+            })
         return redirect("admin:editorial_transcript", episode.pk)
 
     def _preview_unsaved(self, request, episode, rows):
@@ -195,7 +204,10 @@ class EpisodePages:
         except (EditConflict, transcript.TranscriptError) as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"Renamed the speaker in {count} turn(s).")
+            messages.success(request, ngettext(
+                "Renamed the speaker in %(count)s turn.", "Renamed the speaker in %(count)s turns.",
+                count,
+            ) % {"count": count})
         return redirect("admin:editorial_transcript", episode.pk)
 
     # Workflow and entities -----------------------------------------------------------
@@ -206,7 +218,7 @@ class EpisodePages:
         episode = self._episode(request, episode_id)
         action = request.POST.get("action", "")
         if action not in TRANSITIONS:
-            raise Http404("no such transition")
+            raise Http404(_("no such transition"))
         arguments = {"episode": episode, "by": request.user, "comment": request.POST.get("comment", "")}
         if action == Transition.Action.SET_MATURITY:
             arguments["status"] = request.POST.get("value") or request.GET.get("value", "")
@@ -215,7 +227,7 @@ class EpisodePages:
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{Transition.Action(action).label}.")
+            messages.success(request, _("%(action)s.") % {"action": Transition.Action(action).label})
         return redirect(_next_url(request, reverse("admin:archive_episode_change", args=[episode.pk])))
 
     def add_entity(self, request, episode_id: int):
@@ -228,15 +240,17 @@ class EpisodePages:
         except ValueError as error:
             messages.error(request, str(error))
         else:
-            label = episode_edits.ENTITY_LABELS[key].lower()
-            messages.success(request, f"Added {name} as {label}." if added else f"{name} was already listed.")
+            label = str(episode_edits.ENTITY_LABELS[key]).lower()
+            messages.success(request, (
+                _("Added %(name)s as %(label)s.") if added else _("%(name)s was already listed.")
+            ) % {"name": name, "label": label})
         return redirect(_next_url(request, reverse("admin:archive_episode_change", args=[episode.pk])))
 
     def entity_autocomplete(self, request):
         key, query = request.GET.get("type", ""), request.GET.get("q", "").strip()
         if key not in fields.ENTITY_KEYS or not self.model_admin.has_view_permission(request):
-            raise Http404("no such entity list")
-        tag_model, _ = fields.ENTITY_KEYS[key]
+            raise Http404(_("no such entity list"))
+        tag_model = fields.ENTITY_KEYS[key][0]
         names = []
         if query:
             starting = tag_model.objects.filter(name__istartswith=query).order_by("name")
@@ -258,7 +272,7 @@ class EpisodePages:
         episode = self._episode(request, episode_id)
         listed = Revision.objects.filter(episode=episode).select_related("author").defer("compressed")
         return TemplateResponse(request, "editorial/revisions.html", self._context(
-            request, episode, title=f"Revisions: {episode}", revisions=listed,
+            request, episode, title=_("Revisions: %(episode)s") % {"episode": episode}, revisions=listed,
             can_edit=self.model_admin.has_change_permission(request, episode),
         ))
 
@@ -267,13 +281,15 @@ class EpisodePages:
         try:
             a, b = sorted([int(request.GET["a"]), int(request.GET["b"])])
         except (KeyError, ValueError):
-            messages.error(request, "Choose two revisions to compare.")
+            messages.error(request, _("Choose two revisions to compare."))
             return redirect("admin:editorial_revisions", episode.pk)
         found = {r.version: r for r in Revision.objects.filter(episode=episode, version__in=[a, b])}
         if a not in found or b not in found:
-            raise Http404("no such revision")
+            raise Http404(_("no such revision"))
         return TemplateResponse(request, "editorial/compare.html", self._context(
-            request, episode, title=f"Changes from version {a} to {b}: {episode}",
+            request, episode, title=_("Changes from version %(a)s to %(b)s: %(episode)s") % {
+                "a": a, "b": b, "episode": episode,
+            },
             before=found[a], after=found[b], changes=revisions.diff_texts(found[a].text, found[b].text),
         ))
 
@@ -283,7 +299,7 @@ class EpisodePages:
         if request.method != "POST":
             current = render_episode(episode.pk)
             return TemplateResponse(request, "editorial/revert.html", self._context(
-                request, episode, title=f"Revert to version {revision.version}?",
+                request, episode, title=_("Revert to version %(version)s?") % {"version": revision.version},
                 revision=revision, changes=revisions.diff_texts(current, revision.text),
             ))
         try:
@@ -294,7 +310,9 @@ class EpisodePages:
         except EditConflict as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"Reverted to version {revision.version} (now version {new.version}).")
+            messages.success(request, _("Reverted to version %(old)s (now version %(new)s).") % {
+                "old": revision.version, "new": new.version,
+            })
         return redirect("admin:editorial_revisions", episode.pk)
 
     # Lists -------------------------------------------------------------------------------
@@ -302,13 +320,18 @@ class EpisodePages:
     def review_queue(self, request):
         if not self.model_admin.has_view_permission(request):
             raise PermissionDenied
-        queue = (
+        queue = list(
             Episode.objects.filter(review_state_q(*reviewstate.WAITING))
             .select_related("review", "review__submitted_by")
             .order_by(F("review__submitted_at").asc(nulls_first=True), "pk")
         )
+        comments = submission_comments(queue)
+        for episode in queue:
+            episode.queue_state = workflow.review_state(episode)
+            episode.submission_comment = comments.get(episode.pk, "")
+            episode.reviewed_version = episode.review.reviewed_version
         return TemplateResponse(request, "editorial/review_queue.html", self._context(
-            request, title="Review queue", queue=queue,
+            request, title=_("Review queue"), queue=queue,
             can_review=request.user.has_perm("editorial.review_episode"),
         ))
 
@@ -325,8 +348,36 @@ class EpisodePages:
             key=lambda item: (-len(item[1]), item[0]),
         )
         return TemplateResponse(request, "editorial/duplicate_sources.html", self._context(
-            request, title="Episodes sharing a source", duplicates=duplicates,
+            request, title=_("Episodes sharing a source"), duplicates=duplicates,
         ))
+
+
+def transcript_strings() -> dict[str, str]:
+    """The transcript editor script's words, in the page's language."""
+    return {
+        "dirty": _("%(count)s row(s) edited, not saved"),
+        "split_where": _("Put the cursor in the Chinese text where the turn should be split."),
+        "op_up": "↑", "op_up_title": _("Move up"),
+        "op_down": "↓", "op_down_title": _("Move down"),
+        "op_turn": _("+ turn"), "op_turn_title": _("Insert a turn below"),
+        "op_heading": _("+ heading"), "op_heading_title": _("Insert a heading below"),
+        "op_split": _("split"), "op_split_title": _("Split at the cursor"),
+    }
+
+
+def submission_comments(episodes) -> dict[int, str]:
+    """The comment of each episode's latest submission (or change), by episode id."""
+    latest: dict[int, str] = {}
+    entries = (
+        Transition.objects.filter(
+            episode__in=episodes,
+            action__in=[Transition.Action.SUBMIT, Transition.Action.CHANGED],
+        )
+        .order_by("episode_id", "-at", "-pk").values_list("episode_id", "comment")
+    )
+    for episode_id, comment in entries:
+        latest.setdefault(episode_id, comment)
+    return latest
 
 
 def source_key(url: str) -> str:

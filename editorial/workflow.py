@@ -20,6 +20,7 @@ import dataclasses
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from archive.models import Episode, Maturity
 
@@ -37,6 +38,14 @@ PERMISSIONS = {
     Action.SET_MATURITY: "editorial.set_maturity",
     Action.UNLIST: "editorial.unlist_episode",
     Action.RELIST: "editorial.unlist_episode",
+}
+
+
+# Maturity as the admin names it, in the admin's language.
+MATURITY_LABELS = {
+    Maturity.SEEDLING: gettext_lazy("Seedling"),
+    Maturity.BUDDING: gettext_lazy("Budding"),
+    Maturity.EVERGREEN: gettext_lazy("Evergreen"),
 }
 
 
@@ -81,7 +90,7 @@ def available_transitions(episode: Episode, user) -> list[Available]:
         choices.append(Available(Action.REOPEN, _("Reopen")))
     choices += [
         Available(Action.SET_MATURITY, _("Set maturity: %(label)s") % {"label": label}, value=value)
-        for value, label in Maturity.choices if value != episode.status
+        for value, label in MATURITY_LABELS.items() if value != episode.status
     ]
     choices.append(
         Available(Action.RELIST, _("Relist")) if episode.exclude

@@ -6,6 +6,10 @@
   var form = document.getElementById("transcript-form");
   if (!form || form.classList.contains("readonly")) return;
   var body = form.querySelector(".transcript-rows");
+  // The page's language: strings come from the server (json_script), not from here.
+  var holder = document.getElementById("transcript-strings");
+  var say = holder ? JSON.parse(holder.textContent) : {};
+  function text(key, fallback) { return say[key] || fallback; }
   var counter = 0;
   var dirty = new Set();
   var submitting = false;
@@ -19,8 +23,8 @@
         var button = document.createElement("button");
         button.type = "button";
         button.dataset.op = spec[0];
-        button.textContent = spec[1];
-        button.title = spec[2];
+        button.textContent = text("op_" + spec[0], spec[1]);
+        button.title = text("op_" + spec[0] + "_title", spec[2]);
         span.appendChild(button);
       });
     return span;
@@ -51,7 +55,11 @@
     dirty.add(row.dataset.key);
     row.classList.add("dirty");
     var label = form.querySelector(".dirty-count");
-    if (label) label.textContent = dirty.size + " row(s) edited, not saved";
+    if (label) {
+      label.textContent = text("dirty", "%(count)s row(s) edited, not saved")
+        .replace("%(count)s", dirty.size);
+      label.hidden = false;
+    }
   }
 
   function renumber() {
@@ -65,7 +73,7 @@
     var english = row.querySelector("textarea[name$='-en']");
     var at = chinese.selectionStart || 0;
     if (at <= 0 || at >= chinese.value.length) {
-      alert("Put the cursor in the Chinese text where the turn should be split.");
+      alert(text("split_where", "Put the cursor in the Chinese text where the turn should be split."));
       return;
     }
     var next = newRow("turn");

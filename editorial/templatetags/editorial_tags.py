@@ -1,0 +1,13 @@
+"""Template tags of the editors' admin pages."""
+from django import template
+
+from archive.models import Episode
+from editorial import reviewstate
+
+register = template.Library()
+
+
+@register.simple_tag
+def review_queue_count() -> int:
+    """How many episodes wait for a publisher (submitted, or changed since review)."""
+    return Episode.objects.filter(reviewstate.review_state_q(*reviewstate.WAITING)).count()

@@ -1,0 +1,93 @@
+"""One language in the admin: Simplified Chinese when LANGUAGE_CODE is zh-hans (the
+default), English when it is English, for Django's strings and the project's alike."""
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from editorial import workflow
+
+from .helpers import TranscriptForm
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES"
+
+
+def pages(client, episode):
+    return {
+        name: client.get(url).content.decode()
+        for name, url in {
+            "change": reverse("admin:archive_episode_change", args=[episode.pk]),
+            "transcript": reverse("admin:editorial_transcript", args=[episode.pk]),
+            "revisions": reverse("admin:editorial_revisions", args=[episode.pk]),
+            "queue": reverse("admin:editorial_review_queue"),
+            "home": reverse("admin:index"),
+        }.items()
+    }
+
+
+def test_the_default_language_is_simplified_chinese():
+    import editorial.settings as defaults
+
+    assert defaults.LANGUAGE_CODE == "zh-hans"
+
+
+def test_in_chinese_the_admin_speaks_chinese_only(client, settings, publisher, episode):
+    settings.LANGUAGE_CODE = "zh-hans"
+    client.force_login(publisher)
+    workflow.episode_submit(episode=episode, by=publisher, comment="请审")
+    shown = pages(client, episode)
+    assert "档案馆内容管理" in shown["home"] and "待审队列" in shown["home"]
+    assert "首页" in shown["transcript"]  # Django's own breadcrumbs word
+    assert "标为已审校" in shown["change"] and "实体建议" in shown["change"]
+    assert "审校中" in shown["change"]
+    assert "保存" in shown["transcript"] and "在所有段落中为说话人改名" in shown["transcript"]
+    strings = re.search(
+        r'<script id="transcript-strings" type="application/json">(.*?)</script>', shown["transcript"]
+    )
+    assert json.loads(strings.group(1))["dirty"] == "已编辑 %(count)s 行，尚未保存"  # for the script
+    assert "修订历史" in shown["revisions"]
+    for name, html in shown.items():
+        for english in ("Review queue", "Transcript editor", "Mark reviewed", "Entity suggestions",
+                        "Workflow", "Save", "Rename a speaker", "Home", "Preview unsaved"):
+            assert not re.search(rf">\s*{re.escape(english)}\b", html), (name, english)
+
+
+def test_in_english_the_admin_speaks_english_only(client, settings, publisher, episode):
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(publisher)
+    shown = pages(client, episode)
+    assert "Review queue" in shown["home"] and "Archive CMS" in shown["home"]
+    assert "Home" in shown["transcript"]
+    assert "Submit for review" in shown["change"] and "Entity suggestions" in shown["change"]
+    for name, html in shown.items():
+        for chinese in ("首页", "待审队列", "提交审校", "实体建议", "保存", "修订历史", "成功"):
+            assert chinese not in html, (name, chinese)
+
+
+def test_messages_follow_the_language(client, settings, editor, episode):
+    settings.LANGUAGE_CODE = "zh-hans"
+    client.force_login(editor)
+    form = TranscriptForm(client, episode)
+    form.set(f"{form.key(1)}-tr", "改。")
+    page = client.get(form.post().url).content.decode()
+    assert "已保存版本 2：改动 1 段。" in page
+
+
+def test_the_compiled_catalogue_matches_the_source():
+    """The committed .mo is the .po compiled (msgfmt), every message translated."""
+    po = (CATALOGUE / "django.po").read_text(encoding="utf-8")
+    assert 'msgstr ""\n\n' not in po.split("\n\n", 1)[1] + "\n\n"
+    assert 'msgstr[0] ""\n' not in po
+    assert "#, fuzzy" not in po
+    try:
+        compiled = subprocess.run(
+            ["msgfmt", "-o", "-", str(CATALOGUE / "django.po")], capture_output=True, check=True
+        ).stdout
+    except FileNotFoundError:
+        pytest.skip("msgfmt (gettext) is not installed")
+    assert compiled == (CATALOGUE / "django.mo").read_bytes()
