@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 from collections.abc import Iterator
 
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archive.codec import render
-from archive.models import Episode
+from archive.models import Episode, FileVersion
 from archive.signals import episodes_changed
 from archive.store import load_document
 
@@ -129,9 +130,19 @@ def keep_earlier_state(episode: Episode) -> Revision | None:
         episode=episode, version=episode.version,
         kind=Revision.Kind.ORIGINAL if original else Revision.Kind.OUTSIDE,
         text=text, episode_updated_at=episode.updated_at,
-        created_at=(episode.synced_at or timezone.now()) if original else timezone.now(),
+        created_at=(file_dated(episode, text) or timezone.now()) if original else timezone.now(),
         summary=_("As imported") if original else _("Changed outside the admin (import)"),
     )
+
+
+def file_dated(episode: Episode, text: str):
+    """When the CMS got ``text`` as the episode's file: the first import (or export)
+    of exactly these bytes, else the episode's first recorded file, else its last
+    sync; ``None`` when nothing says."""
+    versions = FileVersion.objects.filter(episode=episode).order_by("at", "pk")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    found = versions.filter(sha256=digest).first() or versions.first()
+    return found.at if found is not None else episode.synced_at
 
 
 def _user(by):

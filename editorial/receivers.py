@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from archive.signals import file_reimported
 
+from .editing import file_dated
 from .models import Revision
 
 ROLE_GROUPS = ("Editor", "Publisher")
@@ -24,17 +25,29 @@ ROLE_GROUPS = ("Editor", "Publisher")
 
 @receiver(file_reimported, dispatch_uid="editorial.keep_reimport")
 def keep_reimport(sender, *, episode, previous_text: str, text: str, path: str, **kwargs):
-    """Keep ``previous_text`` (unless the latest revision holds it already) at the
-    version before the import, then ``text`` as an "outside" revision at the
-    episode's new version. Runs inside the import's transaction."""
+    """Keep the file the import replaced and the file it brought, so the import shows
+    in the episode's history and can be reverted. Runs inside the import's
+    transaction (``episode`` already holds the new rows at its raised version).
+
+    ``previous_text`` becomes a revision at the version before, unless the latest
+    revision holds it already (the usual case once an episode has been edited):
+    "As imported" if the episode had none, dated when that file came in. Then
+    ``text`` is kept at the new version as "outside", "Imported from <path>"; the
+    next edit finds it there and keeps nothing more (``editing.keep_earlier_state``).
+    """
     latest = Revision.objects.filter(episode=episode).order_by("-version").first()
     before = episode.version - 1
-    if latest is None or (latest.text != previous_text and latest.version < before):
+    holds_previous = latest is not None and latest.text == previous_text
+    # A latest revision at ``before`` that differs (rows changed with no revision,
+    # before re-imports were recorded) leaves no version free for the old text.
+    if not holds_previous and (latest is None or latest.version < before):
+        original = latest is None
         Revision.objects.create(
             episode=episode, version=before,
-            kind=Revision.Kind.ORIGINAL if latest is None else Revision.Kind.OUTSIDE,
-            summary=_("As imported") if latest is None else _("As held before the import"),
-            text=previous_text, created_at=timezone.now() if latest else _first_import(episode),
+            kind=Revision.Kind.ORIGINAL if original else Revision.Kind.OUTSIDE,
+            summary=_("As imported") if original else _("As held before the import"),
+            text=previous_text,
+            created_at=(file_dated(episode, previous_text) if original else None) or timezone.now(),
         )
     Revision.objects.update_or_create(
         episode=episode, version=episode.version,
@@ -44,11 +57,6 @@ def keep_reimport(sender, *, episode, previous_text: str, text: str, path: str, 
             "author": None, "episode_updated_at": episode.updated_at,
         },
     )
-
-
-def _first_import(episode):
-    """When the replaced file came in: the episode's row was made at its import."""
-    return getattr(episode, "created_at", None) or episode.synced_at or timezone.now()
 
 
 @receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="editorial.roles_staff")

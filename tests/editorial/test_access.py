@@ -1,0 +1,110 @@
+"""Who gets into the admin: logins are throttled (django-axes, per username and
+address), and staff status follows the Editor and Publisher groups."""
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-test-password-42"
+
+
+@pytest.fixture
+def fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def log_in(client, username, password, address="10.0.0.1"):
+    return client.post(
+        reverse("admin:login"), {"username": username, "password": password,
+                                 "next": reverse("admin:index")},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_wrong_passwords_lock_the_login_even_for_the_right_one(client, fast_hashing, settings):
+    from tests.factories import user_in
+
+    user_in("Editor", "eddie", password=PASSWORD)
+    answers = [log_in(client, "eddie", "wrong").status_code for _ in range(settings.AXES_FAILURE_LIMIT)]
+    assert answers == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    refused = log_in(client, "eddie", PASSWORD)
+    assert refused.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lock_is_per_username_and_address(client, fast_hashing, settings):
+    from tests.factories import user_in
+
+    user_in("Editor", "eddie", password=PASSWORD)
+    user_in("Publisher", "pat", password=PASSWORD)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "eddie", "wrong")
+    assert log_in(client, "pat", PASSWORD).status_code == 302  # another user
+    client.logout()
+    assert log_in(client, "eddie", PASSWORD, address="10.0.0.2").status_code == 302
+
+
+def test_a_few_mistakes_do_not_lock(client, fast_hashing, settings):
+    from tests.factories import user_in
+
+    user_in("Editor", "eddie", password=PASSWORD)
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        log_in(client, "eddie", "wrong")
+    assert log_in(client, "eddie", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("role", ["Editor", "Publisher"])
+def test_joining_a_role_gives_staff_status_and_leaving_it_takes_it(role):
+    user = User.objects.create_user("newcomer")
+    assert not user.is_staff
+    user.groups.add(Group.objects.get(name=role))
+    assert User.objects.get(pk=user.pk).is_staff
+    user.groups.remove(Group.objects.get(name=role))
+    assert not User.objects.get(pk=user.pk).is_staff
+
+
+def test_adding_members_from_the_group_side_gives_staff_status():
+    user = User.objects.create_user("newcomer")
+    Group.objects.get(name="Publisher").user_set.add(user)
+    assert User.objects.get(pk=user.pk).is_staff
+
+
+def test_other_groups_and_superusers_are_left_alone():
+    other = Group.objects.create(name="Readers")
+    user = User.objects.create_user("reader")
+    user.groups.add(other)
+    assert not User.objects.get(pk=user.pk).is_staff
+    boss = User.objects.create_superuser("boss", password=None)
+    boss.groups.add(Group.objects.get(name="Editor"))
+    boss.groups.clear()
+    assert User.objects.get(pk=boss.pk).is_staff
+
+
+def test_the_user_admin_gives_staff_status_through_the_group(client):
+    admin = User.objects.create_superuser("boss", password=None)
+    user = User.objects.create_user("newcomer")
+    client.force_login(admin)
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    response = client.post(url, {
+        "username": "newcomer", "is_active": "on",
+        "groups": [Group.objects.get(name="Editor").pk],
+        "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
+        "initial-date_joined_0": "2026-01-01", "initial-date_joined_1": "00:00:00",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user.refresh_from_db()
+    assert user.is_staff and user.groups.filter(name="Editor").exists()
+
+
+def test_the_migration_makes_existing_role_members_staff():
+    import importlib
+
+    from django.apps import apps
+
+    user = User.objects.create_user("old-member")
+    user.groups.add(Group.objects.get(name="Editor"))
+    User.objects.filter(pk=user.pk).update(is_staff=False)
+    migration = importlib.import_module("editorial.migrations.0004_role_members_are_staff")
+    migration.make_staff(apps, None)
+    assert User.objects.get(pk=user.pk).is_staff
