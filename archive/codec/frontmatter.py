@@ -35,13 +35,19 @@ _TRAILING_LINES = re.compile(r"(?<![^\n])(?:(?:[ \t]*|#[^\n]*)\n)*\Z")
 
 
 class _ValueLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """A safe loader that leaves dates as the strings they were written as."""
+    """A safe loader that leaves dates as the strings they were written as.
+
+    A plain ``=`` and a ``<<`` that is not a key (PyYAML has no value for either and
+    would refuse the file) are read as text too.
+    """
 
 
+_TEXT_TAGS = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value")
 _ValueLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _TEXT_TAGS]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_ValueLoader.add_constructor("tag:yaml.org,2002:merge", yaml.SafeLoader.construct_yaml_str)
 
 
 class _LocatingLoader(_ValueLoader):

@@ -284,6 +284,17 @@ def test_date_reads_as_the_string_written_however_quoted(written):
     assert values == {"date": "2025-10-31"}
 
 
+@pytest.mark.parametrize("written, value", [("=", "="), ("<<", "<<"), ("[<<, =]", ["<<", "="])])
+def test_plain_equals_and_merge_signs_that_are_not_keys_read_as_text(written, value):
+    """PyYAML has no value for these and would refuse the file."""
+    assert roundtrip(f"---\ntitle: {written}\n---\n").front_matter.values["title"] == value
+
+
+def test_merge_keys_still_merge():
+    document = roundtrip("---\nbase: &b {k: v}\nmerged: {<<: *b, j: w}\n---\n")
+    assert document.front_matter.values["merged"] == {"k": "v", "j": "w"}
+
+
 def test_summary_folded_onto_a_continuation_line_is_one_entry():
     text = "---\nsummary: 揭露了其中，Regen\n  Cell Biosciences股价曾被推高\ntitle: t\n---\nx"
     front_matter = roundtrip(text).front_matter
