@@ -57,7 +57,7 @@ class MaturityFilter(admin.SimpleListFilter):
     parameter_name = "maturity"
 
     def lookups(self, request, model_admin):
-        return [*Maturity.choices, ("other", gettext_lazy("Other or missing"))]
+        return [*workflow.MATURITY_LABELS.items(), ("other", gettext_lazy("Other or missing"))]
 
     def queryset(self, request, queryset):
         if self.value() in Maturity.values:
@@ -170,6 +170,11 @@ class EpisodeForm(forms.ModelForm):
             "series": gettext_lazy("Series"), "category": gettext_lazy("Category"),
             "area": gettext_lazy("Area"), "layout": gettext_lazy("Layout"),
         }
+        help_texts = {
+            "source": gettext_lazy("Link to the original video (http:// or https://)."),
+            "speaker": gettext_lazy("The show or host, usually the channel."),
+            "guest": gettext_lazy("Comma-separated names."),
+        }
         widgets = {
             "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "source": forms.URLInput(attrs={"class": "vLargeTextField"}),
@@ -270,9 +275,11 @@ class EpisodeAdmin(admin.ModelAdmin):
         "submit_selected", "mark_reviewed_selected", "reopen_selected",
         "set_seedling", "set_budding", "set_evergreen", "unlist_selected", "relist_selected",
     )
+    # The file's workflow keys and bookkeeping, shown (not edited) under the admin's
+    # own names: the model's are English whatever the admin's language.
     readonly_fields = (
-        "review_state", "draft", "status", "exclude", "slug", "source_path", "updated_at",
-        "synced_at",
+        "review_state", "file_draft", "file_status", "file_exclude", "file_slug",
+        "file_path", "file_updated_at", "file_synced_at",
     )
     fieldsets = (
         (None, {"fields": ("version", "title", "date", ("source", "layout"))}),
@@ -283,11 +290,11 @@ class EpisodeAdmin(admin.ModelAdmin):
             "people", "companies_orgs", "products_models", "media_books", "tags", "project",
         )}),
         (gettext_lazy("Workflow (changed with the buttons below)"), {
-            "fields": (("review_state", "draft"), ("status", "exclude")),
+            "fields": (("review_state", "file_draft"), ("file_status", "file_exclude")),
         }),
         (gettext_lazy("File"), {
             "classes": ("collapse",),
-            "fields": (("slug", "source_path"), ("updated_at", "synced_at")),
+            "fields": (("file_slug", "file_path"), ("file_updated_at", "file_synced_at")),
         }),
     )
 
@@ -307,6 +314,34 @@ class EpisodeAdmin(admin.ModelAdmin):
         return format_html(
             '<span class="review-state review-{}">{}</span>', state.value, state.label
         )
+
+    @admin.display(description=gettext_lazy("draft (unreviewed machine translation)"), boolean=True)
+    def file_draft(self, episode):
+        return episode.draft
+
+    @admin.display(description=gettext_lazy("maturity (status)"))
+    def file_status(self, episode):
+        return workflow.MATURITY_LABELS.get(episode.status, episode.status or "—")
+
+    @admin.display(description=gettext_lazy("unlisted (exclude)"), boolean=True)
+    def file_exclude(self, episode):
+        return episode.exclude
+
+    @admin.display(description=gettext_lazy("address (slug)"))
+    def file_slug(self, episode):
+        return episode.slug
+
+    @admin.display(description=gettext_lazy("file"))
+    def file_path(self, episode):
+        return episode.source_path
+
+    @admin.display(description=gettext_lazy("last changed"))
+    def file_updated_at(self, episode):
+        return episode.updated_at
+
+    @admin.display(description=gettext_lazy("last imported or exported"))
+    def file_synced_at(self, episode):
+        return episode.synced_at or "—"
 
     @admin.display(description=gettext_lazy("listed"), boolean=True, ordering="exclude")
     def listed(self, episode):

@@ -60,6 +60,8 @@ class EpisodeReview(models.Model):
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("episode review")
+        verbose_name_plural = _("episode reviews")
         permissions = [
             ("submit_episode", "Can submit an episode for review"),
             ("review_episode", "Can mark reviewed, send back and reopen an episode"),
@@ -103,6 +105,8 @@ class Transition(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
         ordering = ["-at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -151,6 +155,8 @@ class Revision(models.Model):
     )
 
     class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
         ordering = ["-version", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["episode", "version"], name="unique_revision_version")

@@ -96,7 +96,7 @@ class Row:
 
 
 # Columns of Latin text a box holds per line at the editor's narrowest layout.
-_BOX_COLUMNS = 60
+_BOX_COLUMNS = 36
 
 
 def _box_rows(text: str) -> int:
