@@ -349,41 +349,27 @@ class Turn(models.Model):
         return f"{self.episode_id}#{self.position}"
 
 
-class SearchDocument(models.Model):
-    """One searchable text of an episode, derived from its rows by ``archive.search_index``.
+class SearchText(models.Model):
+    """The searchable text of one episode, as ``archive.search`` last indexed it.
 
-    ``text`` is the text a reader sees (markup stripped, whitespace collapsed), folded to
-    lower case character by character, so offsets in it are offsets in the shown text.
-    The database's own index sits beside this table (SQLite: a contentless FTS5 table
-    of each text's characters and character pairs; PostgreSQL: a pg_trgm index on
-    ``text`` and a GIN index on the array of ``grams``); see the migrations.
+    ``version`` is the ``Episode.version`` it was made from: a row whose version lags
+    (or a missing row) is found and redone by ``archive.search.repair()``. A row is
+    replaced, never updated, so the highest id and the row count change with every
+    write and, with the random ``stamp`` (ids of a rolled-back transaction come
+    again), tell a process that its copy of the index is stale. ``text`` and
+    ``layout`` are packed by ``archive.search.packed``; ``signature`` is the
+    episode's filter (``archive.search.signature``).
     """
 
-    class Field(models.IntegerChoices):
-        # Lower ranks first: matches in the episode's own fields outrank turns.
-        TITLE = 0, "title"
-        NAMES = 1, "tags, entities and speakers"
-        SUMMARY = 2, "summary and insight"
-        HEADING = 3, "heading"
-        TURN = 4, "turn"
-
-    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="+")
-    field = models.PositiveSmallIntegerField(choices=Field.choices)
-    position = models.PositiveIntegerField(
-        null=True, help_text="Position of the heading or turn; null for episode fields."
-    )
-    text = models.TextField()
-    grams = models.TextField(
-        null=True, blank=True,
-        help_text="PostgreSQL only: the text's distinct characters and character pairs, "
-        "space-separated, for queries too short for pg_trgm (SQLite keeps them in FTS5).",
-    )
-
-    class Meta:
-        indexes = [models.Index(fields=["episode", "field", "position"])]
+    episode = models.OneToOneField(Episode, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    stamp = models.BigIntegerField(db_index=True)
+    text = models.BinaryField()
+    layout = models.BinaryField()
+    signature = models.BinaryField()
 
     def __str__(self) -> str:
-        return f"{self.episode_id}:{self.field}:{self.position}"
+        return f"{self.episode_id}@{self.version}"
 
 
 class PageCacheVersion(models.Model):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("episodes/<str:slug>/", views.episode_detail, name="episode"),
     path("content/notes/<str:name>/", views.static_note_redirect, name="static-note"),
     path("search/", views.search, name="search"),
+    path("search/suggest/", views.search_suggest, name="search-suggest"),
     path("about/", views.site_page, {"name": "about"}, name="about"),
     path("tool/", views.site_page, {"name": "tool"}, name="tool"),
     path("bookshelf/", views.site_page, {"name": "bookshelf"}, name="bookshelf"),

@@ -20,11 +20,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from .cache import cached_page
-from . import search as search_module
+from .search.views import search, suggest as search_suggest  # noqa: F401  (routed in urls)
 from .models import Appearance, Episode, Heading, ProjectLink, Turn
 from .rendering import original_language, plain, render_markdown
 from .slugs import collation_key
 from .taxonomy import BY_PREFIX, ENTITY_KINDS, KINDS, episode_entities
+from .transcript_html import transcript_html
 
 HOME_PER_PAGE = 30       # the static site's home and /page/<n>/
 EPISODES_PER_PAGE = 20
@@ -167,7 +168,7 @@ def episode_detail(request, slug):
     entities = episode_entities(episode)
     response = render(request, "archive/episode_detail.html", {
         "episode": episode,
-        "items": items,
+        "transcript": transcript_html(items),
         "toc": [item for item in items if "heading" in item],
         "hosts": [a.speaker for a in appearances if a.role == Appearance.Role.HOST],
         "guests": [a.speaker for a in appearances if a.role == Appearance.Role.GUEST],
@@ -260,26 +261,6 @@ def site_page(request, name):
     return render(request, "archive/site_page.html", {
         "flatpage": flatpage, "default": f"archive/pages/{name}.html",
     })
-
-
-# Search ----------------------------------------------------------------------------
-
-@require_safe
-@cached_page(params=("q", "page"))
-def search(request):
-    query = request.GET.get("q", "").strip()
-    page = None
-    if search_module.normalise_query(query):
-        page = search_module.search(query, _public(request), request.GET.get("page"))
-    return render(request, "archive/search.html", {
-        "query": query, "page": page, "query_string": _without_page(request),
-    })
-
-
-def _without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 # Site files ------------------------------------------------------------------------

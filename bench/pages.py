@@ -85,7 +85,6 @@ print(json.dumps({"seconds": time.perf_counter() - started}))
 
 INDEX = """
 from archive.search_index import rebuild_index
-from archive.models import SearchDocument
 before = rss_mb()
 started = time.perf_counter()
 documents = rebuild_index()

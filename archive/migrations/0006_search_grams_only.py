@@ -18,9 +18,16 @@ GRAMS_V2 = (
 )
 
 
-def _fill(schema_editor):
-    from archive.search_index import gram_tokens
+def gram_tokens(text):
+    """The distinct characters and pairs of ``text`` as FTS5 tokens (a copy of the
+    index code of the time: migrations do not import application code)."""
+    token = {code: 0xE000 + code for code in range(128)}
+    token.update({code: "\ue100" + chr(code) for code in range(0xE000, 0xE101)})
+    grams = dict.fromkeys([*text, *(a + b for a, b in zip(text, text[1:]))])
+    return " ".join(gram.translate(token) for gram in grams)
 
+
+def _fill(schema_editor):
     connection = schema_editor.connection
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, text FROM archive_searchdocument")

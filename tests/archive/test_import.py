@@ -159,7 +159,7 @@ def test_an_import_stopped_halfway_still_indexes_what_it_committed(
     tmp_path, monkeypatch, django_capture_on_commit_callbacks
 ):
     import archive.importing
-    from archive.models import SearchDocument
+    from archive.models import SearchText
 
     write(tmp_path, "a.md", INSERTION_ERA)
     write(tmp_path, "b.md", ALPHABETICAL_ERA)
@@ -175,4 +175,4 @@ def test_an_import_stopped_halfway_still_indexes_what_it_committed(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(KeyboardInterrupt):
         run_import(tmp_path)
     episode = Episode.objects.get()
-    assert SearchDocument.objects.filter(episode=episode).exists()
+    assert SearchText.objects.filter(episode=episode).exists()

@@ -1,0 +1,78 @@
+"""The index as this process holds it: every episode's folded text and filter in
+memory, read from ``SearchText`` once and then only where rows changed.
+
+Searching reads no text from the database: the filters rule out most episodes, and
+the texts of the rest are tested with ``bytes.find`` / ``bytes.count``. Before each
+search one query (the highest row id and stamp, from indexes, and the row count)
+tells whether another process wrote rows since; if so only the new rows are read.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max
+
+from ..models import SearchText
+from .packed import Unpacked, unpack
+from .signature import Filters
+
+REPAIR_EVERY = 60.0    # seconds between two repair checks of one process
+
+
+@dataclass
+class Image:
+    generation: tuple = ()
+    row_ids: dict[int, int] = field(default_factory=dict)        # episode id -> row id
+    episodes: dict[int, Unpacked] = field(default_factory=dict)
+    signatures: dict[int, bytes] = field(default_factory=dict)
+    order: list[int] = field(default_factory=list)                # episode ids, filter order
+    filters: Filters | None = None
+    repaired_at: float = float("-inf")
+
+
+_image = Image()
+_lock = threading.Lock()
+
+
+def current() -> Image:
+    """The image, brought up to date with the rows (and repaired now and then)."""
+    from .index import repair
+
+    with _lock:
+        if time.monotonic() - _image.repaired_at > REPAIR_EVERY:
+            _image.repaired_at = time.monotonic()
+            repair()
+        _refresh(_image)
+        return _image
+
+
+def forget() -> None:
+    """Drop the image (tests whose database rolled back under it)."""
+    global _image
+    with _lock:
+        _image = Image()
+
+
+def _refresh(image: Image) -> None:
+    generation = tuple(SearchText.objects.aggregate(
+        last=Max("id"), rows=Count("id"), stamp=Max("stamp")
+    ).values())
+    if generation == image.generation:
+        return
+    rows = dict(SearchText.objects.values_list("episode_id", "id"))
+    for episode_id in set(image.row_ids) - set(rows):
+        image.episodes.pop(episode_id, None)
+        image.signatures.pop(episode_id, None)
+    wanted = [row for episode_id, row in rows.items() if image.row_ids.get(episode_id) != row]
+    for start in range(0, len(wanted), 200):
+        for episode_id, text, layout, signature in SearchText.objects.filter(
+            id__in=wanted[start:start + 200]
+        ).values_list("episode_id", "text", "layout", "signature"):
+            image.episodes[episode_id] = unpack(bytes(text), bytes(layout))
+            image.signatures[episode_id] = bytes(signature)
+    image.row_ids = rows
+    image.order = sorted(image.episodes)
+    image.filters = Filters([image.signatures[episode_id] for episode_id in image.order])
+    image.generation = generation

@@ -1,0 +1,159 @@
+"""Writing the index: one ``SearchText`` row per episode, stamped with the episode
+version it was made from, so that nothing can leave it behind for good.
+
+- ``index_episodes(ids)`` re-indexes some episodes (dropping the rows of deleted ones);
+- ``rebuild_index()`` builds every row again, on all cores, in one transaction;
+- ``repair()`` finds, in one query, the episodes whose row is missing or older than
+  their ``version`` (a process killed between a commit and its indexing) and redoes
+  them; the import calls it before and after each run, ``archive.search.query`` at a
+  process's first search and then at most once a minute;
+- ``follow(ids)`` is what the ``episodes_changed`` listener runs after the commit:
+  the policy ``plan_pass`` chooses between re-indexing those episodes and a rebuild;
+- ``deferred()`` holds the listener back during a bulk import, then repairs.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import secrets
+import threading
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.db import connection, connections, transaction
+from django.db.models import Exists, OuterRef
+from django.dispatch import receiver
+
+from ..bulk import insert_rows
+from ..models import Episode, SearchText
+from ..signals import episodes_changed
+from . import signature
+from .documents import shown_lines
+from .packed import pack
+
+COLUMNS = ("episode_id", "version", "stamp", "text", "layout", "signature")
+BATCH = 64                   # episodes read per query batch
+REBUILD_SHARE = 0.5          # above this share of the archive changed, rebuild
+
+
+def rows_for(episode_ids: Iterable[int]) -> list[tuple]:
+    """The ``SearchText`` rows of these episodes (in COLUMNS order), computed."""
+    rows = []
+    for pk, episode in shown_lines(episode_ids).items():
+        packed = pack(episode["lines"])
+        rows.append((
+            pk, episode["version"], secrets.randbits(63), packed.text, packed.layout,
+            signature.build(packed.folded),
+        ))
+    return rows
+
+
+def _rows_in_batches(ids: list[int]) -> list[tuple]:
+    return [row for start in range(0, len(ids), BATCH) for row in rows_for(ids[start:start + BATCH])]
+
+
+def _rows_in_parallel(ids: list[int], workers: int) -> list[tuple]:
+    """Rows computed by ``workers`` forked processes, each with its own connection."""
+    connections.close_all()       # a forked child must not share the parent's socket
+    batches = [ids[start:start + BATCH] for start in range(0, len(ids), BATCH)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return [row for rows in pool.imap_unordered(rows_for, batches) for row in rows]
+
+
+def _write(ids: list[int], rows: list[tuple]) -> None:
+    SearchText.objects.filter(episode_id__in=ids).delete()
+    insert_rows(SearchText, COLUMNS, rows)
+
+
+def index_episodes(episode_ids: Iterable[int]) -> int:
+    """Re-index these episodes (their rows replaced; deleted episodes' rows dropped)
+    in one transaction; the number of rows written."""
+    ids = sorted(set(episode_ids))
+    with transaction.atomic():
+        # Lock the episodes' rows in order (PostgreSQL) so the version read is the one
+        # indexed, then read them.
+        list(Episode.objects.filter(pk__in=ids).select_for_update().order_by("pk").values_list("pk"))
+        rows = _rows_in_batches(ids)
+        _write(ids, rows)
+    return len(rows)
+
+
+def _parallel_allowed() -> bool:
+    """Forked workers need their own connection to see the data: only outside a
+    transaction, and not on an in-memory SQLite database (tests)."""
+    if connection.in_atomic_block:
+        return False
+    name = str(connection.settings_dict.get("NAME", ""))
+    return not (connection.vendor == "sqlite" and (":memory:" in name or "mode=memory" in name))
+
+
+def rebuild_index(*, workers: int | None = None) -> int:
+    """Build every row again from the episodes; the number of rows."""
+    workers = workers or min(2, os.cpu_count() or 1)
+    ids = list(Episode.objects.order_by("pk").values_list("pk", flat=True))
+    if workers > 1 and _parallel_allowed() and len(ids) > BATCH:
+        rows = _rows_in_parallel(ids, workers)
+    else:
+        rows = _rows_in_batches(ids)
+    with transaction.atomic():
+        SearchText.objects.all().delete()
+        insert_rows(SearchText, COLUMNS, rows)
+    return len(rows)
+
+
+def stale_episodes() -> list[int]:
+    """Episodes whose row is missing or was made from another version: one query."""
+    indexed = SearchText.objects.filter(episode_id=OuterRef("pk"), version=OuterRef("version"))
+    return list(Episode.objects.filter(~Exists(indexed)).order_by().values_list("pk", flat=True))
+
+
+def plan_pass(changed: int, total: int) -> str:
+    """The policy: ``"rebuild"`` when more than REBUILD_SHARE of the ``total``
+    episodes changed (a first import: one parallel pass is cheaper than updating
+    rows), else ``"update"`` (re-index only the changed ones)."""
+    return "rebuild" if total and changed > total * REBUILD_SHARE else "update"
+
+
+def follow(episode_ids: Iterable[int] | None) -> int:
+    """Bring the index up to date after these episodes changed (None: unknown, so
+    all may have); the number of rows written."""
+    if episode_ids is None:
+        return rebuild_index()
+    ids = set(episode_ids)
+    if plan_pass(len(ids), Episode.objects.count()) == "rebuild":
+        return rebuild_index()
+    return index_episodes(ids)
+
+
+def repair() -> int:
+    """Index what lags: the number of episodes re-indexed. Cheap when nothing does."""
+    stale = stale_episodes()
+    if not stale:
+        return 0
+    follow(stale)
+    return len(stale)
+
+
+_thread = threading.local()
+
+
+@contextmanager
+def deferred(*, rebuild: bool = True):
+    """Follow no change inside the block (in this thread), then ``repair()``, which
+    finds every episode changed meanwhile by its version: for a bulk import.
+    ``rebuild=False`` leaves that to the caller (a benchmark timing the two apart)."""
+    _thread.deferred = True
+    try:
+        yield
+    finally:
+        _thread.deferred = False
+    if rebuild:
+        repair()
+
+
+@receiver(episodes_changed, dispatch_uid="archive.search.follow")
+def _episodes_changed(sender, episode_ids=None, **kwargs):
+    if getattr(_thread, "deferred", False):
+        return
+    ids = None if episode_ids is None else list(episode_ids)
+    transaction.on_commit(lambda: follow(ids))

@@ -1,0 +1,49 @@
+"""The search page and the small JSON answer behind search-as-you-type."""
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.html import strip_tags
+from django.views.decorators.http import require_safe
+
+from ..cache import cached_page
+from ..models import Episode
+from .query import clean, loosened, parse, search as run_search, unparse
+
+SUGGESTIONS = 5
+
+
+@require_safe
+@cached_page(params=("q", "page"))
+def search(request):
+    query = clean(request.GET.get("q"))
+    terms = parse(query)
+    page = None
+    if terms:
+        page = run_search(query, Episode.objects.public(request.user), request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["q"] = query
+    return render(request, "archive/search.html", {
+        "query": query, "terms": terms, "page": page,
+        "query_string": params.urlencode() if terms else "",
+        "loosened": loosened(terms) if page is not None and not page.paginator.count else [],
+    })
+
+
+@require_safe
+def suggest(request):
+    """``{"query", "count", "results": [{"title", "url", "snippet"}]}``: the first few
+    results, snippets as plain text."""
+    terms = parse(request.GET.get("q"))
+    if not terms:
+        return JsonResponse({"query": "", "count": 0, "results": []})
+    page = run_search(unparse(terms), Episode.objects.public(request.user), 1, per_page=SUGGESTIONS)
+    results = [{
+        "title": result.title,
+        "url": result.hits[0].url if result.hits else result.url,
+        "snippet": strip_tags(str(result.hits[0].snippet)) if result.hits else "",
+    } for result in page.object_list]
+    response = JsonResponse({"query": unparse(terms), "count": page.paginator.count, "results": results})
+    response["Cache-Control"] = "private, no-cache"
+    return response
