@@ -31,6 +31,7 @@ from archive.codec.frontmatter import parse_front_matter, render_front_matter
 from archive.codec.parser import paragraph_block
 from archive.codec.printer import render_block
 from archive.models import Appearance, Episode, Speaker
+from archive.search import index as search_index
 from archive.models import Turn as TurnRow
 from archive.store import block_of, ensure_speakers, load_documents, person_speaking
 
@@ -281,8 +282,9 @@ def _renamed_turn(block, sources, target: str, labels: dict):
     if not reads_back(renamed):
         raise NameRefused(
             f"'{target}' cannot be written as a speaker label: the file would read the "
-            f"turn labelled '{block.label}' back differently (a label may not hold ** or "
-            "a colon after it, and is at most 80 characters)."
+            f"turn labelled '{block.label}' back differently. A bold label (**Name**:) may "
+            "not hold ** and has at most 80 characters; a plain label (Name: text) holds "
+            "only letters, digits, spaces and . ' · - in at most five words."
         )
     return renamed
 
@@ -350,7 +352,9 @@ def apply_rename(*, kind: str, sources, target: str, by, token: str) -> RenamePl
     Raises :class:`PlanChanged` when the archive no longer gives that preview, and
     ``editing.EditConflict`` when an episode is saved while this runs.
     """
-    with transaction.atomic():
+    # The search index follows the changed episodes once, after the commit, not one
+    # episode at a time.
+    with search_index.deferred(), transaction.atomic():
         plan = plan_rename(kind=kind, sources=sources, target=target)
         if plan.token != token:
             raise PlanChanged(

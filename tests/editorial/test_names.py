@@ -444,3 +444,17 @@ def test_merging_two_real_duplicate_speakers_changes_exactly_their_lines(
         assert removed == [line.before for line in planned[name].lines], name
         assert added == [line.replace("Dwarkesh", "Dwarkesh Patel", 1) for line in removed], name
         assert all("Dwarkesh" in line and "Dwarkesh Patel" not in line for line in removed), name
+
+
+def test_the_search_index_follows_a_merge_once_for_all_episodes(small_archive, publisher, monkeypatch):
+    from archive.search import index
+
+    index.repair()
+    calls = []
+    real = index.follow
+    monkeypatch.setattr(index, "follow", lambda ids: calls.append(sorted(ids)) or real(ids))
+
+    merge(names.SPEAKER, ["Dwarkesh"], "Dwarkesh Patel", by=publisher)
+
+    assert index.stale_episodes() == []
+    assert calls == [sorted(Episode.objects.filter(slug__in=["interview", "second"]).values_list("pk", flat=True))]
