@@ -54,6 +54,7 @@ def chromium(request):
 def archive(tmp_path, transactional_db, settings):
     # Fast hashing: these users log in through the login form.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.LANGUAGE_CODE = "en"  # the steps below read the admin's English
     # A transactional test empties every table, the roles' groups included.
     from django.apps import apps
 
