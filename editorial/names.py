@@ -398,6 +398,9 @@ def _apply_speaker(plan: RenamePlan, by) -> None:
         _edit(plan, episode, by, write)
     _relink_appearances([episode for episode in plan.episodes if episode.columns])
     sources = Speaker.objects.filter(name__in=plan.sources)
+    # Turns whose label names no one (Speaker A) but that an editor pointed at a
+    # source: the link is not in the file, so it moves without a revision.
+    TurnRow.objects.filter(speaker__in=sources).update(speaker=target)
     sources.filter(turns__isnull=True, appearance__isnull=True).delete()
 
 

@@ -458,3 +458,15 @@ def test_the_search_index_follows_a_merge_once_for_all_episodes(small_archive, p
 
     assert index.stale_episodes() == []
     assert calls == [sorted(Episode.objects.filter(slug__in=["interview", "second"]).values_list("pk", flat=True))]
+
+
+def test_turns_an_editor_pointed_at_the_merged_speaker_follow_it(small_archive, publisher):
+    Turn.objects.filter(episode__slug="unrelated", speaker_label="Host").update(
+        speaker=Speaker.objects.get(name="Dwarkesh")
+    )
+
+    merge(names.SPEAKER, ["Dwarkesh"], "Dwarkesh Patel", by=publisher)
+
+    assert Turn.objects.get(episode__slug="unrelated").speaker.name == "Dwarkesh Patel"
+    assert not Speaker.objects.filter(name="Dwarkesh").exists()
+    assert Episode.objects.get(slug="unrelated").version == 1
