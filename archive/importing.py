@@ -14,7 +14,6 @@ that file's ``path:line: problem``; the run goes on.
 from __future__ import annotations
 
 import dataclasses
-import json
 import multiprocessing
 import os
 import stat
@@ -25,6 +24,7 @@ from pathlib import Path
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
+from . import fields
 from .codec import ParseError, parse, render
 from .models import Episode, FileVersion
 from .signals import file_reimported
@@ -35,7 +35,7 @@ from .store import replace_episode
 from .syncstate import sha256
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
-_LIMITS = {field.name: field.max_length for field in Episode._meta.fields if field.max_length}
+_PATH_LIMIT = Episode._meta.get_field("source_path").max_length
 _FILE_NAME_BYTES = 255
 # New episodes written per transaction, and how much text at most.
 _BATCH_FILES, _BATCH_BYTES = 200, 16 << 20
@@ -92,12 +92,12 @@ def read_file(task: _Task) -> _Read:
             return _Read(task, source_hash, len(data))
         text = _decode(data)
         document = parse(text)
-        _check_values(document)
+        fields.check_values(document.front_matter)
         return _Read(
             task, source_hash, len(data), rows=episode_rows(document),
             text=text if task.known_hash is not None else None,
         )
-    except (ImportFailure, ParseError) as failure:
+    except (ImportFailure, ParseError, fields.ValueProblem) as failure:
         return _Read(task, failure=ImportFailure(failure.message, failure.line))
     except Exception as error:  # noqa: BLE001 - one file's failure must not end the run
         return _Read(task, failure=_unexpected(error))
@@ -112,8 +112,8 @@ def _check_name(task: _Task) -> None:
         raise ImportFailure("not a markdown file (expected a .md file)")
     if len(task.path.name.encode("utf-8")) > _FILE_NAME_BYTES:
         raise ImportFailure(f"file name longer than {_FILE_NAME_BYTES} bytes")
-    if len(task.relative) > _LIMITS["source_path"]:
-        raise ImportFailure(f"path longer than {_LIMITS['source_path']} characters")
+    if len(task.relative) > _PATH_LIMIT:
+        raise ImportFailure(f"path longer than {_PATH_LIMIT} characters")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -142,24 +142,6 @@ def _decode(data: bytes) -> str:
         line = data[: error.start].count(b"\n") + 1
         byte = data[error.start]
         raise ImportFailure(f"not UTF-8: byte 0x{byte:02x} cannot be decoded", line) from None
-
-
-def _check_values(document) -> None:
-    """Refuse values the database cannot hold as read, naming the key's line."""
-    line = 2
-    for entry in document.front_matter.entries:
-        limit = _LIMITS.get(entry.key or "")
-        value = document.front_matter.values.get(entry.key)
-        try:
-            json.dumps(value, allow_nan=False)
-        except (TypeError, ValueError):
-            raise ImportFailure(f"{entry.key!r} holds a YAML value the archive cannot store", line) from None
-        if limit and isinstance(value, str) and len(value) > limit:
-            raise ImportFailure(f"{entry.key!r} is longer than {limit} characters", line)
-        for item in value if isinstance(value, list) else ():
-            if len(str(item)) > 255:
-                raise ImportFailure(f"an item of {entry.key!r} is longer than 255 characters", line)
-        line += entry.raw.count("\n")
 
 
 class Importer:

@@ -144,11 +144,11 @@ def test_loading_episodes_costs_the_same_queries_for_few_or_many():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from archive.exporting import documents
+    from archive.exporting import chunks
 
     def queries_to_render_all() -> int:
         with CaptureQueriesContext(connection) as context:
-            texts = [render(document) for _, document in documents()]
+            texts = [render(document) for chunk in chunks() for _, document in chunk]
         assert texts == [INSERTION_ERA] * Episode.objects.count()
         return len(context)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.exporting import (
-    CONFLICT, DIFFERS, FAILED, UNCHANGED, WRITTEN, FolderBusy, documents, export_episode, holding,
+    CONFLICT, DIFFERS, FAILED, UNCHANGED, WRITTEN, Export, FolderBusy, holding,
 )
 from archive.models import Episode
 from archive.sources import default_folder
@@ -66,11 +66,9 @@ class Command(BaseCommand):
             if unknown:
                 raise CommandError(f"no episode with slug: {', '.join(sorted(unknown))}")
         counts = Counter()
-        for item, document in documents(queryset):
+        export = Export(outdir, check=check, force=force, dry_run=dry_run)
+        for item, result in export.run(queryset):
             since = item.synced_at  # read before the export marks the file synced
-            result = export_episode(
-                item, document, outdir, check=check, force=force, dry_run=dry_run
-            )
             counts[result.outcome] += 1
             if commit_run and result.outcome == WRITTEN:
                 commit_run.add(episode_id=item.pk, path=result.path, since=since)
