@@ -344,6 +344,8 @@ class _Plan:
             translation = row.translation or turn.translation
         else:
             translation = None if english is not None else ""
+        if (row.label, translation, english) == (turn.speaker_label, turn.translation, turn.english):
+            return  # untouched: kept as the file has it, even a label with no text
         if not (translation or english):
             raise TranscriptError(
                 _("Row %(number)s: the turn is empty; tick Delete to remove it.") % {"number": number}

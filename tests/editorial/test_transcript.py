@@ -347,3 +347,16 @@ def test_renaming_to_a_plain_name_still_works(client_as, editor, episode, label)
         episode=episode, by=editor, version=1, old_label="Speaker A", new_label=label
     )
     assert Turn.objects.filter(episode=episode, speaker_label=label).count() == 2
+
+
+def test_an_untouched_empty_turn_does_not_block_saving_the_others(client_as, editor):
+    """A file may end with a label and nothing after it (``**Host**:``, as the
+    archive's largest episode does); editing another turn must still save."""
+    text = BILINGUAL + "\n**Host**:"
+    episode = episode_from_text(text)
+    form = TranscriptForm(client_as(editor), episode)
+    form.set(f"{form.key(1)}-tr", "改过的一句。")
+    assert form.post().status_code == 302
+    assert changed_lines(text, render_episode(episode.pk)) == [
+        "-**Speaker A**: 第一句话，谈到**TPU**。", "+**Speaker A**: 改过的一句。",
+    ]
