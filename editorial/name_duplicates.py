@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy
 
 from archive import fields
 from archive.models import Appearance, Turn
@@ -107,10 +108,10 @@ def _without_punctuation(name: str) -> str:
 
 
 FOLD_STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
-    ("case", _width_and_case),
-    ("spacing", _without_spacing),
-    ("punctuation", _without_punctuation),
-    ("traditional/simplified", to_simplified),
+    (gettext_lazy("case"), _width_and_case),
+    (gettext_lazy("spacing"), _without_spacing),
+    (gettext_lazy("punctuation"), _without_punctuation),
+    (gettext_lazy("traditional/simplified"), to_simplified),
 )
 
 
@@ -141,7 +142,7 @@ def _fold_reason(members: list[NameUse]) -> str:
     for label, step in FOLD_STEPS:
         folded = [step(name) for name in names]
         if len(set(folded)) < len(set(names)):
-            reasons.append(label)
+            reasons.append(str(label))
         names = folded
     return ", ".join(reasons)
 
@@ -184,7 +185,7 @@ def prefix_groups(uses: Iterable[NameUse]) -> list[DuplicateGroup]:
                 longer.extend(by_spaced[candidate])
         if longer:
             groups.extend(
-                DuplicateGroup("prefix", (*_most_used_first(longer), use))
+                DuplicateGroup(str(gettext_lazy("prefix")), (*_most_used_first(longer), use))
                 for use in by_spaced[short]
             )
     return sorted(groups, key=lambda group: (len(group.names), -group.names[-1].episodes))

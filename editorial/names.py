@@ -24,6 +24,8 @@ import re
 import unicodedata
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from archive import fields
 from archive.codec import Turn, edited, reads_back, render, speaker_name, with_value
@@ -38,6 +40,8 @@ from archive.store import block_of, ensure_speakers, load_documents, person_spea
 from . import editing
 
 SPEAKER = "speaker"
+# Revision summaries and git commit messages say these in English (they are the
+# archive's record, not the admin's words); the admin shows them translated.
 KIND_LABELS = {
     SPEAKER: "speaker",
     "people": "person",
@@ -47,6 +51,15 @@ KIND_LABELS = {
     "tags": "topic tag",
     "project": "project",
 }
+KIND_CHOICES = [
+    (SPEAKER, gettext_lazy("speaker")),
+    ("people", gettext_lazy("person")),
+    ("companies_orgs", gettext_lazy("company or organisation")),
+    ("products_models", gettext_lazy("product or model")),
+    ("media_books", gettext_lazy("media or book")),
+    ("tags", gettext_lazy("topic tag")),
+    ("project", gettext_lazy("project")),
+]
 SPEAKER_KEYS = ("speaker", "guest")
 _NAME_LIST_SEPARATOR = re.compile(r"([ \t]*[,，][ \t]*)")
 _CHUNK = 100
@@ -126,20 +139,22 @@ def plan_rename(*, kind: str, sources, target: str) -> RenamePlan:
     comma-separated ``speaker`` and ``guest`` fields, a label too long to be one).
     """
     if kind not in KIND_LABELS:
-        raise NameRefused(f"Unknown kind of name: {kind!r}.")
+        raise NameRefused(_("Unknown kind of name: %(kind)r.") % {"kind": kind})
     sources = tuple(dict.fromkeys(name for name in sources if name))
     check_name(kind, target)
     if not sources:
-        raise NameRefused("Give at least one name to rename or merge.")
+        raise NameRefused(_("Give at least one name to rename or merge."))
     if target in sources:
-        raise NameRefused(f"'{target}' is both a name to merge and the name to merge into.")
+        raise NameRefused(
+            _("'%(name)s' is both a name to merge and the name to merge into.") % {"name": target}
+        )
     model = _name_model(kind)
     found = set(model.objects.filter(name__in=sources).values_list("name", flat=True))
     missing = [name for name in sources if name not in found]
     if missing:
-        raise NameRefused(
-            f"No {KIND_LABELS[kind]} is named " + ", ".join(f"'{name}'" for name in missing) + "."
-        )
+        raise NameRefused(_("No %(kind)s is named %(names)s.") % {
+            "kind": dict(KIND_CHOICES)[kind], "names": ", ".join(f"'{name}'" for name in missing),
+        })
     merge = model.objects.filter(name=target).exists()
     episodes = []
     ids = _episodes_naming(kind, sources)
@@ -155,26 +170,30 @@ def plan_rename(*, kind: str, sources, target: str) -> RenamePlan:
 
 def check_name(kind: str, name: str) -> None:
     """Refuse a new name that no file could hold as one name of this kind."""
-    label = KIND_LABELS[kind]
+    label = dict(KIND_CHOICES)[kind]
     if not name or not name.strip():
-        raise NameRefused(f"Give the new {label} name.")
+        raise NameRefused(_("Give the new %(kind)s name.") % {"kind": label})
     if name != name.strip():
-        raise NameRefused(f"'{name}' begins or ends with a space; a file would not keep it.")
+        raise NameRefused(
+            _("'%(name)s' begins or ends with a space; a file would not keep it.") % {"name": name}
+        )
     if any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in name):
-        raise NameRefused("A name is one line: it may not hold a line break or a control character.")
+        raise NameRefused(
+            _("A name is one line: it may not hold a line break or a control character.")
+        )
     if len(name) > _MAX_LENGTH:
-        raise NameRefused(f"A name has at most {_MAX_LENGTH} characters.")
+        raise NameRefused(_("A name has at most %(count)d characters.") % {"count": _MAX_LENGTH})
     if kind == SPEAKER:
         if _NAME_LIST_SEPARATOR.search(name):
-            raise NameRefused(
-                f"'{name}' holds a comma: the front matter's speaker and guest fields are "
+            raise NameRefused(_(
+                "'%(name)s' holds a comma: the front matter's speaker and guest fields are "
                 "comma-separated, so a file would read it back as several speakers."
-            )
+            ) % {"name": name})
         if person_speaking(name) != name:
-            raise NameRefused(
-                f"'{name}' reads back as a role label (such as Speaker A or 主持人) or a "
+            raise NameRefused(_(
+                "'%(name)s' reads back as a role label (such as Speaker A or 主持人) or a "
                 "bracketed label, not as a person: turns would lose their speaker."
-            )
+            ) % {"name": name})
 
 
 def _name_model(kind: str):
@@ -280,12 +299,12 @@ def _renamed_turn(block, sources, target: str, labels: dict):
         block.english, sources, target
     ))
     if not reads_back(renamed):
-        raise NameRefused(
-            f"'{target}' cannot be written as a speaker label: the file would read the "
-            f"turn labelled '{block.label}' back differently. A bold label (**Name**:) may "
+        raise NameRefused(_(
+            "'%(name)s' cannot be written as a speaker label: the file would read the "
+            "turn labelled '%(label)s' back differently. A bold label (**Name**:) may "
             "not hold ** and has at most 80 characters; a plain label (Name: text) holds "
             "only letters, digits, spaces and . ' · - in at most five words."
-        )
+        ) % {"name": target, "label": block.label})
     return renamed
 
 
@@ -311,12 +330,14 @@ def _check_reads_back(kind, episode: Episode, front_matter, columns: dict, names
     values = parse_front_matter(render_front_matter(front_matter))[0].values
     for key, value in columns.items():
         if fields.text_value(values.get(key)) != value:
-            raise NameRefused(
-                f"{episode.source_path}: its {key} would read back as "
-                f"{fields.text_value(values.get(key))!r}, not {value!r}."
-            )
+            raise NameRefused(_("%(path)s: its %(key)s would read back as %(read)r, not %(value)r.") % {
+                "path": episode.source_path, "key": key,
+                "read": fields.text_value(values.get(key)), "value": value,
+            })
     if names is not None and fields.entity_names(values)[kind] != names:
-        raise NameRefused(f"{episode.source_path}: its {kind} list would read back differently.")
+        raise NameRefused(_("%(path)s: its %(key)s list would read back differently.") % {
+            "path": episode.source_path, "key": kind,
+        })
 
 
 def _parts(document) -> list[str]:
@@ -357,10 +378,10 @@ def apply_rename(*, kind: str, sources, target: str, by, token: str) -> RenamePl
     with search_index.deferred(), transaction.atomic():
         plan = plan_rename(kind=kind, sources=sources, target=target)
         if plan.token != token:
-            raise PlanChanged(
+            raise PlanChanged(_(
                 "The archive changed since this preview was made (an episode was edited "
                 "or imported); look at the new preview and confirm again."
-            )
+            ))
         if kind == SPEAKER:
             _apply_speaker(plan, by)
         else:
@@ -374,10 +395,9 @@ def _edit(plan: RenamePlan, episode: EpisodePlan, by, write) -> None:
     ) as session:
         write(session)
     if session.revision is None or session.revision.text != episode.after_text:
-        raise NameRefused(
-            f"{episode.source_path}: the file would not come out as previewed; nothing "
-            "was changed."
-        )
+        raise NameRefused(_(
+            "%(path)s: the file would not come out as previewed; nothing was changed."
+        ) % {"path": episode.source_path})
 
 
 def _apply_speaker(plan: RenamePlan, by) -> None:

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from . import names
 from .editing import EditConflict
@@ -21,15 +23,15 @@ PERMISSION = "editorial.review_episode"
 
 
 class NameChangeForm(forms.Form):
-    kind = forms.ChoiceField(choices=list(names.KIND_LABELS.items()), label="Kind of name")
+    kind = forms.ChoiceField(choices=names.KIND_CHOICES, label=_("Kind of name"))
     sources = forms.CharField(
-        label="Names to rename or merge", widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="One name per line, exactly as the archive spells it.",
+        label=_("Names to rename or merge"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("One name per line, exactly as the archive spells it."),
     )
     target = forms.CharField(
-        label="New name", max_length=255,
+        label=_("New name"), max_length=255,
         widget=forms.TextInput(attrs={"class": "vTextField", "autocomplete": "off"}),
-        help_text="An existing name merges the others into it; a new one renames them.",
+        help_text=_("An existing name merges the others into it; a new one renames them."),
     )
     token = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -45,7 +47,7 @@ class NamePages:
 
     def _check(self, request) -> None:
         if not request.user.has_perm(PERMISSION):
-            raise PermissionDenied("Only a Publisher merges or renames names across the archive.")
+            raise PermissionDenied(gettext("Only a Publisher merges or renames names across the archive."))
 
     def _context(self, request, **extra) -> dict:
         return {
@@ -71,10 +73,9 @@ class NamePages:
                 except names.PlanChanged as changed:
                     self.model_admin.message_user(request, str(changed), messages.WARNING)
                 except EditConflict as conflict:
-                    self.model_admin.message_user(
-                        request, f"{conflict} Nothing was changed; here is the new preview.",
-                        messages.WARNING,
-                    )
+                    self.model_admin.message_user(request, gettext(
+                        "%(conflict)s Nothing was changed; here is the new preview."
+                    ) % {"conflict": conflict}, messages.WARNING)
                 except names.NameRefused as refused:
                     self.model_admin.message_user(request, str(refused), messages.ERROR)
                 try:
@@ -91,7 +92,8 @@ class NamePages:
                 "target": request.GET.get("target", ""),
             })
         return TemplateResponse(request, "editorial/names/merge.html", self._context(
-            request, title="Merge or rename a name across the archive", form=form, plan=plan,
+            request, title=gettext("Merge or rename a name across the archive"), form=form,
+            plan=plan,
         ))
 
     def duplicates(self, request):
@@ -100,11 +102,17 @@ class NamePages:
         if kind not in names.KIND_LABELS:
             kind = names.SPEAKER
         return TemplateResponse(request, "editorial/names/duplicates.html", self._context(
-            request, title=f"Likely duplicate names: {names.KIND_LABELS[kind]}",
-            report=duplicates_report(kind), kinds=names.KIND_LABELS.items(),
+            request, title=gettext("Likely duplicate names: %(kind)s") % {
+                "kind": dict(names.KIND_CHOICES)[kind]
+            },
+            report=duplicates_report(kind), kinds=names.KIND_CHOICES,
             merge_url=reverse("admin:editorial_names_merge"),
         ))
 
 
 def _done(plan: names.RenamePlan) -> str:
-    return f"{plan.summary}: {len(plan.episodes)} episode(s) changed, each with a revision."
+    return ngettext(
+        "%(summary)s: %(count)d episode changed, with a revision.",
+        "%(summary)s: %(count)d episodes changed, each with a revision.",
+        len(plan.episodes),
+    ) % {"summary": plan.summary, "count": len(plan.episodes)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -74,6 +75,12 @@ companies_orgs: []
 ---
 **Host**: 没有这些名字。
 """
+
+
+@pytest.fixture(autouse=True)
+def in_english(settings):
+    """The messages asserted here are the English ones; one test checks the Chinese."""
+    settings.LANGUAGE_CODE = "en"
 
 
 def write_archive(folder: Path, files: dict[str, str]) -> Path:
@@ -294,6 +301,23 @@ def test_a_publisher_previews_and_confirms_a_merge_in_the_admin(small_archive, c
     done = client.post(url, {**form, "_action": "apply", "token": preview.context["plan"].token})
     assert done.status_code == 302
     assert not Turn.objects.filter(speaker_label="Dwarkesh").exists()
+
+
+def test_in_chinese_the_names_pages_speak_chinese(small_archive, client, publisher, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    client.force_login(publisher)
+    url = reverse("admin:editorial_names_merge")
+    merge_page = client.post(url, {
+        "kind": "speaker", "sources": "Dwarkesh", "target": "Ho*st", "_action": "preview",
+    }).content.decode()
+    duplicates = client.get(reverse("admin:editorial_name_duplicates")).content.decode()
+    speakers = client.get(reverse("admin:archive_speaker_changelist")).content.decode()
+    assert "在整个档案中合并或改名" in merge_page and "不能写成说话人标签" in merge_page
+    assert "同一名称，不同写法" in duplicates and "预览合并" in duplicates
+    assert "合并或改名…" in speakers
+    for html in (merge_page, duplicates, speakers):
+        for english in ("Preview", "Likely duplicates", "Merge or rename", "Kind of name", "None found"):
+            assert not re.search(rf">\s*{re.escape(english)}\b", html), english
 
 
 def test_an_editor_may_not_merge_names(small_archive, client, editor):
