@@ -8,6 +8,7 @@ again, in the dialect this module infers from the rest of the header.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from typing import Any
 
@@ -174,6 +175,9 @@ class Dialect:
     order: str  # "alphabetical", "canonical" or "other"
 
 
+_FLOW_DIALECT = Dialect(list_indent="", dash_gap=" ", item_quote='"', scalar_quote='"', order="other")
+
+
 def dialect_of(front_matter: FrontMatter) -> Dialect:
     item_lines = [
         _LIST_ITEM.match(line)
@@ -252,6 +256,8 @@ def _render_entry(key: str, value: Any, dialect: Dialect, previous: Entry | None
     old_value_text = previous.raw.split("\n", 1)[0].split(":", 1)[1].strip() if previous else ""
     if isinstance(value, (list, tuple)):
         body = _render_list(value, dialect, previous)
+    elif isinstance(value, dict):
+        body = " " + _flow(value)
     else:
         body = " " + _render_scalar(value, dialect, quote=old_value_text[:1])
         if value is None:
@@ -270,9 +276,22 @@ def _render_list(items, dialect: Dialect, previous: Entry | None) -> str:
         indent, dash_gap = old_items[0].group(1), old_items[0].group(2)
         quote = '"' if all(m.group(3).startswith('"') for m in old_items) else ""
     return "".join(
-        f"\n{indent}-{dash_gap}{_render_scalar(str(item), dialect, quote, item=True)}"
+        f"\n{indent}-" if item is None
+        else f"\n{indent}-{dash_gap}{_flow(item)}" if isinstance(item, (list, tuple, dict))
+        else f"\n{indent}-{dash_gap}{_render_scalar(item, dialect, quote, item=True)}"
         for item in items
     )
+
+
+def _flow(value: Any) -> str:
+    """``value`` as a YAML flow collection or scalar, every string double-quoted."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(_flow, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_flow(key)}: {_flow(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, str):
+        return _double_quoted(value)
+    return "null" if value is None else _render_scalar(value, _FLOW_DIALECT)
 
 
 def _render_scalar(value: Any, dialect: Dialect, quote: str = "", item: bool = False) -> str:
@@ -280,7 +299,9 @@ def _render_scalar(value: Any, dialect: Dialect, quote: str = "", item: bool = F
         return "true" if value else "false"
     if value is None:
         return ""
-    if isinstance(value, (int, float)):
+    if isinstance(value, float):
+        return _yaml_float(value)
+    if isinstance(value, int):
         return str(value)
     text = str(value)
     if _NEEDS_ESCAPES.search(text):
@@ -297,6 +318,16 @@ def _render_scalar(value: Any, dialect: Dialect, quote: str = "", item: bool = F
     if quote == "'":
         return "'" + text.replace("'", "''") + "'"
     return text
+
+
+def _yaml_float(value: float) -> str:
+    """A float as YAML 1.1 reads it back: ``.inf``, ``.nan``, a mantissa with a dot."""
+    if math.isnan(value):
+        return ".nan"
+    if math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value)
+    return text if "." in text else text.replace("e", ".0e", 1)
 
 
 def _double_quoted(text: str) -> str:

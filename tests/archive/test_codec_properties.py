@@ -457,3 +457,16 @@ def test_setting_a_key_to_any_string_reads_it_back(text, data):
     reparsed = parse(render(replace(document, front_matter=front_matter)))
     assert reparsed.front_matter.values["summary"] == value
     assert reparsed.blocks == document.blocks
+
+
+@SETTINGS
+@given(documents(), yaml_values, st.sampled_from(["people", "title", "draft", "zz"]))
+def test_setting_a_key_to_any_yaml_value_reads_it_back(text, value, key):
+    """Null items, numbers, booleans, nested lists and mappings are written as YAML reads them."""
+    document = parse(text)
+    front_matter = with_value(document.front_matter, key, value)
+    output = render(replace(document, front_matter=front_matter))
+    reparsed = parse(output)
+    assert render(reparsed) == output
+    assert reparsed.front_matter.values[key] == value
+    assert reparsed.blocks == document.blocks
