@@ -285,3 +285,34 @@ def test_an_export_removes_what_a_killed_export_left(tmp_path):
     keep.write_text("not ours", encoding="utf-8")
     assert run("export_markdown", out)[0] == 0
     assert not leftover.exists() and keep.exists()
+
+
+@pytest.mark.parametrize("line, message", [
+    ("draft: 1", "'draft' must be true or false"),
+    ("draft: maybe", "'draft' must be true or false"),
+    ("exclude: [true]", "'exclude' must be true or false"),
+    ("title: [a, b]", "'title' must be text"),
+    ("date: not-a-date", "'date' must be a date"),
+])
+def test_values_the_archive_cannot_mean_are_refused_at_their_key(tmp_path, line, message):
+    key = line.split(":")[0]
+    rows = INSERTION_ERA.splitlines(keepends=True)
+    number = next((n for n, row in enumerate(rows, 1) if row.startswith(f"{key}:")), None)
+    if number is None:
+        rows.insert(1, line + "\n")
+        number = 2
+    else:
+        rows[number - 1] = line + "\n"
+    bad = write(tmp_path, "bad.md", "".join(rows))
+    status, output = run("import_markdown", bad)
+    assert status == 1 and f"{bad}:{number}: {message}" in output
+    assert not Episode.objects.exists()
+
+
+def test_an_empty_item_of_an_entity_list_imports_and_round_trips(tmp_path):
+    text = INSERTION_ERA.replace("people:\n  - Ada Park\n", "people:\n- ''\n- Ada Park\n")
+    write(tmp_path, "a.md", text)
+    assert run("import_markdown", tmp_path)[0] == 0
+    out = tmp_path / "out"
+    run("export_markdown", out)
+    assert (out / "a.md").read_text(encoding="utf-8") == text
