@@ -103,10 +103,8 @@ def invalidate() -> None:
 
 
 def invalidate_on_commit() -> None:
-    """``invalidate`` once the current transaction commits, once per transaction: a
-    loop saving a thousand turns raises the version once, and holds no lock on it."""
-    if any(func is invalidate for _, func, _ in connection.run_on_commit):
-        return
+    """``invalidate`` once the current transaction commits: the version's row is not
+    locked for the rest of a long transaction (an import) and raised only if it commits."""
     transaction.on_commit(invalidate)
 
 
@@ -135,9 +133,9 @@ def _cacheable(request) -> bool:
 def page_key(request, params=()) -> str:
     """The cache key of ``request``'s page in the current content state."""
     read = [(name, request.GET.getlist(name)) for name in sorted(params) if name in request.GET]
-    identity = repr((request.get_host(), request.path, read))
+    identity = repr((content_state(), request.get_host(), request.path, read))
     digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
-    return f"archive:page:{content_state()}:{digest}"
+    return f"archive:page:{digest}"
 
 
 def cached_page(view=None, *, params=()):

@@ -225,15 +225,30 @@ def speaker_terms(episodes, mapping: SlugMap) -> list[Term]:
 _maps = threading.local()
 
 
-def slug_map(kind: Kind) -> SlugMap:
-    """``kind``'s addresses in the current content state, built once per state."""
+def _per_state(name, build):
+    """``build()``, computed once per content state (and thread)."""
     state = content_state()
     memo = getattr(_maps, "memo", None)
     if memo is None or memo[0] != state:
         memo = _maps.memo = (state, {})
-    if kind.key not in memo[1]:
-        memo[1][kind.key] = kind.build_slug_map()
-    return memo[1][kind.key]
+    if name not in memo[1]:
+        memo[1][name] = build()
+    return memo[1][name]
+
+
+def slug_map(kind: Kind) -> SlugMap:
+    """``kind``'s addresses in the current content state, built once per state."""
+    return _per_state(("slugs", kind.key), kind.build_slug_map)
+
+
+def listed_terms(kind: Kind, user=None) -> list[Term]:
+    """``kind.terms`` of the episodes ``user`` may see listed. What anonymous readers
+    see is derived once per content state, like the addresses: a directory of 20,000
+    tags is then a slice, not a count over every link."""
+    episodes = Episode.objects.public(user)
+    if user is not None and user.is_staff:
+        return kind.terms(episodes)
+    return list(_per_state(("terms", kind.key), lambda: kind.terms(episodes)))
 
 
 KINDS = {

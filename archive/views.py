@@ -11,7 +11,7 @@ import re
 
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
@@ -24,7 +24,7 @@ from .search.views import search, suggest as search_suggest  # noqa: F401  (rout
 from .models import Appearance, Episode, Heading, ProjectLink, Turn
 from .rendering import original_language, plain, render_markdown
 from .slugs import collation_key
-from .taxonomy import BY_PREFIX, ENTITY_KINDS, KINDS, episode_entities
+from .taxonomy import BY_PREFIX, ENTITY_KINDS, KINDS, episode_entities, listed_terms
 from .transcript_html import transcript_html
 
 HOME_PER_PAGE = 30       # the static site's home and /page/<n>/
@@ -49,7 +49,7 @@ def _page(paginator, number, *, strict):
     first page, or 404 when ``strict`` (an address of its own)."""
     try:
         return paginator.page(number)
-    except (EmptyPage, ValueError, TypeError):
+    except (InvalidPage, ValueError, TypeError):
         if strict:
             raise Http404("no such page") from None
         return paginator.page(1)
@@ -231,7 +231,7 @@ def term_index(request, prefix, number=1):
     kind = BY_PREFIX[prefix]
     if number == 1 and "/page/" in request.path:
         return redirect(f"archive:{kind.key}-index", permanent=True)
-    terms = kind.terms(_public(request))
+    terms = listed_terms(kind, request.user)
     query = request.GET.get("q", "").strip()[:100]
     if query:
         folded = query.casefold()
