@@ -286,7 +286,10 @@ class Appearance(models.Model):
 class Heading(models.Model):
     """A section heading; ``position`` counts in the same sequence as turns."""
 
-    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="headings")
+    # No index of its own: the unique (episode, position) index leads with it.
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="headings", db_index=False
+    )
     position = models.PositiveIntegerField()
     level = models.PositiveSmallIntegerField(default=3)
     title = models.TextField()
@@ -311,7 +314,10 @@ class Turn(models.Model):
         COMMENT = "comment", "HTML comment"
         RAW = "raw", "Other markup"
 
-    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="turns")
+    # No index of its own: the unique (episode, position) index leads with it.
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="turns", db_index=False
+    )
     position = models.PositiveIntegerField()
     heading = models.ForeignKey(
         Heading, null=True, blank=True, on_delete=models.SET_NULL, related_name="turns",
