@@ -203,8 +203,10 @@ def _name_length_problem(key: str, names: list[str]) -> str | None:
 
 def _unstorable(value: Any) -> str | None:
     """Why JSON cannot store ``value`` and read it back the same, or None if it can."""
-    if type(value) is str or (type(value) is list and all(type(item) is str for item in value)):
-        return "a NUL character" if "\x00" in (value if type(value) is str else "".join(value)) else None
+    if type(value) is str:  # the usual values, answered without the walk below
+        return "a NUL character" if "\x00" in value else None
+    if type(value) is list and all(type(item) is str for item in value):
+        return "a NUL character" if any("\x00" in item for item in value) else None
     pending = [value]
     while pending:
         item = pending.pop()
