@@ -278,6 +278,16 @@ def test_follow_applies_the_policy(monkeypatch):
     assert calls == [[episodes[0].pk], "rebuild", "rebuild"]
 
 
+def test_a_deferred_block_indexes_nothing_until_it_ends_then_repairs(django_capture_on_commit_callbacks):
+    from archive.search import deferred
+    with django_capture_on_commit_callbacks(execute=True):
+        with deferred():
+            episode = make_episode("bulk.md", sections=turns("延后建立"))
+            episodes_changed.send(sender=None, episode_ids=[episode.pk])
+            assert not SearchText.objects.exists()
+    assert found("延后建立") == {"bulk"}
+
+
 def test_rebuild_gives_the_same_results(reindex):
     make_episode("r.md", sections=turns("重建索引", "芯片"))
     reindex()
