@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from .cache import cached_page
+from .codec import English
 from .search.views import search, suggest as search_suggest  # noqa: F401  (routed in urls)
 from .models import Appearance, Episode, Heading, ProjectLink, Turn
 from .rendering import original_language, plain, render_markdown
@@ -152,9 +153,9 @@ def episode_detail(request, slug):
             item = {"turn": row, "zh": render_markdown(row.translation), "en": None}
             if row.english:
                 item["en"] = render_markdown(row.english)
-                item["lang"], item["label"] = original_language(
-                    (row.style or {}).get("summary"), row.english
-                )
+                # The style keeps a summary only where it is not the codec's default.
+                summary = (row.style or {}).get("summary", English.summary)
+                item["lang"], item["label"] = original_language(summary, row.english)
             items.append(item)
     appearances = list(
         Appearance.objects.filter(episode=episode).select_related("speaker").order_by("role", "pk")

@@ -1,19 +1,22 @@
-"""Public pages and search under gunicorn, against a trivial view and ripgrep.
+"""Public pages under gunicorn on the shared archive: uncached and cached, against a
+trivial view of the same app, and search against ripgrep over the same files.
 
-    python bench/pages.py [--sizes 100,1000,3000] [--serve 1000] [--requests 300]
-                          [--concurrency 4] [--workers 2] [--corpus PATH]
+    python bench/pages.py [--archive PATH] [--database-url URL] [--runs 15]
+                          [--requests 400] [--concurrency 4] [--workers 2] [--redis-db 9]
 
-For each size it builds an N-episode archive by cycling the shared corpus under new
-file names, imports it into a throwaway SQLite database with the search index
-deferred, then builds the index in one pass in a process of its own (its time and
-peak memory are reported apart from the import's). It serves the archive with
-gunicorn on 127.0.0.1 and times uncached searches (a two-character Chinese word, a
-Chinese phrase, an English word) against ripgrep over the same files.
+Without ``--database-url`` it imports the archive (default ../shared/archive/notes)
+into a throwaway SQLite database first; with it, it uses that database as it is (an
+archive imported there already, e.g. on PostgreSQL). The server is gunicorn on
+127.0.0.1 with DEBUG off and the page cache in Redis (``--redis-db``), so that
+"uncached" can mean it: that Redis database is flushed before every uncached request.
+Terms' addresses are derived once per content state in each worker, as in
+production; the first request after a change pays for that and is not counted.
 
-At the ``--serve`` size it also measures requests per second and p50/p95 latency
-of the largest corpus episode, the episode index and the searches (cached pages),
-with a trivial view of the same app (``/healthz``) as the floor, in the same run.
-Every request loop is bounded in count; nothing but 127.0.0.1 is contacted.
+Printed, in one run: every page kind's uncached median and p95 with its target
+(100 ms; 300 ms for the largest episode), the cached pages' requests per second
+against ``/healthz`` (target: the cached episode page at least half of it), and
+uncached search medians against ``rg --fixed-strings --ignore-case`` over the files.
+Nothing but 127.0.0.1 is contacted; every loop is bounded in count.
 """
 from __future__ import annotations
 
@@ -32,36 +35,21 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import redis
+
 REPO = Path(__file__).resolve().parent.parent
-QUERIES = {"2-char Chinese": "泡沫", "Chinese phrase": "数据中心", "English word": "bubble"}
-
-
-# Building ----------------------------------------------------------------------------
-
-def build_archive(corpus: Path, folder: Path, episodes: int) -> tuple[int, str]:
-    """N files cycled from the corpus; the size and the slug of a largest episode."""
-    sources = sorted(corpus.rglob("*.md"))
-    largest = max(sources, key=lambda path: path.stat().st_size)
-    size, largest_slug = 0, ""
-    for number in range(episodes):
-        source = sources[number % len(sources)]
-        target = folder / f"bench-{number:05d}-{source.name}"
-        shutil.copyfile(source, target)
-        size += target.stat().st_size
-        if source == largest and not largest_slug:
-            largest_slug = target.stem
-    return size, largest_slug
+QUERIES = {"2-char Chinese": "泡沫", "Chinese phrase": "数据中心", "English word": "bubble",
+           "common word": "the"}
+TARGET_MS, LARGEST_TARGET_MS = 100, 300
 
 
 def child(code: str, env: dict) -> dict:
     """Run ``code`` in a fresh Django process; it prints one JSON line last."""
     prelude = (
-        "import json, os, resource, sys, time\n"
+        "import json, os, sys, time\n"
         f"sys.path.insert(0, {str(REPO)!r})\n"
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'editorial.settings')\n"
         "import django\ndjango.setup()\n"
-        "def rss_mb():\n"
-        "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", prelude + code], env=env, cwd=REPO,
@@ -74,27 +62,42 @@ def child(code: str, env: dict) -> dict:
 
 IMPORT = """
 from io import StringIO
-from django.core.management import call_command
-from archive.search_index import deferred
+from django.core.management import CommandError, call_command
 call_command("migrate", verbosity=0)
 started = time.perf_counter()
-with deferred(rebuild=False):
-    call_command("import_markdown", os.environ["BENCH_FOLDER"], stdout=StringIO())
+try:
+    call_command("import_markdown", os.environ["BENCH_ARCHIVE"], stdout=StringIO())
+except CommandError:
+    pass            # a file of the archive without front matter is refused
 print(json.dumps({"seconds": time.perf_counter() - started}))
 """
 
-INDEX = """
-from archive.search_index import rebuild_index
-before = rss_mb()
-started = time.perf_counter()
-documents = rebuild_index()
-seconds = time.perf_counter() - started
-print(json.dumps({"seconds": seconds, "documents": documents,
-                  "rss_before_mb": before, "rss_peak_mb": rss_mb()}))
+# The pages to time: one of each kind, the largest episode and a typical one.
+PAGES = """
+from django.db.models import Count
+from archive.models import Episode
+from archive.taxonomy import KINDS, listed_terms
+episodes = Episode.objects.public(None).annotate(turn_count=Count("turns")).order_by("turn_count")
+slugs = list(episodes.values_list("slug", "turn_count"))
+def top(key):
+    return max(listed_terms(KINDS[key]), key=lambda term: term.count).slug
+pages = {
+    "home": "/", "home page 2": "/page/2/", "episode index": "/episodes/",
+    "episode index, year": "/episodes/?year=2025",
+    "episode index, area": f"/episodes/?area={top('area')}",
+    "episode (median size)": f"/episodes/{slugs[len(slugs) // 2][0]}/",
+    "largest episode": f"/episodes/{slugs[-1][0]}/",
+    "tag page (largest)": f"/tags/{top('tag')}/", "speaker page (largest)": f"/speakers/{top('speaker')}/",
+    "area page (largest)": f"/areas/{top('area')}/", "person page (largest)": f"/people/{top('person')}/",
+    "/all-tags/": "/all-tags/", "/all-tags/page/2/": "/all-tags/page/2/",
+    "/all-tags/?q=ai": "/all-tags/?q=ai", "/all-speakers/": "/all-speakers/",
+    "/all-areas/": "/all-areas/", "/people/": "/people/", "/about/": "/about/",
+    "RSS feed": "/feeds/rss/", "Atom feed": "/feeds/atom/", "/sitemap.xml": "/sitemap.xml",
+    "/sitemap-episodes.xml": "/sitemap-episodes.xml", "/sitemap-tags.xml": "/sitemap-tags.xml",
+}
+print(json.dumps({"pages": pages, "largest_turns": slugs[-1][1], "episodes": len(slugs)}))
 """
 
-
-# Serving and measuring ---------------------------------------------------------------
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -102,17 +105,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def get(port: int, path: str) -> tuple[int, int]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, len(response.read())
+    finally:
+        connection.close()
+
+
 def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "editorial.wsgi",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
+        [str(Path(sys.executable).parent / "gunicorn"), "editorial.wsgi", "--bind",
+         f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
         env=env, cwd=REPO,
     )
-    for _ in range(100):
+    for _ in range(300):
         try:
-            status, _ = get(port, "/healthz")
-            if status == 200:
+            if get(port, "/healthz")[0] == 200:
                 return server, port
         except OSError:
             time.sleep(0.1)
@@ -120,22 +132,27 @@ def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
     raise SystemExit("gunicorn did not start")
 
 
-def get(port: int, path: str) -> tuple[int, int]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        body = response.read()
-        return response.status, len(body)
-    finally:
-        connection.close()
+def uncached(port: int, path: str, runs: int, flush) -> dict:
+    """Median and p95 ms of ``path`` with the page cache emptied before each request."""
+    flush()
+    get(port, path)                     # the workers derive this state's addresses
+    get(port, path)
+    times = []
+    for _ in range(runs):
+        flush()
+        started = time.perf_counter()
+        status, size = get(port, path)
+        times.append((time.perf_counter() - started) * 1000)
+        assert status == 200, (path, status)
+    times.sort()
+    return {"p50": statistics.median(times), "p95": times[max(0, int(len(times) * 0.95) - 1)],
+            "bytes": size}
 
 
 def load(port: int, path: str, requests: int, concurrency: int) -> dict:
     """``requests`` GETs of ``path`` from ``concurrency`` threads: rps, p50, p95."""
     for _ in range(3):
-        status, _ = get(port, path)
-        assert status == 200, (path, status)
+        assert get(port, path)[0] == 200, path
     latencies: list[float] = []
     lock = threading.Lock()
     share = [requests // concurrency + (i < requests % concurrency) for i in range(concurrency)]
@@ -158,144 +175,89 @@ def load(port: int, path: str, requests: int, concurrency: int) -> dict:
         thread.join()
     elapsed = time.perf_counter() - started
     latencies.sort()
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50": latencies[len(latencies) // 2] * 1000,
-        "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000,
-    }
-
-
-def uncached_search(port: int, query: str, runs: int) -> float:
-    """Median ms of a search page whose address is new each time (never cached)."""
-    times = []
-    for run in range(runs):
-        path = f"/search/?{urllib.parse.urlencode({'q': query, 'bench': f'{time.time_ns()}-{run}'})}"
-        started = time.perf_counter()
-        status, _ = get(port, path)
-        times.append(time.perf_counter() - started)
-        assert status == 200
-    return statistics.median(times) * 1000
+    return {"rps": len(latencies) / elapsed, "p50": latencies[len(latencies) // 2] * 1000,
+            "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000}
 
 
 def ripgrep(folder: Path, query: str, runs: int) -> float:
-    """Median ms of ``rg --fixed-strings --ignore-case --count`` over the files."""
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(
-            ["rg", "--fixed-strings", "--ignore-case", "--count", query, str(folder)],
-            stdout=subprocess.DEVNULL, check=False,
-        )
+        subprocess.run(["rg", "--fixed-strings", "--ignore-case", "--count", query, str(folder)],
+                       stdout=subprocess.DEVNULL, check=False)
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
 
 
-# Main --------------------------------------------------------------------------------
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100,1000,3000")
-    parser.add_argument("--serve", type=int, default=1000, help="size measured under load")
-    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--archive", type=Path, default=Path(
+        os.environ.get("ARCHIVE_NOTES") or REPO.parent / "shared" / "archive" / "notes"))
+    parser.add_argument("--database-url", help="a database that already holds the archive")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--search-runs", type=int, default=15)
-    parser.add_argument(
-        "--corpus", type=Path,
-        default=Path(os.environ.get("ARCHIVE_CORPUS", REPO.parent / "shared" / "corpus")),
-    )
+    parser.add_argument("--redis-db", type=int, default=9)
     options = parser.parse_args()
     if not shutil.which("rg"):
         raise SystemExit("ripgrep (rg) is missing: apt-get install ripgrep")
-    sizes = [int(size) for size in options.sizes.split(",")]
-
     work = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    base_env = {
-        key: value for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    }
-    base_env.update({
+    redis_url = f"redis://127.0.0.1:6379/{options.redis_db}"
+    cache = redis.Redis.from_url(redis_url)
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update({
         "DJANGO_SETTINGS_MODULE": "editorial.settings", "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING",
+        "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING", "REDIS_URL": redis_url,
+        "DATABASE_URL": options.database_url or f"sqlite:///{work / 'bench.sqlite3'}",
+        "BENCH_ARCHIVE": str(options.archive),
     })
-    rows = []
     try:
-        # Hashed static files in STATIC_ROOT, as production serves them (DEBUG off).
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=REPO, env=base_env, check=True,
-        )
-        for size in sizes:
-            folder = work / f"archive-{size}"
-            folder.mkdir()
-            megabytes, largest = build_archive(options.corpus, folder, size)
-            env = {**base_env, "DATABASE_URL": f"sqlite:///{work / f'bench-{size}.sqlite3'}",
-                   "BENCH_FOLDER": str(folder)}
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                       cwd=REPO, env=env, check=True)
+        if not options.database_url:
             imported = child(IMPORT, env)
-            indexed = child(INDEX, env)
-            server, port = start_gunicorn(env, options.workers)
-            try:
-                search_ms = {
-                    name: uncached_search(port, query, options.search_runs)
-                    for name, query in QUERIES.items()
-                }
-                load_figures = None
-                if size == options.serve:
-                    load_figures = {
-                        "trivial view /healthz (floor)": load(port, "/healthz", options.requests, options.concurrency),
-                        "largest episode (cached)": load(port, f"/episodes/{largest}/", options.requests, options.concurrency),
-                        "episode index (cached)": load(port, "/episodes/", options.requests, options.concurrency),
-                        **{
-                            f"search {name} (cached)": load(
-                                port, f"/search/?{urllib.parse.urlencode({'q': query})}",
-                                options.requests, options.concurrency,
-                            )
-                            for name, query in QUERIES.items()
-                        },
-                    }
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
-            rg_ms = {name: ripgrep(folder, query, options.search_runs) for name, query in QUERIES.items()}
-            rows.append({
-                "size": size, "megabytes": megabytes / 1e6, "import": imported,
-                "index": indexed, "search_ms": search_ms, "rg_ms": rg_ms, "load": load_figures,
-            })
-            report(rows[-1])
+            print(f"imported {options.archive} in {imported['seconds']:.1f} s")
+        cache.flushdb()
+        chosen = child(PAGES, env)
+        engine = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
+        print(f"== {engine}, {chosen['episodes']} public episodes, largest "
+              f"{chosen['largest_turns']} turns, gunicorn {options.workers} workers ==")
+        server, port = start_gunicorn(env, options.workers)
+        try:
+            print(f"{'page (uncached)':26} {'p50 ms':>8} {'p95 ms':>8} {'KB':>7} {'target':>7}")
+            misses = 0
+            for name, path in chosen["pages"].items():
+                figures = uncached(port, path, options.runs, cache.flushdb)
+                target = LARGEST_TARGET_MS if name == "largest episode" else TARGET_MS
+                ok = figures["p50"] < target
+                misses += not ok
+                print(f"{name:26} {figures['p50']:8.1f} {figures['p95']:8.1f} "
+                      f"{figures['bytes'] / 1024:7.0f} {'<' if ok else 'MISS'} {target}")
+            print(f"{misses} page(s) over target")
+            cache.flushdb()
+            floor = load(port, "/healthz", options.requests, options.concurrency)
+            print(f"\n{'cached, under load':26} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'/ floor':>8}")
+            print(f"{'/healthz (floor)':26} {floor['rps']:8.0f} {floor['p50']:8.1f} {floor['p95']:8.1f}")
+            for name in ("episode (median size)", "largest episode", "home", "/all-tags/"):
+                figures = load(port, chosen["pages"][name], options.requests, options.concurrency)
+                print(f"{name:26} {figures['rps']:8.0f} {figures['p50']:8.1f} "
+                      f"{figures['p95']:8.1f} {figures['rps'] / floor['rps']:8.2f}")
+            print("(target: the cached episode page at least 0.50 of the floor)")
+            print(f"\n{'search (uncached)':26} {'app ms':>8} {'rg ms':>8}")
+            for name, query in QUERIES.items():
+                app = uncached(port, f"/search/?{urllib.parse.urlencode({'q': query})}",
+                               options.runs, cache.flushdb)["p50"]
+                print(f"{name + ' ' + repr(query):26} {app:8.1f} "
+                      f"{ripgrep(options.archive, query, options.runs):8.1f}")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
     finally:
+        cache.flushdb()
         shutil.rmtree(work, ignore_errors=True)
-    summary(rows)
-
-
-def report(row: dict) -> None:
-    index = row["index"]
-    print(f"\n== {row['size']} episodes, {row['megabytes']:.0f} MB of markdown ==")
-    print(f"import (index deferred): {row['import']['seconds']:8.1f} s")
-    print(f"index build, one pass:   {index['seconds']:8.1f} s, {index['documents']} documents, "
-          f"peak RSS {index['rss_peak_mb']:.0f} MB (process at start {index['rss_before_mb']:.0f} MB)")
-    print(f"{'search (uncached, HTTP)':28} {'app p50 ms':>11} {'rg ms':>9} {'rg / app':>9}")
-    for name in QUERIES:
-        app, rg = row["search_ms"][name], row["rg_ms"][name]
-        print(f"{name:28} {app:11.1f} {rg:9.1f} {rg / app:8.1f}x")
-    if row["load"]:
-        floor = row["load"]["trivial view /healthz (floor)"]["rps"]
-        print(f"{'under load':34} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'/ floor':>8}")
-        for name, figures in row["load"].items():
-            print(f"{name:34} {figures['rps']:8.0f} {figures['p50']:8.1f} {figures['p95']:8.1f} "
-                  f"{figures['rps'] / floor:8.2f}")
-    sys.stdout.flush()
-
-
-def summary(rows: list[dict]) -> None:
-    print("\n== search growth (uncached app p50 vs rg, ms) ==")
-    print(f"{'episodes':>9} " + " ".join(f"{name:>26}" for name in QUERIES))
-    for row in rows:
-        cells = " ".join(
-            f"{row['search_ms'][name]:11.1f} vs {row['rg_ms'][name]:9.1f}  " for name in QUERIES
-        )
-        print(f"{row['size']:9d} {cells}")
-    print(json.dumps(rows))
 
 
 if __name__ == "__main__":

@@ -20,9 +20,12 @@ from html import unescape
 import frontmatter
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
-from archive.models import Episode, Media, Organization, Person, Product, Project, Speaker, Topic
+from archive.models import Episode
 from archive.slugs import collation_key, slug_for, static_slug
+
+pytestmark = pytest.mark.django_db
 
 HIDDEN_TAGS = {"post", "note", "视频文稿"}
 
@@ -119,17 +122,20 @@ def static_site(notes_dir) -> dict:
 
 @pytest.fixture(scope="module")
 def imported_archive(django_db_setup, django_db_blocker, archive_notes_dir):
-    """The shared archive imported once for this module, removed after it."""
+    """The shared archive imported once for this module, rolled back after it."""
     with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
         try:
-            call_command("import_markdown", str(archive_notes_dir), stdout=io.StringIO(),
-                         stderr=io.StringIO())
-        except (CommandError, SystemExit):
-            pass            # the one file without front matter is refused, by design
-        yield archive_notes_dir
-        Episode.objects.all().delete()
-        for model in (Speaker, Topic, Person, Organization, Product, Media, Project):
-            model.objects.all().delete()
+            try:
+                call_command("import_markdown", str(archive_notes_dir), stdout=io.StringIO(),
+                             stderr=io.StringIO())
+            except CommandError:
+                pass        # the one file without front matter is refused, by design
+            yield archive_notes_dir
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def _heading_name(html: str) -> str:
