@@ -24,7 +24,7 @@ REPAIR_EVERY = 60.0    # seconds between two repair checks of one process
 @dataclass
 class Image:
     generation: tuple = ()
-    row_ids: dict[int, int] = field(default_factory=dict)        # episode id -> row id
+    row_ids: dict[int, tuple] = field(default_factory=dict)      # episode id -> (row id, stamp)
     episodes: dict[int, Unpacked] = field(default_factory=dict)
     signatures: dict[int, bytes] = field(default_factory=dict)
     order: list[int] = field(default_factory=list)                # episode ids, filter order
@@ -36,15 +36,17 @@ _image = Image()
 _lock = threading.Lock()
 
 
-def current() -> Image:
-    """The image, brought up to date with the rows (and repaired now and then)."""
+def current(*, refresh: bool = True) -> Image:
+    """The image, brought up to date with the rows (and repaired now and then);
+    ``refresh=False``: as it is, for the rest of a search that refreshed it."""
     from .index import repair
 
     with _lock:
-        if time.monotonic() - _image.repaired_at > REPAIR_EVERY:
-            _image.repaired_at = time.monotonic()
-            repair()
-        _refresh(_image)
+        if refresh:
+            if time.monotonic() - _image.repaired_at > REPAIR_EVERY:
+                _image.repaired_at = time.monotonic()
+                repair()
+            _refresh(_image)
         return _image
 
 
@@ -61,11 +63,13 @@ def _refresh(image: Image) -> None:
     ).values())
     if generation == image.generation:
         return
-    rows = dict(SearchText.objects.values_list("episode_id", "id"))
+    # A row is known by its id and stamp: ids of a rolled-back transaction come again.
+    rows = {episode_id: (pk, stamp) for episode_id, pk, stamp in
+            SearchText.objects.values_list("episode_id", "id", "stamp")}
     for episode_id in set(image.row_ids) - set(rows):
         image.episodes.pop(episode_id, None)
         image.signatures.pop(episode_id, None)
-    wanted = [row for episode_id, row in rows.items() if image.row_ids.get(episode_id) != row]
+    wanted = [row[0] for episode_id, row in rows.items() if image.row_ids.get(episode_id) != row]
     for start in range(0, len(wanted), 200):
         for episode_id, text, layout, signature in SearchText.objects.filter(
             id__in=wanted[start:start + 200]

@@ -151,7 +151,7 @@ def search(query: str | None, episodes, page_number=1, per_page=RESULTS_PER_PAGE
     shown = list(page.object_list)
     by_id = Episode.objects.only(*RESULT_FIELDS).in_bulk([m.episode_id for m in shown])
     results = [Result(by_id[m.episode_id], m.count, m.best) for m in shown if m.episode_id in by_id]
-    _attach_hits(terms, results)
+    _attach_hits(terms, results, index_image.current(refresh=False))
     page.object_list = results
     return page
 
@@ -162,12 +162,11 @@ def rank_key(match: Match, date) -> tuple:
 
 # Hits and snippets -----------------------------------------------------------------
 
-def _attach_hits(terms: list[Term], results: list[Result]) -> None:
+def _attach_hits(terms: list[Term], results: list[Result], image) -> None:
     """The first matching line of each field of each result, and its first few
     turns, each with a highlighted snippet: a constant number of queries."""
     if not results:
         return
-    image = index_image.current()
     needles = [term.folded.encode() for term in terms]
     places = {}
     for result in results:

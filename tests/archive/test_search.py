@@ -304,3 +304,17 @@ def test_another_process_writes_are_seen_by_the_next_search(reindex):
     make_episode("b.md", sections=turns("最初"))
     reindex()                       # as another process would: new rows, same image
     assert found("最初") == {"a", "b"}
+
+
+def test_a_row_written_again_under_the_same_id_is_read_again():
+    """After a rollback the database hands out the same ids again: the image must
+    not take a new row for the old one."""
+    from archive.search.index import COLUMNS, rows_for
+    episode = make_episode("again.md", sections=turns("第一版"))
+    index_episodes([episode.pk])
+    assert found("第一版") == {"again"}
+    old = SearchText.objects.get()
+    Turn.objects.filter(episode=episode).update(translation="第二版")
+    SearchText.objects.all().delete()
+    SearchText.objects.create(id=old.pk, **dict(zip(COLUMNS, rows_for([episode.pk])[0])))
+    assert found("第二版") == {"again"} and found("第一版") == set()
