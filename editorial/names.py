@@ -94,7 +94,6 @@ class EpisodePlan:
     after_text: str = dataclasses.field(repr=False)
     labels: dict = dataclasses.field(default_factory=dict)  # old label -> new label
     columns: dict = dataclasses.field(default_factory=dict)  # speaker / guest -> new
-    names: list | None = None  # the entity list after the change
 
 
 @dataclasses.dataclass(frozen=True)
@@ -245,7 +244,7 @@ def _plan_episode(kind, sources, target, episode: Episode, document) -> EpisodeP
         episode_id=episode.pk, slug=episode.slug, title=episode.title,
         source_path=episode.source_path, version=episode.version,
         lines=lines, after_text=after_text,
-        labels=labels, columns=columns, names=names if kind != SPEAKER else None,
+        labels=labels, columns=columns,
     )
 
 
