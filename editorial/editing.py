@@ -90,10 +90,10 @@ def edit(
             return
         episode.version = version_before + 1
         episode.save(update_fields=[*session.update_fields, "version", "updated_at"])
-        session.revision = Revision.objects.create(
-            episode=episode, version=episode.version, kind=kind,
-            summary=str(session.summary)[:255], text=render_episode(episode.pk),
-            author=_user(by), episode_updated_at=episode.updated_at,
+        session.revision = new_revision(
+            episode, episode.version, render_episode(episode.pk), kind=kind,
+            summary=str(session.summary)[:255], author=_user(by),
+            episode_updated_at=episode.updated_at,
         )
         reviewstate.note_edit(episode, kind=kind, version_before=version_before, by=by)
         episodes_changed.send(sender=Session, episode_ids=[episode.pk])
@@ -111,7 +111,8 @@ def keep_earlier_state(episode: Episode) -> Revision | None:
     """
     latest = (
         episode.revisions.order_by("-version")
-        .only("pk", "version", "episode_updated_at", "compressed").first()
+        .only("pk", "episode_id", "version", "episode_updated_at", "compressed", "base_version")
+        .first()
     )
     if (
         latest is not None and latest.version == episode.version
@@ -126,13 +127,21 @@ def keep_earlier_state(episode: Episode) -> Revision | None:
         Episode.objects.filter(pk=episode.pk).update(version=latest.version + 1)
         episode.version = latest.version + 1
     original = latest is None
-    return Revision.objects.create(
-        episode=episode, version=episode.version,
+    return new_revision(
+        episode, episode.version, text,
         kind=Revision.Kind.ORIGINAL if original else Revision.Kind.OUTSIDE,
-        text=text, episode_updated_at=episode.updated_at,
+        episode_updated_at=episode.updated_at,
         created_at=(file_dated(episode, text) or timezone.now()) if original else timezone.now(),
         summary=_("As imported") if original else _("Changed outside the admin (import)"),
     )
+
+
+def new_revision(episode: Episode, version: int, text: str, **fields) -> Revision:
+    """Save a revision of ``episode`` holding ``text`` (as a delta where it pays)."""
+    revision = Revision(episode=episode, version=version, **fields)
+    revision.keep_text(text)
+    revision.save()
+    return revision
 
 
 def file_dated(episode: Episode, text: str):

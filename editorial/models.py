@@ -8,14 +8,14 @@ waiting for a publisher. Every change to these rows goes through
 """
 from __future__ import annotations
 
-import zlib
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Episode
+
+from . import revisiontext
 
 
 class ReviewState(models.TextChoices):
@@ -127,8 +127,11 @@ class Revision(models.Model):
     brought ("outside", see ``editorial.receivers``), so consecutive revisions always
     diff to one save's changes.
 
-    ``text`` is a str; it is stored zlib-compressed (``compressed``): a transcript
-    shrinks to about a quarter, with the standard library alone.
+    ``text`` is a str. It is stored compressed (``compressed``, see
+    ``editorial.revisiontext``): whole, or as a delta against the episode's revision
+    ``base_version`` (stored whole), which a new revision gets from
+    :meth:`keep_text`. Revisions are never deleted one by one, so a base is always
+    there.
     """
 
     class Kind(models.TextChoices):
@@ -143,7 +146,11 @@ class Revision(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EDIT)
     summary = models.CharField(max_length=255, blank=True)
     compressed = models.BinaryField(
-        help_text="The whole file as export_markdown would write it, UTF-8, zlib-compressed."
+        help_text="The whole file as export_markdown would write it: a zstandard frame."
+    )
+    base_version = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="The revision (stored whole) this one's frame is a delta against.",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -167,8 +174,28 @@ class Revision(models.Model):
 
     @property
     def text(self) -> str:
-        return zlib.decompress(bytes(self.compressed)).decode("utf-8")
+        if "_text" not in self.__dict__:
+            base = None
+            if self.base_version is not None:
+                base = Revision.objects.get(episode_id=self.episode_id, version=self.base_version).text
+            self._text = revisiontext.decompress(self.compressed, base)
+        return self._text
 
     @text.setter
     def text(self, value: str) -> None:
-        self.compressed = zlib.compress(value.encode("utf-8"), 9)
+        """Store ``value`` whole (see :meth:`keep_text` for a delta)."""
+        self.compressed, self.base_version, self._text = revisiontext.compress(value), None, value
+
+    def keep_text(self, value: str) -> None:
+        """Store ``value``, as a small delta against the episode's latest revision
+        stored whole when it is close to it, else whole."""
+        base = (
+            Revision.objects.filter(episode_id=self.episode_id, base_version__isnull=True)
+            .exclude(pk=self.pk).order_by("-version").first()
+        )
+        if base is not None:
+            delta = revisiontext.compress(value, base.text)
+            if revisiontext.worth_a_delta(delta, value):
+                self.compressed, self.base_version, self._text = delta, base.version, value
+                return
+        self.text = value

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from archive.signals import file_reimported
 
-from .editing import file_dated
+from .editing import file_dated, new_revision
 from .models import Revision
 
 ROLE_GROUPS = ("Editor", "Publisher")
@@ -42,20 +42,16 @@ def keep_reimport(sender, *, episode, previous_text: str, text: str, path: str, 
     # before re-imports were recorded) leaves no version free for the old text.
     if not holds_previous and (latest is None or latest.version < before):
         original = latest is None
-        Revision.objects.create(
-            episode=episode, version=before,
+        new_revision(
+            episode, before, previous_text,
             kind=Revision.Kind.ORIGINAL if original else Revision.Kind.OUTSIDE,
             summary=_("As imported") if original else _("As held before the import"),
-            text=previous_text,
             created_at=(file_dated(episode, previous_text) if original else None) or timezone.now(),
         )
-    Revision.objects.update_or_create(
-        episode=episode, version=episode.version,
-        defaults={
-            "kind": Revision.Kind.OUTSIDE, "text": text,
-            "summary": (_("Imported from %(path)s") % {"path": path})[:255],
-            "author": None, "episode_updated_at": episode.updated_at,
-        },
+    new_revision(
+        episode, episode.version, text, kind=Revision.Kind.OUTSIDE,
+        summary=(_("Imported from %(path)s") % {"path": path})[:255],
+        episode_updated_at=episode.updated_at,
     )
 
 

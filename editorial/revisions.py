@@ -192,7 +192,7 @@ def changed_since(episode: Episode, version: int) -> list[Change]:
 
 
 def text_at(episode: Episode, version: int) -> str | None:
-    revision = Revision.objects.filter(episode=episode, version=version).only("compressed").first()
+    revision = Revision.objects.filter(episode=episode, version=version).only("episode_id", "compressed", "base_version").first()
     return revision.text if revision else None
 
 

@@ -1,6 +1,7 @@
 """Reviewed episodes can be "changed since review" (with the version last approved);
-revisions keep their file zlib-compressed; "As imported" can be dated at the import."""
-import zlib
+revisions keep their file compressed (zstandard); "As imported" can be dated at the
+import."""
+import zstandard
 
 import django.utils.timezone
 from django.db import migrations, models
@@ -16,7 +17,7 @@ def compress_texts(apps, schema_editor):
     Revision = apps.get_model("editorial", "Revision")
     for revision in Revision.objects.only("pk", "text").iterator(chunk_size=200):
         Revision.objects.filter(pk=revision.pk).update(
-            compressed=zlib.compress(revision.text.encode("utf-8"), 9)
+            compressed=zstandard.ZstdCompressor(level=9).compress(revision.text.encode("utf-8"))
         )
 
 
@@ -24,7 +25,7 @@ def decompress_texts(apps, schema_editor):
     Revision = apps.get_model("editorial", "Revision")
     for revision in Revision.objects.only("pk", "compressed").iterator(chunk_size=200):
         Revision.objects.filter(pk=revision.pk).update(
-            text=zlib.decompress(bytes(revision.compressed)).decode("utf-8")
+            text=zstandard.ZstdDecompressor().decompress(bytes(revision.compressed)).decode("utf-8")
         )
 
 
@@ -83,7 +84,7 @@ class Migration(migrations.Migration):
             name="compressed",
             field=models.BinaryField(
                 default=b"",
-                help_text="The whole file as export_markdown would write it, UTF-8, zlib-compressed.",
+                help_text="The whole file as export_markdown would write it: a zstandard frame.",
             ),
             preserve_default=False,
         ),

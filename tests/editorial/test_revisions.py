@@ -176,3 +176,41 @@ def test_revisions_are_stored_compressed_and_read_as_text(edited_twice):
         stored = bytes(cursor.fetchone()[0])
     assert len(stored) < len(BILINGUAL.encode("utf-8")) * 0.7
     assert BILINGUAL[:20].encode("utf-8") not in stored
+
+
+def test_a_small_edit_is_stored_as_a_small_delta(client, edited_twice):
+    original, first, second = (
+        Revision.objects.get(episode=edited_twice, version=v) for v in (1, 2, 3)
+    )
+    assert original.base_version is None
+    assert (first.base_version, second.base_version) == (1, 1)
+    assert len(bytes(second.compressed)) < 100 < len(bytes(original.compressed))
+    fresh = Revision.objects.get(pk=second.pk)  # read back from the database alone
+    assert "第二次修改。" in fresh.text and fresh.text == render_episode(edited_twice.pk)
+
+
+def test_a_text_far_from_its_base_is_stored_whole(editor, episode):
+    from editorial import episodes as episode_edits
+
+    episode_edits.episode_update(
+        episode=episode, by=editor, version=1, columns={"summary": "".join(chr(0x4E00 + i * 7919 % 20000) for i in range(3000))},
+        entities={},
+    )
+    latest = Revision.objects.get(episode=episode, version=2)
+    assert latest.base_version is None
+    assert Revision.objects.get(pk=latest.pk).text == render_episode(episode.pk)
+
+
+def test_revision_texts_read_back_for_any_edit():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from editorial import revisiontext
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.text(max_size=300), st.text(max_size=300))
+    def check(base, text):
+        assert revisiontext.decompress(revisiontext.compress(text, base), base) == text
+        assert revisiontext.decompress(revisiontext.compress(text)) == text
+
+    check()
