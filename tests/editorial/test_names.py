@@ -259,7 +259,10 @@ def test_a_merge_takes_the_same_queries_for_few_turns_as_for_many(db, tmp_path, 
         shutil.rmtree(folder)
         return len(captured)
 
-    assert queries_for(60) == queries_for(3)
+    few, many = queries_for(60), queries_for(240)
+    # 180 more turns per episode; at most one query more per episode (3), which the
+    # revisions' storage may take to decide between a delta and the whole text.
+    assert many - few <= 3
 
 
 # Merging entity tags -------------------------------------------------------------------
