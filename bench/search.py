@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -55,6 +56,12 @@ def ripgrep(terms: list[str], notes: Path, runs: int) -> float:
     return statistics.median(timed(lambda: subprocess.run(command, stdout=subprocess.DEVNULL), runs))
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that ended (the build's workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def sizes() -> tuple[int, int]:
     """(bytes of the search table and its indexes, bytes of the whole database)."""
     from django.db import connection
@@ -68,8 +75,11 @@ def sizes() -> tuple[int, int]:
             "OR name IN (SELECT name FROM sqlite_master WHERE tbl_name = 'archive_searchtext')"
         )
         index = cursor.fetchone()[0]
-        cursor.execute("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
-        return index, cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT (page_count - freelist_count) * page_size "
+            "FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()"
+        )
+        return index, cursor.fetchone()[0]       # pages in use: free pages are reused
 
 
 FIRST_SEARCH = """
@@ -107,11 +117,12 @@ def main() -> None:
     print(f"database: {connection.vendor}; archive: {Episode.objects.count()} episodes, "
           f"{Turn.objects.count()} turns, {archive_bytes / 1e6:.1f} MB in {args.notes}")
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     rows = rebuild_index()
-    build = time.perf_counter() - started
+    build, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     index_bytes, database_bytes = sizes()
-    print(f"full index build: {build:.2f} s for {rows} episodes")
+    print(f"full index build: {build:.2f} s for {rows} episodes ({cpu:.1f} s of CPU in this process "
+          f"and its workers; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(f"index size: {index_bytes / 1e6:.1f} MB (table and indexes); database {database_bytes / 1e6:.1f} MB "
           f"= {database_bytes / archive_bytes:.2f}x the archive")
 

@@ -90,21 +90,21 @@ def names_of(episode_ids):
 
 
 def shown_lines(episode_ids) -> dict[int, dict]:
-    """Episode id -> {"version": int, "lines": [(field, position, shown text)]}, the
-    lines in rank order, read in five queries whatever the number of episodes."""
+    """Episode id -> {"version", "date", "lines": [(field, position, shown text)]},
+    the lines in rank order, read in five queries whatever the number of episodes."""
     ids = list(episode_ids)
     names: dict[int, set[str]] = defaultdict(set)
     for episode_id, name in names_of(ids):
         if name and name.strip():
             names[episode_id].add(" ".join(name.split()))
     episodes = {}
-    for pk, version, title, summary, insight in Episode.objects.filter(pk__in=ids).values_list(
-        "pk", "version", "title", "summary", "insight"
+    for pk, version, date, title, summary, insight in Episode.objects.filter(pk__in=ids).values_list(
+        "pk", "version", "date", "title", "summary", "insight"
     ):
         lines = [(Field.TITLE, NO_POSITION, shown(title))]
         lines += [(Field.NAMES, NO_POSITION, name) for name in sorted(names[pk])]
         lines += [(Field.SUMMARY, NO_POSITION, shown(summary)), (Field.SUMMARY, NO_POSITION, shown(insight))]
-        episodes[pk] = {"version": version, "lines": lines, "headings": [], "turns": []}
+        episodes[pk] = {"version": version, "date": date, "lines": lines, "headings": [], "turns": []}
     for episode_id, position, title in Heading.objects.filter(episode_id__in=ids).order_by(
         "episode_id", "position"
     ).values_list("episode_id", "position", "title"):

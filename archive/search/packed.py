@@ -1,7 +1,8 @@
 """An episode's searchable text packed for storage (``SearchText`` rows).
 
 ``text`` is the folded lines joined by line breaks, UTF-8, zlib-compressed.
-``layout`` says where they came from: for each ``Field`` the byte offset in the text
+``layout`` says where they came from: the episode's date (its proleptic ordinal, 0
+for none: results are ranked by it), for each ``Field`` the byte offset in the text
 where its lines start, then the heading or turn position of each line (-1 for the
 episode's own fields), as 32-bit integers, zlib-compressed.
 """
@@ -25,9 +26,9 @@ class Packed:
     folded: str           # the folded text itself, for the filter
 
 
-def pack(lines) -> Packed:
+def pack(lines, date=None) -> Packed:
     """Pack ``[(field, position, shown text)]`` given in field order (no shown text
-    holds a line break)."""
+    holds a line break) and the episode's date."""
     folded = fold_lines("\n".join(text.replace("\n", " ") for _, _, text in lines))
     encoded = folded.encode()
     ends = list(accumulate(len(line) + 1 for line in encoded.split(b"\n")))
@@ -36,7 +37,7 @@ def pack(lines) -> Packed:
         while number < len(lines) and lines[number][0] < field:
             number += 1
         starts.append(ends[number - 1] if number else 0)
-    layout = array("i", starts)
+    layout = array("i", [date.toordinal() if date else 0, *starts])
     layout.extend(NO_POSITION if position is None else position for _, position, _ in lines)
     return Packed(
         text=zlib.compress(encoded, COMPRESSION_LEVEL),
@@ -48,6 +49,7 @@ def pack(lines) -> Packed:
 @dataclass(frozen=True)
 class Unpacked:
     text: bytes                 # folded UTF-8, lines separated by b"\n"
+    day: int                    # the date's ordinal, 0 for none
     starts: tuple[int, ...]     # byte offset where each Field's lines start
     positions: array            # position of each line
 
@@ -55,7 +57,8 @@ class Unpacked:
 def unpack(text: bytes, layout: bytes) -> Unpacked:
     numbers = array("i")
     numbers.frombytes(zlib.decompress(layout))
-    return Unpacked(zlib.decompress(text), tuple(numbers[: len(Field)]), numbers[len(Field):])
+    fields = len(Field) + 1
+    return Unpacked(zlib.decompress(text), numbers[0], tuple(numbers[1:fields]), numbers[fields:])
 
 
 def field_at(unpacked: Unpacked, offset: int) -> int:

@@ -7,7 +7,7 @@ episode's folded lines: precision and recall are those of a plain scan. Input is
 cleaned first (control characters and lone surrogates dropped, at most MAX_QUERY
 characters and MAX_TERMS terms), so no input can fail.
 
-Ranking (``rank_key``): the best field any term matched in (title, names, summary,
+Ranking (``Match.rank``): the best field any term matched in (title, names, summary,
 headings, turns), then the total number of occurrences of the terms, then newest.
 """
 from __future__ import annotations
@@ -117,6 +117,11 @@ class Match:
     episode_id: int
     best: int
     count: int
+    day: int
+
+    @property
+    def rank(self) -> tuple:
+        return (self.best, -self.count, -self.day, self.episode_id)
 
 
 def matches(terms: list[Term], episode_ids) -> list[Match]:
@@ -137,16 +142,16 @@ def matches(terms: list[Term], episode_ids) -> list[Match]:
         if min(firsts) < 0:
             continue
         best = min(field_at(unpacked, first) for first in firsts)
-        found.append(Match(episode_id, best, sum(unpacked.text.count(needle) for needle in needles)))
+        count = sum(unpacked.text.count(needle) for needle in needles)
+        found.append(Match(episode_id, best, count, unpacked.day))
     return found
 
 
 def search(query: str | None, episodes, page_number=1, per_page=RESULTS_PER_PAGE):
     """A page of ``Result`` for ``query`` over ``episodes`` (a public queryset)."""
     terms = parse(query)
-    dates = dict(episodes.order_by().values_list("pk", "date")) if terms else {}
-    found = matches(terms, dates)
-    found.sort(key=lambda m: rank_key(m, dates.get(m.episode_id)))
+    found = matches(terms, episodes.order_by().values_list("pk", flat=True) if terms else [])
+    found.sort(key=lambda match: match.rank)
     page = Paginator(found, per_page).get_page(page_number)
     shown = list(page.object_list)
     by_id = Episode.objects.only(*RESULT_FIELDS).in_bulk([m.episode_id for m in shown])
@@ -154,10 +159,6 @@ def search(query: str | None, episodes, page_number=1, per_page=RESULTS_PER_PAGE
     _attach_hits(terms, results, index_image.current(refresh=False))
     page.object_list = results
     return page
-
-
-def rank_key(match: Match, date) -> tuple:
-    return (match.best, -match.count, -(date.toordinal() if date else 0), match.episode_id)
 
 
 # Hits and snippets -----------------------------------------------------------------

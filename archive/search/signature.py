@@ -1,11 +1,13 @@
 """A small filter per episode that rules out, without reading its text, most
 episodes that cannot hold a term.
 
-It is a Bloom filter of the episode's characters and pairs of adjacent characters
-(two bits each, about three bits per character of text): a term is *possibly* in an
-episode when every bit of each of its pairs (or of its one character) is set. There
-are no false negatives, so the substring test that follows on the candidates keeps
-results exactly those of a scan; false positives (a few per cent) only cost a test.
+It is a Bloom filter (two bits each, about three bits per character of text) of the
+episode's grams: each character, each pair of adjacent characters, and each run of
+three ASCII characters (English has few distinct pairs, so pairs alone would let
+through nearly every English episode). A term is *possibly* in an episode when every
+bit of each of its grams is set. There are no false negatives, so the substring test
+that follows on the candidates keeps results exactly those of a scan; false
+positives (a few per cent per gram) only cost a test.
 """
 from __future__ import annotations
 
@@ -18,10 +20,17 @@ _MASK32 = (1 << 32) - 1
 _MASK64 = (1 << 64) - 1
 
 
+_TRIPLE = 1 << 42        # above every pair code: (0x110000 + 1) << 21 < 2 ** 42
+
+
 def _codes(points: np.ndarray) -> np.ndarray:
-    """The codes of every character and every adjacent pair (distinct ranges)."""
+    """The codes of every character, adjacent pair and ASCII triple (distinct ranges)."""
     pairs = ((points[:-1] + 1) << np.uint64(21)) | points[1:]
-    return np.concatenate([points, pairs])
+    ascii_ = points < 128
+    both = ascii_[:-2] & ascii_[1:-1] & ascii_[2:]
+    triples = (np.uint64(_TRIPLE) | (points[:-2] << np.uint64(14)) | (points[1:-1] << np.uint64(7))
+               | points[2:])[both]
+    return np.concatenate([points, pairs, triples])
 
 
 def _points(text: str) -> np.ndarray:
@@ -45,11 +54,14 @@ def build(text: str) -> bytes:
 
 
 def term_codes(term: str) -> list[int]:
-    """The codes a term needs: its pairs, or its one character."""
+    """The codes a term needs: its pairs and ASCII triples, or its one character."""
     points = [ord(char) for char in term]
     if len(points) == 1:
         return points
-    return sorted({((a + 1) << 21) | b for a, b in zip(points, points[1:])})
+    codes = {((a + 1) << 21) | b for a, b in zip(points, points[1:])}
+    codes.update(_TRIPLE | a << 14 | b << 7 | c for a, b, c in zip(points, points[1:], points[2:])
+                 if a < 128 and b < 128 and c < 128)
+    return sorted(codes)
 
 
 class Filters:

@@ -318,3 +318,34 @@ def test_a_row_written_again_under_the_same_id_is_read_again():
     SearchText.objects.all().delete()
     SearchText.objects.create(id=old.pk, **dict(zip(COLUMNS, rows_for([episode.pk])[0])))
     assert found("第二版") == {"again"} and found("第一版") == set()
+
+
+def test_filters_never_rule_out_an_episode_that_holds_the_term():
+    """No false negatives, for any text and any substring of it (property)."""
+    from hypothesis import given, settings as hypothesis_settings, strategies as st
+    from archive.search.signature import Filters, build
+
+    alphabet = st.sampled_from("abcAB the泡沫的𝄞\ue061 .'")
+
+    @hypothesis_settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet, min_size=1, max_size=60), st.data())
+    def holds(text, data):
+        start = data.draw(st.integers(0, len(text) - 1))
+        end = data.draw(st.integers(start + 1, len(text)))
+        filters = Filters([build("other text"), build(text)])
+        assert filters.may_hold(text[start:end])[1]
+
+    holds()
+
+
+def test_the_quick_reading_of_a_text_is_plain_s():
+    from hypothesis import given, settings as hypothesis_settings, strategies as st
+    from archive.rendering import plain
+    from archive.search.documents import shown
+
+    @hypothesis_settings(max_examples=500, deadline=None)
+    @given(st.text(st.sampled_from("ab 泡\n\t\u3000*_<>[]()&;#x!-/"), max_size=40))
+    def same(text):
+        assert shown(text) == plain(text)
+
+    same()
