@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from archive.signals import file_reimported
 
+from . import reviewstate
 from .editing import file_dated, new_revision
 from .models import Revision
 
@@ -34,6 +35,7 @@ def keep_reimport(sender, *, episode, previous_text: str, text: str, path: str, 
     "As imported" if the episode had none, dated when that file came in. Then
     ``text`` is kept at the new version as "outside", "Imported from <path>"; the
     next edit finds it there and keeps nothing more (``editing.keep_earlier_state``).
+    A reviewed episode's approved version moves to the imported file.
     """
     latest = Revision.objects.filter(episode=episode).order_by("-version").first()
     before = episode.version - 1
@@ -53,6 +55,7 @@ def keep_reimport(sender, *, episode, previous_text: str, text: str, path: str, 
         summary=(_("Imported from %(path)s") % {"path": path})[:255],
         episode_updated_at=episode.updated_at,
     )
+    reviewstate.note_import(episode)
 
 
 @receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="editorial.roles_staff")

@@ -92,3 +92,11 @@ def note_edit(episode: Episode, *, kind: str, version_before: int, by) -> None:
             )
         review.state, review.reviewed_version = ReviewState.CHANGED, approved
     review.save()
+
+
+def note_import(episode: Episode) -> None:
+    """A re-imported file that says ``draft: false`` of a reviewed episode is what
+    the content repository publishes: it becomes the approved version."""
+    EpisodeReview.objects.filter(
+        episode=episode, state=ReviewState.REVIEWED, episode__draft=False
+    ).update(reviewed_version=episode.version)

@@ -128,3 +128,18 @@ def test_a_reimport_after_edits_does_not_keep_the_old_file_twice(editor):
     assert [(v, k) for v, k, _ in history(episode)] == [(1, "original"), (2, "edit"), (3, "outside")]
 
 
+
+
+def test_a_reimported_reviewed_file_is_the_approved_version(publisher, folder):
+    from editorial import reviewstate, workflow
+
+    episode = Episode.objects.get(source_path__endswith="ep.md")
+    workflow.episode_submit(episode=episode, by=publisher)
+    workflow.episode_mark_reviewed(episode=episode, by=publisher)
+    call_command("export_markdown", str(folder), stdout=io.StringIO())
+    reviewed = (folder / "ep.md").read_text(encoding="utf-8")
+    (folder / "ep.md").write_text(reviewed.replace("第四句话。", "仓库里改的。"), encoding="utf-8")
+    import_folder(folder)
+    episode.refresh_from_db()
+    assert reviewstate.review_state(episode) == "reviewed"
+    assert reviewstate.last_reviewed_version(episode) == episode.version
