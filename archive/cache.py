@@ -23,6 +23,7 @@ import hashlib
 import threading
 
 from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, connection, transaction
@@ -39,8 +40,9 @@ PAGE_TIMEOUT = 24 * 60 * 60
 BROWSER_MAX_AGE = 60
 KEPT_HEADERS = ("X-Robots-Tag", "Content-Language", "Link")
 
-# Rows whose change changes some public page.
+# Rows whose change changes some public page (a flat page is /about/ and the like).
 CONTENT_MODELS = (
+    FlatPage,
     models.Episode, models.Heading, models.Turn, models.Appearance, models.Speaker,
     models.Topic, models.TopicLink, models.Person, models.PersonLink,
     models.Organization, models.OrganizationLink, models.Product, models.ProductLink,

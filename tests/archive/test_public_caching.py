@@ -117,3 +117,15 @@ def test_staff_are_never_served_or_stored_a_cached_page(client, settings):
     assert client.get(f"/episodes/{episode.slug}/").status_code == 200
     client.logout()
     assert client.get(f"/episodes/{episode.slug}/").status_code == 404
+
+
+def test_an_edited_flat_page_is_served_at_once(client, django_capture_on_commit_callbacks):
+    from django.contrib.flatpages.models import FlatPage
+    from django.contrib.sites.models import Site
+
+    assert "关于本站" in client.get("/about/").content.decode()      # the built-in text
+    with django_capture_on_commit_callbacks(execute=True):
+        page = FlatPage.objects.create(url="/about/", title="关于我们", content="<p>新的介绍</p>")
+        page.sites.add(Site.objects.get_current())
+    html = client.get("/about/").content.decode()
+    assert "关于我们" in html and "新的介绍" in html

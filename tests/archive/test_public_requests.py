@@ -80,7 +80,7 @@ def _feed_titles(client, url):
 
 @pytest.mark.parametrize("url", ["/feeds/rss/", "/feeds/atom/"])
 def test_a_control_character_in_a_title_does_not_break_the_feeds(client, url):
-    make_episode(title="a\x07b\x00c\x1b[31m", summary="摘要\x0b含控制字符", speaker="x\x08y")
+    make_episode(title="a\x07b\x01c\x1b[31m", summary="摘要\x0b含控制字符", speaker="x\x08y")
     assert "abc[31m" in _feed_titles(client, url)
 
 
