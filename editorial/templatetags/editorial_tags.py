@@ -1,8 +1,11 @@
 """Template tags of the editors' admin pages."""
 from django import template
 
+from django.utils.translation import gettext as _
+
 from archive.models import Episode
-from editorial import reviewstate
+from editorial import reviewstate, workflow
+from editorial.models import ReviewState
 
 register = template.Library()
 
@@ -11,3 +14,14 @@ register = template.Library()
 def review_queue_count() -> int:
     """How many episodes wait for a publisher (submitted, or changed since review)."""
     return Episode.objects.filter(reviewstate.review_state_q(*reviewstate.WAITING)).count()
+
+
+@register.filter
+def state_label(value: str) -> str:
+    """A value of the workflow's history (a review state, a maturity, a listing
+    flag) in the admin's language; anything else as it is."""
+    if value in ReviewState.values:
+        return ReviewState(value).label
+    if value in workflow.MATURITY_LABELS:
+        return workflow.MATURITY_LABELS[value]
+    return {"true": _("yes"), "false": _("no")}.get(value, value)
