@@ -37,9 +37,13 @@ class Command(BaseCommand):
         importer = Importer(force=force, jobs=jobs)
         counts = Counter()
         started = time.perf_counter()
+        listed = self._sources(paths)
         try:
-            results = importer.run(self._sources(paths))
-            for result in tqdm(results, unit="file", disable=not sys.stderr.isatty(), file=sys.stderr):
+            results = importer.run(listed)
+            for result in tqdm(
+                results, total=len(listed), unit="file", disable=not sys.stderr.isatty(),
+                file=sys.stderr,
+            ):
                 counts[result.outcome] += 1
                 if result.outcome == FAILED:
                     tqdm.write(self.style.ERROR(str(result)), file=self.stdout)
@@ -65,9 +69,9 @@ class Command(BaseCommand):
         return folder
 
     @staticmethod
-    def _sources(paths):
+    def _sources(paths) -> list:
         try:
-            yield from sources(paths)
+            return list(sources(paths))
         except OutsideContentFolder as error:
             raise CommandError(str(error)) from None
 
