@@ -2,6 +2,7 @@
 git repository, with the editors who made the changes as its authors."""
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -58,11 +59,9 @@ def retitle(slug: str, title: str, by: User) -> None:
 
 
 def export(repo: Path, *extra: str) -> str:
-    with open(os.devnull, "w") as quiet:
-        from io import StringIO
-
-        out = StringIO()
-        call_command("export_markdown", str(repo / "content" / "notes"), "--commit", *extra, stdout=out, stderr=quiet)
+    """Run ``export_markdown --commit`` into the repository's notes; its output."""
+    out = io.StringIO()
+    call_command("export_markdown", str(repo / "content" / "notes"), "--commit", *extra, stdout=out)
     return out.getvalue()
 
 
