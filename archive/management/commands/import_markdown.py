@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from archive import search
 from archive.importing import CREATED, FAILED, UNCHANGED, UPDATED, Importer
 from archive.signals import episodes_changed
 from archive.sources import OutsideContentFolder, default_folder, sources
@@ -34,6 +35,10 @@ class Command(BaseCommand):
         missing = [str(path) for path in paths if not path.exists() and not path.is_symlink()]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}")
+        # A run killed after committing left episodes the index lags behind: first them.
+        repaired = search.repair()
+        if repaired:
+            self.stdout.write(f"search index brought up to date for {repaired} episodes")
         importer = Importer(force=force, jobs=jobs)
         counts = Counter()
         started = time.perf_counter()
