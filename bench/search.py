@@ -87,9 +87,12 @@ import time, django
 django.setup()
 from archive.models import Episode
 from archive.search import search
+import resource
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()
 search("泡沫", Episode.objects.public())
-print(time.perf_counter() - started)
+seconds = time.perf_counter() - started
+print(seconds, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
 """
 
 
@@ -140,7 +143,9 @@ def main() -> None:
           f"max {max(reindex) * 1000:.0f} ms")
 
     first = subprocess.run([sys.executable, "-c", FIRST_SEARCH], cwd=REPO, capture_output=True, text=True, env=os.environ)
-    print(f"first search of a fresh process (loads the index): {float(first.stdout.strip() or 'nan'):.2f} s")
+    seconds, megabytes = (first.stdout.split() + ["nan", "nan"])[:2]
+    print(f"first search of a fresh process (loads the index): {float(seconds):.2f} s, "
+          f"its memory grows by {megabytes} MB")
 
     image.current()
     episodes = Episode.objects.public()
