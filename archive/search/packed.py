@@ -8,6 +8,7 @@ episode's own fields), as 32-bit integers, zlib-compressed.
 """
 from __future__ import annotations
 
+import re
 import zlib
 from bisect import bisect_right
 from array import array
@@ -52,13 +53,28 @@ class Unpacked:
     day: int                    # the date's ordinal, 0 for none
     starts: tuple[int, ...]     # byte offset where each Field's lines start
     positions: array            # position of each line
+    ascii: "Unpacked | None" = None   # the same with each run of non-ASCII bytes one \x01
+
+
+_NOT_ASCII = re.compile(b"[\x80-\xff]+")
 
 
 def unpack(text: bytes, layout: bytes) -> Unpacked:
     numbers = array("i")
     numbers.frombytes(zlib.decompress(layout))
     fields = len(Field) + 1
-    return Unpacked(zlib.decompress(text), numbers[0], tuple(numbers[1:fields]), numbers[fields:])
+    text, starts = zlib.decompress(text), tuple(numbers[1:fields])
+    return Unpacked(text, numbers[0], starts, numbers[fields:], _ascii_only(text, starts))
+
+
+def _ascii_only(text: bytes, starts: tuple[int, ...]) -> Unpacked:
+    """The text with every run of non-ASCII bytes replaced by one \x01 byte, field by
+    field: an ASCII term (never a control character) occurs in it exactly as often,
+    and in the same fields, as in the text, in a third of the bytes to read."""
+    bounds = [min(start, len(text)) for start in starts] + [len(text)]
+    parts = [_NOT_ASCII.sub(b"\x01", text[low:high]) for low, high in zip(bounds, bounds[1:])]
+    ascii_starts = tuple(accumulate((len(part) for part in parts[:-1]), initial=0))
+    return Unpacked(b"".join(parts), 0, ascii_starts, array("i"))
 
 
 def field_at(unpacked: Unpacked, offset: int) -> int:

@@ -135,15 +135,19 @@ def matches(terms: list[Term], episode_ids) -> list[Match]:
         allowed &= image.filters.may_hold(term.folded)
     found = []
     needles = [term.folded.encode() for term in terms]
+    ascii_only = all(needle.isascii() for needle in needles)
     for index in np.flatnonzero(allowed):
         episode_id = image.order[index]
         unpacked = image.episodes[episode_id]
-        firsts = [unpacked.text.find(needle) for needle in needles]
+        day = unpacked.day
+        if ascii_only:
+            unpacked = unpacked.ascii
+        text = unpacked.text
+        firsts = [text.find(needle) for needle in needles]
         if min(firsts) < 0:
             continue
         best = min(field_at(unpacked, first) for first in firsts)
-        count = sum(unpacked.text.count(needle) for needle in needles)
-        found.append(Match(episode_id, best, count, unpacked.day))
+        found.append(Match(episode_id, best, sum(text.count(needle) for needle in needles), day))
     return found
 
 

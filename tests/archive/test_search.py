@@ -349,3 +349,26 @@ def test_the_quick_reading_of_a_text_is_plain_s():
         assert shown(text) == plain(text)
 
     same()
+
+
+def test_the_ascii_copy_holds_ascii_terms_as_often_and_where_the_text_does():
+    from hypothesis import given, settings as hypothesis_settings, strategies as st
+    from archive.search.documents import Field
+    from archive.search.packed import field_at, pack, unpack
+
+    line = st.text(st.sampled_from("ab .泡沫é𝄞\x01"), min_size=1, max_size=12)
+
+    @hypothesis_settings(max_examples=300, deadline=None)
+    @given(st.lists(st.tuples(st.sampled_from(list(Field)), line), max_size=8),
+           st.text(st.sampled_from("ab ."), min_size=1, max_size=3))
+    def same(lines, needle):
+        lines = sorted(lines, key=lambda pair: pair[0])
+        packed = pack([(field, None, text) for field, text in lines])
+        unpacked = unpack(packed.text, packed.layout)
+        whole, ascii_ = unpacked.text, unpacked.ascii.text
+        word = needle.encode()
+        assert whole.count(word) == ascii_.count(word)
+        if word in whole:
+            assert field_at(unpacked, whole.find(word)) == field_at(unpacked.ascii, ascii_.find(word))
+
+    same()
