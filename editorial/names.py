@@ -372,9 +372,10 @@ def apply_rename(*, kind: str, sources, target: str, by, token: str) -> RenamePl
     Raises :class:`PlanChanged` when the archive no longer gives that preview, and
     ``editing.EditConflict`` when an episode is saved while this runs.
     """
-    # The search index follows the changed episodes once, after the commit, not one
-    # episode at a time.
-    with search_index.deferred(), transaction.atomic():
+    # The search index follows the changed episodes once, after the commit (repair
+    # finds them by their versions), not one episode at a time.
+    with search_index.deferred(rebuild=False), transaction.atomic():
+        transaction.on_commit(search_index.repair)
         plan = plan_rename(kind=kind, sources=sources, target=target)
         if plan.token != token:
             raise PlanChanged(_(

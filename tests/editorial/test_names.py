@@ -473,15 +473,21 @@ def test_merging_two_real_duplicate_speakers_changes_exactly_their_lines(
         assert all("Dwarkesh" in line and "Dwarkesh Patel" not in line for line in removed), name
 
 
-def test_the_search_index_follows_a_merge_once_for_all_episodes(small_archive, publisher, monkeypatch):
+def test_the_search_index_follows_a_merge_once_for_all_episodes(
+    small_archive, publisher, monkeypatch, django_capture_on_commit_callbacks
+):
     from archive.search import index
 
+    # More episodes than the merge changes, so the index is updated, not rebuilt.
+    write_archive(small_archive, {f"other-{n}.md": UNRELATED for n in range(3)})
     index.repair()
+    assert index.stale_episodes() == []
     calls = []
     real = index.follow
     monkeypatch.setattr(index, "follow", lambda ids: calls.append(sorted(ids)) or real(ids))
 
-    merge(names.SPEAKER, ["Dwarkesh"], "Dwarkesh Patel", by=publisher)
+    with django_capture_on_commit_callbacks(execute=True):
+        merge(names.SPEAKER, ["Dwarkesh"], "Dwarkesh Patel", by=publisher)
 
     assert index.stale_episodes() == []
     assert calls == [sorted(Episode.objects.filter(slug__in=["interview", "second"]).values_list("pk", flat=True))]
