@@ -102,9 +102,12 @@ def manage(*args: str, env: dict) -> tuple[float, str]:
 
 
 def python(code: str, env: dict) -> str:
-    return subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=REPO,
-    ).stdout
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=REPO,
+    )
+    if done.returncode:
+        sys.exit(f"python -c failed:\n{done.stderr}")
+    return done.stdout
 
 
 def peak_megabytes() -> int:
