@@ -48,44 +48,73 @@ def pack(lines, date=None) -> Packed:
 
 
 @dataclass(frozen=True)
+class View:
+    """A text to search in, and where each ``Field``'s lines start in it."""
+
+    text: bytes | str
+    starts: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Unpacked:
-    text: bytes                 # folded UTF-8, lines separated by b"\n"
+    """An episode as searched: two narrow copies of its folded text, each exact for
+    the terms it serves (``view_for``), and the whole text kept compressed."""
+
+    compressed: bytes
     day: int                    # the date's ordinal, 0 for none
-    starts: tuple[int, ...]     # byte offset where each Field's lines start
+    starts: tuple[int, ...]     # byte offset where each Field's lines start in ``text``
     positions: array            # position of each line
-    ascii: "Unpacked | None" = None   # the same with each run of non-ASCII bytes one \x01
+    ascii: View                 # bytes: each run of non-ASCII bytes one \x01
+    wide: View                  # str: each run of ASCII characters one \x01
+
+    @property
+    def text(self) -> bytes:
+        """The folded text, UTF-8, lines separated by b"\n"."""
+        return zlib.decompress(self.compressed)
+
+    def view_for(self, term: str) -> tuple[View, bytes | str]:
+        """(the view to search ``term`` in, the needle to search for). A term of ASCII
+        characters only occurs in the ASCII copy exactly as often, and in the same
+        fields, as in the text (its matches lie within runs of ASCII, which the copy
+        keeps; a term never holds a control character); a term without any ASCII
+        character likewise in the wide copy; any other term in the whole text."""
+        if term.isascii():
+            return self.ascii, term.encode()
+        if not any(char.isascii() for char in term):
+            return self.wide, term
+        return View(self.text, self.starts), term.encode()
 
 
 _NOT_ASCII = re.compile(b"[\x80-\xff]+")
+_ASCII = re.compile("[\x00-\x7f]+")
 
 
 def unpack(text: bytes, layout: bytes) -> Unpacked:
     numbers = array("i")
     numbers.frombytes(zlib.decompress(layout))
     fields = len(Field) + 1
-    text, starts = zlib.decompress(text), tuple(numbers[1:fields])
-    return Unpacked(text, numbers[0], starts, numbers[fields:], _ascii_only(text, starts))
+    whole, starts = zlib.decompress(text), tuple(numbers[1:fields])
+    bounds = [min(start, len(whole)) for start in starts] + [len(whole)]
+    sections = [whole[low:high] for low, high in zip(bounds, bounds[1:])]
+    return Unpacked(
+        text, numbers[0], starts, numbers[fields:],
+        ascii=_squeezed([_NOT_ASCII.sub(b"\x01", section) for section in sections], b""),
+        wide=_squeezed([_ASCII.sub("\x01", section.decode()) for section in sections], ""),
+    )
 
 
-def _ascii_only(text: bytes, starts: tuple[int, ...]) -> Unpacked:
-    """The text with every run of non-ASCII bytes replaced by one \x01 byte, field by
-    field: an ASCII term (never a control character) occurs in it exactly as often,
-    and in the same fields, as in the text, in a third of the bytes to read."""
-    bounds = [min(start, len(text)) for start in starts] + [len(text)]
-    parts = [_NOT_ASCII.sub(b"\x01", text[low:high]) for low, high in zip(bounds, bounds[1:])]
-    ascii_starts = tuple(accumulate((len(part) for part in parts[:-1]), initial=0))
-    return Unpacked(b"".join(parts), 0, ascii_starts, array("i"))
+def _squeezed(parts: list, empty) -> View:
+    return View(empty.join(parts), tuple(accumulate((len(part) for part in parts[:-1]), initial=0)))
 
 
-def field_at(unpacked: Unpacked, offset: int) -> int:
+def field_at(unpacked: Unpacked | View, offset: int) -> int:
     """The field of the line holding byte ``offset`` (an empty field starts where the
     next one does, so the last start at or before ``offset`` is the line's field)."""
     return bisect_right(unpacked.starts, offset) - 1
 
 
-def line_at(unpacked: Unpacked, offset: int) -> tuple[int, int, int]:
+def line_at(text: bytes, offset: int) -> tuple[int, int, int]:
     """(line number, first byte, end byte) of the line holding byte ``offset``."""
-    text = unpacked.text
     first = text.rfind(b"\n", 0, offset) + 1
     end = text.find(b"\n", offset)
     return text.count(b"\n", 0, first), first, len(text) if end < 0 else end

@@ -134,20 +134,19 @@ def matches(terms: list[Term], episode_ids) -> list[Match]:
     for term in terms:
         allowed &= image.filters.may_hold(term.folded)
     found = []
-    needles = [term.folded.encode() for term in terms]
-    ascii_only = all(needle.isascii() for needle in needles)
     for index in np.flatnonzero(allowed):
         episode_id = image.order[index]
         unpacked = image.episodes[episode_id]
-        day = unpacked.day
-        if ascii_only:
-            unpacked = unpacked.ascii
-        text = unpacked.text
-        firsts = [text.find(needle) for needle in needles]
-        if min(firsts) < 0:
-            continue
-        best = min(field_at(unpacked, first) for first in firsts)
-        found.append(Match(episode_id, best, sum(text.count(needle) for needle in needles), day))
+        best, count = len(Field), 0
+        for term in terms:
+            view, needle = unpacked.view_for(term.folded)
+            first = view.text.find(needle)
+            if first < 0:
+                break
+            best = min(best, field_at(view, first))
+            count += view.text.count(needle)
+        else:
+            found.append(Match(episode_id, best, count, unpacked.day))
     return found
 
 
@@ -203,7 +202,7 @@ def _matching_lines(unpacked: Unpacked, needles: list[bytes]) -> list[tuple]:
         for needle in needles:
             at, taken = text.find(needle, low, high), 0
             while at >= 0 and taken < wanted:
-                number, first, end = line_at(unpacked, at)
+                number, first, end = line_at(text, at)
                 lines.setdefault(number, (field_, first, end))
                 taken += 1
                 at = text.find(needle, end, high)
