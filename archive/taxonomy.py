@@ -153,8 +153,8 @@ class Kind:
                 episodes.exclude(**{self.column: ""}).values_list(self.column)
                 .annotate(n=Count("pk")).order_by()
             )
-            pairs = [(value, None, count) for value, count in rows]
-        elif self.model is Speaker:
+            return self.value_terms(dict(rows))
+        if self.model is Speaker:
             return speaker_terms(episodes, mapping)
         else:
             links = self.link.objects.filter(content_object__in=episodes).order_by()
@@ -162,7 +162,12 @@ class Kind:
                 n=Count("content_object_id", distinct=True)
             )
             pairs = [(name, pk, count) for pk, name, count in rows]
-        return _merge(pairs, mapping, self.column is not None)
+        return _merge(pairs, mapping, by_value=False)
+
+    def value_terms(self, counts: dict[str, int]) -> list[Term]:
+        """Areas or categories: {column value: episodes} -> one Term a page, most first."""
+        pairs = [(value, None, count) for value, count in counts.items()]
+        return _merge(pairs, slug_map(self), by_value=True)
 
 
 @dataclass
@@ -177,7 +182,7 @@ class Term:
     turn_count: int = 0
 
 
-def _merge(pairs, mapping: SlugMap, by_value: bool) -> list[Term]:
+def _merge(pairs, mapping: SlugMap, *, by_value: bool) -> list[Term]:
     """(name, id, episode count) rows -> one Term per slug, most episodes first.
     Counts of merged names are added (an episode rarely carries two spellings)."""
     pages: dict[str, Term] = {}

@@ -8,12 +8,12 @@ mean (``year=0``, a page past the last) answers 404, never 500.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -110,18 +110,29 @@ def episode_index(request):
     paginator = Paginator(episodes.only(*LIST_FIELDS), EPISODES_PER_PAGE)
     page = _page(paginator, request.GET.get("page") or 1, strict=False)
     page.object_list = with_badges(page.object_list)
-    facets = {
-        "area": KINDS["area"].terms(episodes)[:30],
-        "category": KINDS["category"].terms(episodes)[:30],
-        "year": list(
-            episodes.exclude(date=None).annotate(year=ExtractYear("date"))
-            .values("year").annotate(count=Count("pk")).order_by("-year")
-        ),
-    }
+    facets = _facets(episodes)
     return render(request, "archive/episode_index.html", {
         "page": page, "facets": facets, "active": active, "year": year,
         "query_string": _filters_without_page(request),
     })
+
+
+def _facets(episodes) -> dict:
+    """The areas, categories and years of ``episodes`` with their counts, in one pass
+    over them (three GROUP BY queries would read the episode rows three times)."""
+    areas, categories, years = Counter(), Counter(), Counter()
+    for area, category, date in episodes.order_by().values_list("area", "category", "date"):
+        areas[area] += 1
+        categories[category] += 1
+        years[date.year if date else None] += 1
+    for counts in (areas, categories, years):
+        counts.pop("", None)
+        counts.pop(None, None)
+    return {
+        "area": KINDS["area"].value_terms(areas)[:30],
+        "category": KINDS["category"].value_terms(categories)[:30],
+        "year": [{"year": year, "count": count} for year, count in sorted(years.items(), reverse=True)],
+    }
 
 
 def _filters_without_page(request) -> str:
@@ -212,12 +223,18 @@ def term_detail(request, prefix, slug):
     if term is None:
         raise Http404(f"no {kind.key} {slug}")
     listed = kind.episodes_of(term, _public(request)).only(*LIST_FIELDS).order_by("-date", "slug")
-    if kind.key == "speaker":
-        listed = listed.annotate(turn_count=Count("turns", filter=Q(turns__speaker__in=term.ids)))
     page = _page(Paginator(listed, EPISODES_PER_PAGE), request.GET.get("page") or 1, strict=False)
     if not page.paginator.count:
         raise Http404(f"{kind.key} {slug} has no public episode")
     page.object_list = with_badges(page.object_list)
+    if kind.key == "speaker":
+        # Turns counted for this page's episodes only, not for every episode listed.
+        counts = dict(
+            Turn.objects.filter(episode__in=page.object_list, speaker__in=term.ids)
+            .values_list("episode").annotate(n=Count("pk")).values_list("episode", "n")
+        )
+        for episode in page.object_list:
+            episode.turn_count = counts.get(episode.pk, 0)
     return render(request, "archive/term_detail.html", {
         "kind": kind, "term": term, "page": page,
         "filter_url": f"{reverse('archive:episodes')}?{kind.key}={term.slug}",
