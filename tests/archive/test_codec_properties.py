@@ -16,6 +16,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from archive.codec import Turn, parse, render, with_value
+from archive.codec.parser import parse_english
+from archive.codec.printer import render_english
 
 SETTINGS = settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow],
@@ -470,3 +472,14 @@ def test_setting_a_key_to_any_yaml_value_reads_it_back(text, value, key):
     assert render(reparsed) == output
     assert reparsed.front_matter.values[key] == value
     assert reparsed.blocks == document.blocks
+
+
+@settings(SETTINGS, max_examples=500)
+@given(details_soup)
+def test_a_frame_read_by_fields_renders_from_its_fields_alone(frame):
+    """The fields of a ``<details>`` frame are consecutive slices of it: no byte is owned
+    twice (the ``</details>`` that ends it once read as the summary's close) or lost."""
+    frame = frame.split("</details>")[0].replace("\n<details", "\n") + "</details>"
+    english = parse_english(frame)
+    assume(english.verbatim is None)
+    assert render_english(english) == frame
