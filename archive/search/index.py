@@ -95,9 +95,12 @@ def rebuild_index(*, workers: int | None = None) -> int:
         rows = _rows_in_parallel(ids, workers)
     else:
         rows = _rows_in_batches(ids)
+    # TRUNCATE frees the old rows' space at once (PostgreSQL); inside a caller's
+    # transaction it may be refused (deferred foreign-key checks pending).
+    truncate = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:    # frees the old rows' space at once
+        if truncate:
+            with connection.cursor() as cursor:
                 cursor.execute(f"TRUNCATE {SearchText._meta.db_table}")
         else:
             SearchText.objects.all().delete()

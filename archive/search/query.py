@@ -12,7 +12,6 @@ headings, turns), then the total number of occurrences of the terms, then newest
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
