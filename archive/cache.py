@@ -13,6 +13,10 @@ A page is stored under a key made of
   in a fixed order: ``?nc=1`` or a reordered query string finds the same entry, and
   no request can make new entries beyond the pages that exist.
 
+Pages are kept in the configured cache (Redis when ``REDIS_URL`` is set) and, for the
+most read ones, in this process too (``_Recent``): the key holds the content state, so
+a copy in memory can never be out of date, and a hit costs no round trip.
+
 Staff never get or fill a cached page: they see drafts and unlisted episodes with
 banners that readers must never be served.
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
@@ -125,6 +130,41 @@ for _model in CONTENT_MODELS:
     post_delete.connect(_content_saved, sender=_model, dispatch_uid=f"page-cache-del-{_model.__name__}")
 
 
+class _Recent:
+    """The pages this process served last, by key: a bounded LRU in memory."""
+
+    def __init__(self, entries: int, total_bytes: int = 64 * 1024 * 1024):
+        self.entries, self.total_bytes = entries, total_bytes
+        self._pages: OrderedDict[str, tuple] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: tuple) -> None:
+        with self._lock:
+            if key in self._pages:
+                return
+            self._pages[key] = page
+            self._bytes += len(page[0])
+            while self._pages and (len(self._pages) > self.entries or self._bytes > self.total_bytes):
+                _, dropped = self._pages.popitem(last=False)
+                self._bytes -= len(dropped[0])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+
+recent = _Recent(entries=getattr(settings, "ARCHIVE_PAGE_MEMORY_ENTRIES", 256))
+
+
 def _cacheable(request) -> bool:
     # Without a session cookie the request is anonymous: no session lookup needed.
     return request.method in ("GET", "HEAD") and not (
@@ -155,7 +195,11 @@ def cached_page(view=None, *, params=()):
             patch_cache_control(response, private=True, no_cache=True)
             return response
         key = page_key(request, params)
-        stored = cache.get(key)
+        stored = recent.get(key)
+        if stored is None:
+            stored = cache.get(key)
+            if stored is not None:
+                recent.put(key, stored)
         if stored is not None:
             content, content_type, headers = stored
             response = HttpResponse(content, content_type=content_type)
@@ -169,6 +213,8 @@ def cached_page(view=None, *, params=()):
             headers = {name: value for name, value in response.items() if name in KEPT_HEADERS}
             patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
             headers["Cache-Control"] = response["Cache-Control"]
-            cache.set(key, (response.content, response["Content-Type"], headers), PAGE_TIMEOUT)
+            stored = (response.content, response["Content-Type"], headers)
+            cache.set(key, stored, PAGE_TIMEOUT)
+            recent.put(key, stored)
         return response
     return wrapper

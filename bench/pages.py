@@ -230,7 +230,8 @@ def main() -> None:
         print(f"== {engine}, {chosen['episodes']} public episodes, largest "
               f"{chosen['largest_turns']} turns, gunicorn {options.workers} workers, "
               f"CONN_MAX_AGE={options.conn_max_age} ==")
-        server, port = start_gunicorn(env, options.workers)
+        # Uncached: no page kept in the workers' memory, Redis emptied before each request.
+        server, port = start_gunicorn({**env, "ARCHIVE_PAGE_MEMORY_ENTRIES": "0"}, options.workers)
         try:
             print(f"{'page (uncached)':26} {'p50 ms':>8} {'p95 ms':>8} {'KB':>7} {'target':>7}")
             misses = 0
@@ -242,7 +243,18 @@ def main() -> None:
                 print(f"{name:26} {figures['p50']:8.1f} {figures['p95']:8.1f} "
                       f"{figures['bytes'] / 1024:7.0f} {'<' if ok else 'MISS'} {target}")
             print(f"{misses} page(s) over target")
-            cache.flushdb()
+            print(f"\n{'search (uncached)':26} {'app ms':>8} {'rg ms':>8}")
+            for name, query in QUERIES.items():
+                app = uncached(port, f"/search/?{urllib.parse.urlencode({'q': query})}",
+                               options.runs, cache.flushdb)["p50"]
+                print(f"{name + ' ' + repr(query):26} {app:8.1f} "
+                      f"{ripgrep(options.archive, query, options.runs):8.1f}")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        cache.flushdb()
+        server, port = start_gunicorn(env, options.workers)
+        try:
             floor = load(port, "/healthz", options.requests, options.concurrency)
             print(f"\n{'cached, under load':26} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'/ floor':>8}")
             print(f"{'/healthz (floor)':26} {floor['rps']:8.0f} {floor['p50']:8.1f} {floor['p95']:8.1f}")
@@ -251,12 +263,6 @@ def main() -> None:
                 print(f"{name:26} {figures['rps']:8.0f} {figures['p50']:8.1f} "
                       f"{figures['p95']:8.1f} {figures['rps'] / floor['rps']:8.2f}")
             print("(target: the cached episode page at least 0.50 of the floor)")
-            print(f"\n{'search (uncached)':26} {'app ms':>8} {'rg ms':>8}")
-            for name, query in QUERIES.items():
-                app = uncached(port, f"/search/?{urllib.parse.urlencode({'q': query})}",
-                               options.runs, cache.flushdb)["p50"]
-                print(f"{name + ' ' + repr(query):26} {app:8.1f} "
-                      f"{ripgrep(options.archive, query, options.runs):8.1f}")
         finally:
             server.terminate()
             server.wait(timeout=30)

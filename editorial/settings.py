@@ -174,6 +174,8 @@ ARCHIVE_SITE_DESCRIPTION = os.environ.get(
     "ARCHIVE_SITE_DESCRIPTION", "嘿，欢迎来到我的个人网站，这里记录了一些我的想法，笔记和视频转文字的集合。"
 )
 ARCHIVE_EXTRA_STYLESHEETS = env_list("ARCHIVE_EXTRA_STYLESHEETS", [])
+# Pages each process also keeps in memory besides the page cache (0: none).
+ARCHIVE_PAGE_MEMORY_ENTRIES = int(os.environ.get("ARCHIVE_PAGE_MEMORY_ENTRIES", "256"))
 SITE_ID = 1
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from archive import cache as page_cache
 from archive.models import Episode
 from archive.search_index import index_episodes
 
@@ -13,8 +14,10 @@ def fresh_page_cache():
     """Each test starts with an empty page cache: the database rolls back between
     tests, the in-process cache does not."""
     cache.clear()
+    page_cache.recent.clear()
     yield
     cache.clear()
+    page_cache.recent.clear()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from archive import cache as page_cache
 from tests.archive.public import fresh_page_cache, reindex  # noqa: F401
 from tests.factories import make_episode
 
@@ -41,6 +42,7 @@ def count_queries(client, url):
     from django.core.cache import cache
     client.get(url)
     cache.clear()
+    page_cache.recent.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -94,5 +96,6 @@ def test_a_large_episode_page_stays_within_its_queries(client, reindex, django_a
     client.get(f"/episodes/{large.slug}/")      # builds this content state's term addresses
     from django.core.cache import cache
     cache.clear()
+    page_cache.recent.clear()
     with django_assert_max_num_queries(PAGES["/episodes/{slug}/"] + 1):
         assert client.get(f"/episodes/{large.slug}/").status_code == 200
