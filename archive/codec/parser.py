@@ -22,6 +22,7 @@ _DETAILS = re.compile(r"<details\b[^>\n]*>[ \t\n]*<summary")
 _SUMMARY_CLOSE = re.compile(r"</\w+[^\s<>]*>?")
 # Closing tags left over before </details> (`…</p>\n</p>`, `…\n</summary>`).
 _STRAY_CLOSE = re.compile(r"(?:[ \t\n]*</(?:p|summary)>)+[ \t\n]*\Z")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _P_OPEN = re.compile(r"<p(?: class=\"[^\"\n]*\")?>")
 _THEMATIC_BREAK = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
 _MARKER = re.compile(r"\[BODY_(?:START|END)\]")
@@ -123,7 +124,32 @@ def _details_end(text: str, start: int) -> int | None:
     following = text.find("\n<details", start)
     if close < 0 or (0 <= following < close):
         return None
-    return close + len("</details>")
+    return _end_after_misclosed_summary(text, close) or close + len("</details>")
+
+
+def _end_after_misclosed_summary(text: str, close: int) -> int | None:
+    """Where a frame ends whose summary line a ``</details>`` closes by mistake.
+
+    ``<summary>Original English</details>``, then one paragraph, then its own
+    ``</details>``: the original is that paragraph, and the frame runs to the second
+    tag. Anything else (no second tag before the next frame or blank-separated
+    paragraph, or another tag on the summary line) leaves the frame at the first.
+    """
+    line_start = text.rfind("\n", 0, close) + 1
+    line_end = _line_end(text, close)
+    if (
+        not text.startswith("<summary>", line_start)
+        or "</" in text[line_start:close]
+        or text[close + len("</details>"):line_end].strip(" \t")
+    ):
+        return None
+    second = text.find("</details>", line_end)
+    if second < 0:
+        return None
+    between = text[line_end:second].strip(" \t\n")
+    if not between or "<details" in between or _BLANK_LINE.search(between):
+        return None
+    return second + len("</details>")
 
 
 def _fence_end(text: str, start: int, fence: str) -> int:

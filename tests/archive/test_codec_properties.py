@@ -194,6 +194,8 @@ DIALECTS = (
     "<details>\n\n[BODY_START]\n### {L}\n\n{E}",
     '<details>\n<summary>{L}</p>\n</details>\n<p class="english-text">{E}</p>',
     "<details>\n<summary>{L}</p>\n</details>",
+    "<details>\n<summary>{L}</details>\n\n{E}\n\n</details>",
+    "<details>\n<summary>{L}</details>\n\n{E}\n\n{E}\n\n</details>",
     "<details>\n<summary>{L}</summary>\n\n{E}",
     "<details>\n<summary>{L}\n\n{E}\n\n</details>",
     '<details>\n<summary>{L}</summary>\n<p class="english-text">{E}<p class="english-text"> more</p>\n</details>',

@@ -444,17 +444,34 @@ def test_summary_closed_with_p_is_kept_as_the_frame():
     assert turn.english.text == "Yeah. And they have $500 billion of cash"
 
 
-@pytest.mark.parametrize(
-    "summary_line",
-    ["<summary>Original English</details>", "<summary>Original </details>English</summary>"],
-)
-def test_summary_closed_by_the_details_close_is_written_once(summary_line):
-    """The ``</details>`` that ends the frame is never also read as the summary's close."""
-    text = f"中文\n\n<details>\n{summary_line}\n\nEnglish\n\n</details>\n"
-    turn = body(text)[0]
+def test_a_summary_closed_by_details_takes_the_paragraph_up_to_its_own_close():
+    """As three real files have it: the ``</details>`` on the summary line is a typo."""
+    text = ("中文\n\n<details>\n<summary>Original English</details>\n\n**Speaker A**: Yeah.\n\n"
+            "</details>\n\n**B**: 下一个")
+    (turn, following) = body(text)
     assert turn.text == "中文"
-    assert turn.english.verbatim.endswith("</details>")
-    assert turn.english.verbatim.count("</details>") == 1
+    assert (turn.english.summary, turn.english.summary_close) == ("Original English", "</details>")
+    assert turn.english.text == "**Speaker A**: Yeah."
+    assert turn.english.verbatim is None
+    assert (following.label, following.text) == ("B", "下一个")
+
+
+@pytest.mark.parametrize(
+    "after",
+    ["\n\nEnglish\n\nmore English\n\n</details>", "\n\n中文\n\n<details>\n<summary>x</summary>\n\ny\n\n</details>",
+     "\n\nEnglish", ""],
+    ids=["two-paragraphs", "next-frame", "no-second-close", "end-of-file"],
+)
+def test_a_summary_closed_by_details_ends_the_frame_when_no_lone_original_follows(after):
+    text = "中文\n\n<details>\n<summary>Original English</details>" + after
+    turn = body(text)[0]
+    assert turn.english.verbatim == "<details>\n<summary>Original English</details>"
+
+
+def test_details_closed_inside_the_summary_line_is_written_once():
+    text = "中文\n\n<details>\n<summary>Original </details>English</summary>\n\nEnglish\n\n</details>\n"
+    turn = body(text)[0]
+    assert turn.english.verbatim == "<details>\n<summary>Original </details>"
 
 
 def test_one_line_details_followed_by_body_end_marker():
