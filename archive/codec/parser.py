@@ -135,6 +135,8 @@ def _end_after_misclosed_summary(text: str, close: int) -> int | None:
     tag. Anything else (no second tag before the next frame or blank-separated
     paragraph, or another tag on the summary line) leaves the frame at the first.
     """
+    if text[close - 1] == "\n":  # the usual frame, its tag on a line of its own
+        return None
     line_start = text.rfind("\n", 0, close) + 1
     line_end = _line_end(text, close)
     if (
