@@ -8,7 +8,7 @@ text is loaded, by counting the parser's events, which expand nothing: an alias
 counts as the size of the value it names.
 
 The bounds are far above any real file: in the archive a front matter holds at most
-some 160 values, 1,600 characters, three levels deep.
+some 160 values and 1,600 characters, nested two collections deep.
 """
 from __future__ import annotations
 
