@@ -2,12 +2,13 @@
 
 A page is stored under a key made of
 
-- the *content state*: the explicit version in ``PageCacheVersion`` (raised on every
-  saved or deleted row of content, whichever process made it) together with the count
-  and the latest ``updated_at`` of the episodes. Whatever writes episodes — an import
-  killed halfway, another worker, a bulk path that sends no signal — changes that
-  aggregate as it commits, so no page of an older state can be served, and nothing
-  has to remember to invalidate anything;
+- the *content state*: the latest ``updated_at`` of the episodes (an indexed MAX, one
+  lookup) with the explicit version in ``PageCacheVersion``. Whatever writes episodes
+  (an import killed halfway, another worker, a bulk path that sends no signal) moves
+  that MAX as it commits, since every write stamps ``updated_at``; deletions, and rows
+  that are not episodes (a turn saved alone, a renamed speaker, a flat page), raise
+  the version through their signals once their transaction commits. So no page of an
+  older state can be served, and nothing has to remember to invalidate anything;
 - the host (canonical and feed links are absolute);
 - the path and only the query parameters the view reads (``cached_page(params=…)``),
   in a fixed order: ``?nc=1`` or a reordered query string finds the same entry, and
@@ -72,8 +73,8 @@ def _request_finished(sender, **kwargs):
 
 def content_state() -> str:
     """A token that changes whenever public content may have changed: one query (the
-    episodes' count and latest ``updated_at``, and the explicit version), read once a
-    request (outside a request, every call reads it)."""
+    episodes' latest ``updated_at`` and the explicit version), read once a request
+    (outside a request, every call reads it)."""
     if getattr(_request, "active", False):
         if _request.state is None:
             _request.state = _read_state()
@@ -84,17 +85,15 @@ def content_state() -> str:
 def _read_state() -> str:
     episodes = models.Episode._meta.db_table
     versions = models.PageCacheVersion._meta.db_table
-    sql = (
-        f"SELECT COUNT(*), MAX(updated_at), (SELECT version FROM {versions} WHERE id = 1) "
-        f"FROM {episodes}"
-    )
+    # No COUNT(*): it would scan the table where MAX(updated_at) reads one index entry.
+    sql = f"SELECT MAX(updated_at), (SELECT version FROM {versions} WHERE id = 1) FROM {episodes}"
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql)
-            count, latest, version = cursor.fetchone()
+            latest, version = cursor.fetchone()
     except DatabaseError:
         return "unmigrated"
-    return f"{version or 0}.{count}.{latest or '-'}"
+    return f"{version or 0}.{latest or '-'}"
 
 
 def invalidate() -> None:

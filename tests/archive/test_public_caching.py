@@ -67,8 +67,15 @@ def test_a_change_no_signal_announced_is_seen_at_once(client):
     assert "乙" in client.get(f"/episodes/{episode.slug}/").content.decode()
     make_episode("new.md", title="新来的")
     assert "新来的" in client.get("/").content.decode()
-    Episode.objects.filter(pk=episode.pk).delete()
+
+
+def test_a_deleted_episode_is_gone_at_once(client, django_capture_on_commit_callbacks):
+    episode = make_episode(title="将删除")
+    assert client.get(f"/episodes/{episode.slug}/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        Episode.objects.filter(pk=episode.pk).delete()
     assert client.get(f"/episodes/{episode.slug}/").status_code == 404
+    assert "将删除" not in client.get("/").content.decode()
 
 
 def test_a_killed_import_leaves_no_stale_page(client, tmp_path):
