@@ -13,7 +13,8 @@ from collections import Counter
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q
+from django.db.models.functions import Cast, Substr
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -118,20 +119,25 @@ def episode_index(request):
 
 
 def _facets(episodes) -> dict:
-    """The areas, categories and years of ``episodes`` with their counts, in one pass
-    over them (three GROUP BY queries would read the episode rows three times)."""
+    """The areas, categories and years of ``episodes`` with their counts: one GROUP BY
+    over the episodes (one per facet would read their rows three times)."""
+    year = Substr(Cast("date", CharField()), 1, 4)
+    rows = (
+        episodes.order_by().annotate(year=year).values_list("area", "category", "year")
+        .annotate(n=Count("pk"))
+    )
     areas, categories, years = Counter(), Counter(), Counter()
-    for area, category, date in episodes.order_by().values_list("area", "category", "date"):
-        areas[area] += 1
-        categories[category] += 1
-        years[date.year if date else None] += 1
+    for area, category, year_text, count in rows:
+        areas[area] += count
+        categories[category] += count
+        years[int(year_text) if year_text else None] += count
     for counts in (areas, categories, years):
         counts.pop("", None)
         counts.pop(None, None)
     return {
         "area": KINDS["area"].value_terms(areas)[:30],
         "category": KINDS["category"].value_terms(categories)[:30],
-        "year": [{"year": year, "count": count} for year, count in sorted(years.items(), reverse=True)],
+        "year": [{"year": y, "count": n} for y, n in sorted(years.items(), reverse=True)],
     }
 
 
