@@ -330,7 +330,7 @@ class Importer:
 
     def _move_slugs(self, moved: dict[str, str]) -> None:
         for path, slug in moved.items():
-            Episode.objects.filter(source_path=path).update(slug=slug)
+            Episode.objects.filter(source_path=path).update(slug=slug, updated_at=timezone.now())
             pk, source_hash, _ = self.known[path]
             self.known[path] = (pk, source_hash, slug)
 
