@@ -476,11 +476,15 @@ def test_setting_a_key_to_any_yaml_value_reads_it_back(text, value, key):
     assert reparsed.blocks == document.blocks
 
 
-@settings(SETTINGS, max_examples=500)
-@given(details_soup)
-def test_a_frame_read_by_fields_renders_from_its_fields_alone(frame):
+@settings(SETTINGS, max_examples=500,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.sampled_from(("<details>", "<details open>")), st.sampled_from(("\n", " ", "")),
+       st.sampled_from(SOUP_TEXT + ("",)),
+       st.sampled_from(("</summary>", "</p>", "</summary_", "</summary", "</b>", "")), soup)
+def test_a_frame_read_by_fields_renders_from_its_fields_alone(opener, gap, summary, close, inside):
     """The fields of a ``<details>`` frame are consecutive slices of it: no byte is owned
     twice (the ``</details>`` that ends it once read as the summary's close) or lost."""
+    frame = opener + gap + "<summary>" + summary + close + inside
     frame = frame.split("</details>")[0].replace("\n<details", "\n") + "</details>"
     english = parse_english(frame)
     assume(english.verbatim is None)
