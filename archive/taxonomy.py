@@ -132,7 +132,7 @@ class Kind:
             pk__in=self.link.objects.filter(tag__in=ids).values("content_object_id")
         )
 
-    def get_term(self, slug, episodes=None):
+    def get_term(self, slug):
         """The page at ``slug`` as a ``Term`` (None when unknown)."""
         ids = slug_map(self).ids_of.get(slug)
         if not ids:
