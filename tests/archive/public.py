@@ -6,7 +6,7 @@ from django.core.cache import cache
 
 from archive import cache as page_cache
 from archive.models import Episode
-from archive.search_index import index_episodes
+from archive.search import index_episodes
 
 
 @pytest.fixture(autouse=True)
