@@ -6,19 +6,24 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="session")
-def corpus_dir():
-    """The shared corpus of real markdown files: $ARCHIVE_CORPUS, else ../shared/corpus.
+def shared_folder(variable: str, default: Path, what: str) -> Path:
+    """A shared folder of real files: ``$variable``, else ``default``.
 
     Missing, it skips the test locally and fails it in CI, where it must be present.
     """
-    path = Path(os.environ.get("ARCHIVE_CORPUS") or REPO.parent / "shared" / "corpus")
+    path = Path(os.environ.get(variable) or default)
     if not path.is_dir():
-        message = f"shared corpus not found at {path}; set ARCHIVE_CORPUS"
+        message = f"{what} not found at {path}; set {variable}"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture(scope="session")
+def corpus_dir():
+    """The shared corpus of real markdown files."""
+    return shared_folder("ARCHIVE_CORPUS", REPO.parent / "shared" / "corpus", "shared corpus")
 
 
 @pytest.fixture(scope="session")
@@ -28,14 +33,7 @@ def corpus_files(corpus_dir):
 
 @pytest.fixture(scope="session")
 def archive_notes_dir():
-    """The shared half of the real archive: $ARCHIVE_NOTES, else ../shared/archive/notes.
-
-    Missing, it skips the test locally and fails it in CI, where it must be present.
-    """
-    path = Path(os.environ.get("ARCHIVE_NOTES") or REPO.parent / "shared" / "archive" / "notes")
-    if not path.is_dir():
-        message = f"shared archive not found at {path}; set ARCHIVE_NOTES"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    """The shared half of the real archive."""
+    return shared_folder(
+        "ARCHIVE_NOTES", REPO.parent / "shared" / "archive" / "notes", "shared archive"
+    )

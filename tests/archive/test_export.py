@@ -1,5 +1,4 @@
 import os
-from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -7,20 +6,10 @@ from django.core.management import CommandError, call_command
 
 from archive.models import Episode, Turn
 
+from .commands import run
 from .episode_texts import ALPHABETICAL_ERA, INSERTION_ERA, replace_once
 
 pytestmark = pytest.mark.django_db
-
-
-def run(command, *args):
-    out = StringIO()
-    try:
-        call_command(command, *map(str, args), stdout=out)
-    except CommandError as error:
-        if not error.returncode:
-            raise
-        return error.returncode, out.getvalue()
-    return 0, out.getvalue()
 
 
 @pytest.fixture
@@ -89,8 +78,6 @@ def test_episode_option_limits_the_export(archive_folder, tmp_path):
 
 
 def test_unknown_episode_is_an_error(archive_folder, tmp_path):
-    from django.core.management import CommandError
-
     with pytest.raises(CommandError, match="no episode with slug: nope"):
         call_command("export_markdown", str(tmp_path / "out"), "--episode", "nope")
 

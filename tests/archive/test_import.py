@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from archive.models import Episode, Turn
 
+from .commands import run
 from .episode_texts import ALPHABETICAL_ERA, INSERTION_ERA, replace_once
 
 pytestmark = pytest.mark.django_db
@@ -22,17 +23,7 @@ def write(folder: Path, name: str, content) -> Path:
 
 def run_import(*paths, force=False):
     """Run the command; return (exit status, its output)."""
-    from io import StringIO
-
-    out = StringIO()
-    args = [str(path) for path in paths] + (["--force"] if force else [])
-    try:
-        call_command("import_markdown", *args, stdout=out)
-    except CommandError as error:
-        if not error.returncode:
-            raise
-        return error.returncode, out.getvalue()
-    return 0, out.getvalue()
+    return run("import_markdown", *paths, *(["--force"] if force else []))
 
 
 def test_a_folder_is_imported_recursively_with_relative_paths(tmp_path):

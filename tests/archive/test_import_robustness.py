@@ -15,6 +15,7 @@ from archive.models import Episode, FileVersion, Turn
 from archive.signals import file_reimported
 from archive.sources import sources
 
+from .commands import run
 from .episode_texts import ALPHABETICAL_ERA, INSERTION_ERA, replace_once
 
 pytestmark = pytest.mark.django_db
@@ -25,17 +26,6 @@ def write(folder: Path, name: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def run(command, *args):
-    out = StringIO()
-    try:
-        call_command(command, *map(str, args), stdout=out)
-    except CommandError as error:
-        if not error.returncode:
-            raise
-        return error.returncode, out.getvalue()
-    return 0, out.getvalue()
 
 
 def failures(output: str) -> list[str]:

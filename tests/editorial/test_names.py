@@ -24,7 +24,6 @@ from editorial.name_duplicates import (
 )
 from tests.editorial.helpers import changed_lines
 
-ARCHIVE_NOTES = Path(os.environ.get("ARCHIVE_NOTES") or "/work/shared/archive/notes")
 
 INTERVIEW = """\
 ---
@@ -429,25 +428,15 @@ def test_the_report_reads_names_in_use_from_the_database(small_archive):
 
 # The shared archive -------------------------------------------------------------------------
 
-@pytest.fixture
-def archive_notes():
-    if not ARCHIVE_NOTES.is_dir():
-        message = f"shared archive not found at {ARCHIVE_NOTES}; set ARCHIVE_NOTES"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return ARCHIVE_NOTES
-
-
 def test_merging_two_real_duplicate_speakers_changes_exactly_their_lines(
-    db, archive_notes, tmp_path, publisher
+    db, archive_notes_dir, tmp_path, publisher
 ):
     """``Dwarkesh`` and ``Dwarkesh Patel`` in the real files, with unrelated files
     beside them: after the merge the export differs from the originals only in the
     lines that named ``Dwarkesh``, each now naming ``Dwarkesh Patel``."""
     wanted = {"Dwarkesh", "Dwarkesh Patel"}
-    chosen = [path for path in sorted(archive_notes.glob("*.md")) if "Dwarkesh" in path.read_text(encoding="utf-8")]
-    chosen += random.Random(10).sample(sorted(archive_notes.glob("*.md")), 20)
+    chosen = [path for path in sorted(archive_notes_dir.glob("*.md")) if "Dwarkesh" in path.read_text(encoding="utf-8")]
+    chosen += random.Random(10).sample(sorted(archive_notes_dir.glob("*.md")), 20)
     folder = tmp_path / "notes"
     folder.mkdir()
     for path in dict.fromkeys(chosen):
