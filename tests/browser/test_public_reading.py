@@ -185,3 +185,41 @@ def test_reading_needs_no_javascript(chromium_browser, live_server, episode):
         assert page.locator(".sidebar-toc a", has_text="结尾").is_visible()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_search_as_you_type_lists_results_and_leads_to_them(chromium_browser, live_server, episode,
+                                                            screenshots, width):
+    context, page = _page(chromium_browser, width)
+    try:
+        page.goto(f"{live_server.url}/")
+        box = page.locator("#site-search")
+        box.click()
+        box.type("向量数据库", delay=30)
+        options = page.locator("#site-search-results [role=option]")
+        options.first.wait_for()
+        assert box.get_attribute("aria-expanded") == "true"
+        assert "浏览器测试" in options.first.inner_text()
+        assert "全部 1 期节目" in options.last.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width][0]
+        page.screenshot(path=str(screenshots / f"search-as-you-type-{width}.png"))
+        box.press("ArrowDown")
+        assert options.first.get_attribute("aria-selected") == "true"
+        box.press("Enter")
+        page.wait_for_url(re.compile(rf"/episodes/{re.escape(episode.slug)}/"))
+    finally:
+        context.close()
+
+
+def test_the_header_search_is_a_plain_form_without_script(chromium_browser, live_server, episode):
+    context = chromium_browser.new_context(java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/")
+        page.locator("#site-search").fill("向量数据库")
+        page.locator("#site-search").press("Enter")
+        page.wait_for_url(re.compile(r"/search/\?q="))
+        assert page.locator("#site-search-results").count() == 0
+        assert "浏览器测试" in page.locator("main").inner_text()
+    finally:
+        context.close()
