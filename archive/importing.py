@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from . import fields
 from .codec import ParseError, parse, render
+from .search import index as search_index
 from .models import Episode, FileVersion
 from .signals import file_reimported
 from .slugplan import plan_slugs
@@ -78,6 +79,7 @@ class _Read:
     source_hash: str = ""
     size: int = 0
     rows: EpisodeRows | None = None
+    search_row: tuple | None = None  # a new episode's search index row, made here
     text: str | None = None  # kept for an existing episode: its revision needs it
     failure: ImportFailure | None = None
 
@@ -93,9 +95,12 @@ def read_file(task: _Task) -> _Read:
         text = _decode(data)
         document = parse(text)
         fields.check_values(document.front_matter)
+        rows = episode_rows(document)
+        if task.known_hash is not None:
+            return _Read(task, source_hash, len(data), rows=rows, text=text)
         return _Read(
-            task, source_hash, len(data), rows=episode_rows(document),
-            text=text if task.known_hash is not None else None,
+            task, source_hash, len(data), rows=rows,
+            search_row=search_index.row_of_new_episode(rows),
         )
     except (ImportFailure, ParseError, fields.ValueProblem) as failure:
         return _Read(task, failure=ImportFailure(failure.message, failure.line))
@@ -149,14 +154,17 @@ class Importer:
 
     The episodes' paths, hashes and slugs are read once at the start, so
     an unchanged file costs no query; speaker and tag ids found or created are kept
-    for the next files. ``changed`` lists the ids of the episodes written.
+    for the next files. A new episode is written with its search index row, made by
+    the worker that parsed it; ``changed`` lists the existing episodes rewritten,
+    whose index rows must follow.
     """
 
     def __init__(self, *, force: bool = False, jobs: int | None = None):
         self.force = force
         self.jobs = jobs
         self.known_ids: dict = {}
-        self.changed: list[int] = []
+        self.created: list[int] = []  # written with their search index rows
+        self.changed: list[int] = []  # existing episodes rewritten: the index must follow
         self.known: dict[str, tuple] = {}
 
     def run(self, items: Iterable[Source | Unreadable]) -> Iterator[ImportResult]:
@@ -262,6 +270,9 @@ class Importer:
             NewEpisode(read.task.relative, slug, read.source_hash, read.rows)
             for read, slug in batch
         ], known_ids=self.known_ids)
+        search_index.write_rows_of_new_episodes([
+            (pk, *read.search_row) for (read, _), pk in zip(batch, ids)
+        ])
         now = timezone.now()
         FileVersion.objects.bulk_create([
             FileVersion(episode_id=pk, sha256=read.source_hash, action=FileVersion.Action.IMPORTED, at=now)
@@ -271,7 +282,7 @@ class Importer:
 
     def _created(self, read: _Read, slug: str, pk: int) -> ImportResult:
         self.known[read.task.relative] = (pk, read.source_hash, slug)
-        self.changed.append(pk)
+        self.created.append(pk)
         return ImportResult(read.task.path, CREATED, episode_id=pk)
 
     def _update(self, read: _Read) -> ImportResult:

@@ -208,8 +208,10 @@ def main() -> None:
     print(f"database: {database.vendor}; {len(files)} files, {megabytes:.1f} MB ({notes})")
     print(f"import: {summary.strip()}")
     print(f"floor, read + python-frontmatter:  {floor_in:7.2f} s")
+    index_pass = (f"of which the index pass {indexed:.2f} s" if indexed == indexed
+                  else "new episodes indexed while parsing, no index pass")
     print(f"import_markdown, index included:   {imported:7.2f} s = {imported / floor_in:5.1f} x floor "
-          f"(aim 10 x); of which the index pass {indexed:.2f} s")
+          f"(aim 10 x); {index_pass}")
     print(f"  peak memory of the largest process: {peak} MB (aim under 1024)")
     print(f"import_markdown again, unchanged:  {again:7.2f} s (aim under 3 s): "
           f"{next((line for line in again_output.splitlines() if ' files: ' in line), '').strip()}")

@@ -89,20 +89,42 @@ def names_of(episode_ids):
     return parts[0].union(*parts[1:], all=True)
 
 
+def _names_line(names) -> list[tuple]:
+    cleaned = {" ".join(name.split()) for name in names if name and name.strip()}
+    return [(Field.NAMES, NO_POSITION, name) for name in sorted(cleaned)]
+
+
+def lines_of_rows(rows) -> list[tuple]:
+    """The lines of an episode not yet written, from its ``archive.store.EpisodeRows``:
+    the same lines ``shown_lines`` reads back once it is (an import's workers index
+    the episodes they parse with it)."""
+    columns = rows.columns
+    names = [*rows.hosts, *rows.guests, *(name for names in rows.entities.values() for name in names)]
+    if columns["series"]:
+        names.append(columns["series"])
+    lines = [(Field.TITLE, NO_POSITION, shown(columns["title"])), *_names_line(names),
+             (Field.SUMMARY, NO_POSITION, shown(columns["summary"])),
+             (Field.SUMMARY, NO_POSITION, shown(columns["insight"]))]
+    lines += [(Field.HEADING, position, shown(title)) for position, _, title, _ in rows.headings]
+    for position, _, kind, label, _, translation, english, _, verbatim in rows.turns:
+        if kind != Turn.Kind.COMMENT:
+            turn = (None, position, kind, label, translation, english, verbatim)
+            lines += [(Field.TURN, position, part) for part in turn_parts(turn)]
+    return [line for line in lines if line[2]]
+
+
 def shown_lines(episode_ids) -> dict[int, dict]:
     """Episode id -> {"version", "date", "lines": [(field, position, shown text)]},
     the lines in rank order, read in five queries whatever the number of episodes."""
     ids = list(episode_ids)
-    names: dict[int, set[str]] = defaultdict(set)
+    names: dict[int, list[str]] = defaultdict(list)
     for episode_id, name in names_of(ids):
-        if name and name.strip():
-            names[episode_id].add(" ".join(name.split()))
+        names[episode_id].append(name)
     episodes = {}
     for pk, version, date, title, summary, insight in Episode.objects.filter(pk__in=ids).values_list(
         "pk", "version", "date", "title", "summary", "insight"
     ):
-        lines = [(Field.TITLE, NO_POSITION, shown(title))]
-        lines += [(Field.NAMES, NO_POSITION, name) for name in sorted(names[pk])]
+        lines = [(Field.TITLE, NO_POSITION, shown(title)), *_names_line(names[pk])]
         lines += [(Field.SUMMARY, NO_POSITION, shown(summary)), (Field.SUMMARY, NO_POSITION, shown(insight))]
         episodes[pk] = {"version": version, "date": date, "lines": lines, "headings": [], "turns": []}
     for episode_id, position, title in Heading.objects.filter(episode_id__in=ids).order_by(

@@ -28,7 +28,7 @@ from ..bulk import insert_rows
 from ..models import Episode, SearchText
 from ..signals import episodes_changed
 from . import signature
-from .documents import shown_lines
+from .documents import lines_of_rows, shown_lines
 from .packed import pack
 
 COLUMNS = ("episode_id", "version", "stamp", "text", "layout", "signature")
@@ -46,6 +46,19 @@ def rows_for(episode_ids: Iterable[int]) -> list[tuple]:
             signature.build(packed.folded),
         ))
     return rows
+
+
+def row_of_new_episode(rows) -> tuple:
+    """The ``SearchText`` row (COLUMNS without the episode id) of an episode about to
+    be written from ``rows`` (``archive.store.EpisodeRows``) at version 1: what
+    ``rows_for`` would compute once it is, made where the file was parsed."""
+    packed = pack(lines_of_rows(rows), rows.columns["date"])
+    return 1, secrets.randbits(63), packed.text, packed.layout, signature.build(packed.folded)
+
+
+def write_rows_of_new_episodes(rows: list[tuple]) -> None:
+    """Insert the rows of ``row_of_new_episode``, each preceded by its episode's id."""
+    insert_rows(SearchText, COLUMNS, rows)
 
 
 def _rows_in_batches(ids: list[int]) -> list[tuple]:

@@ -306,3 +306,21 @@ def test_an_empty_item_of_an_entity_list_imports_and_round_trips(tmp_path):
     out = tmp_path / "out"
     run("export_markdown", out)
     assert (out / "a.md").read_text(encoding="utf-8") == text
+
+
+def test_the_index_rows_made_while_parsing_are_those_made_from_the_rows(tmp_path, corpus_files):
+    from archive.models import SearchText
+    from archive.search.index import rows_for
+
+    for number, path in enumerate(corpus_files):
+        (tmp_path / f"{number:02d}-{path.name}").write_bytes(path.read_bytes())
+    write(tmp_path, "odd.md", ALPHABETICAL_ERA.replace("series: ''", "series: 茶  的 系列"))
+    assert run("import_markdown", tmp_path)[0] == 0
+    made = {
+        row.episode_id: (row.version, bytes(row.text), bytes(row.layout), bytes(row.signature))
+        for row in SearchText.objects.all()
+    }
+    ids = list(Episode.objects.values_list("pk", flat=True))
+    assert sorted(made) == sorted(ids)
+    for episode_id, version, _stamp, text, layout, signature in rows_for(ids):
+        assert made[episode_id] == (version, text, layout, signature), episode_id
