@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +71,12 @@ def browser_page(chromium_browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """Where screenshots go: $ARCHIVE_SCREENSHOTS (CI keeps them), else a new temporary
+    folder."""
+    folder = Path(os.environ.get("ARCHIVE_SCREENSHOTS") or tempfile.mkdtemp(prefix="screens-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

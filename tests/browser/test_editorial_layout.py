@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import importlib
 import io
-import os
-import tempfile
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -19,13 +16,6 @@ from tests.factories import BILINGUAL, user_in
 PASSWORD = "a-long-test-password-42"
 WIDTHS = [1280, 1920]
 LONG_TITLE = "一个很长很长的标题，" * 6
-
-
-@pytest.fixture(scope="module")
-def screenshots() -> Path:
-    folder = Path(os.environ.get("ARCHIVE_SCREENSHOTS") or tempfile.mkdtemp(prefix="screens-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import tempfile
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -66,7 +64,7 @@ def archive(tmp_path, transactional_db, settings):
     return folder
 
 
-def test_a_publisher_merges_two_speakers_with_a_preview(browser_page, live_server, archive):
+def test_a_publisher_merges_two_speakers_with_a_preview(browser_page, live_server, archive, screenshots):
     from archive.models import Speaker, Turn
 
     page = browser_page
@@ -89,9 +87,7 @@ def test_a_publisher_merges_two_speakers_with_a_preview(browser_page, live_serve
     assert page.locator("#names-preview tbody tr").count() == 4
     # Nothing sideways: the preview fits the window.
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
-    folder = Path(os.environ.get("ARCHIVE_SCREENSHOTS") or tempfile.gettempdir())
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / "names-merge-preview-1280.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "names-merge-preview-1280.png"), full_page=True)
     assert Turn.objects.filter(speaker_label="Dwarkesh").count() == 2
 
     page.click("#confirm-names")

@@ -4,10 +4,7 @@ turn's anchor, an old static-site link. Screenshots go to $ARCHIVE_SCREENSHOTS (
 temporary folder by default) so CI can keep them."""
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -16,13 +13,6 @@ from tests.archive.public import fresh_page_cache  # noqa: F401
 from tests.factories import make_episode
 
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
-
-
-@pytest.fixture(scope="module")
-def screenshots() -> Path:
-    folder = Path(os.environ.get("ARCHIVE_SCREENSHOTS") or tempfile.mkdtemp(prefix="screens-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture
