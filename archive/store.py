@@ -448,11 +448,6 @@ def _front_matter(episode: Episode, entity_names: dict[str, list[str]]) -> Front
     return front_matter
 
 
-def entity_names_of(episode: Episode) -> dict[str, list[str]]:
-    """Each entity list of ``episode`` in its kept order."""
-    return _entity_names([episode.pk])[episode.pk]
-
-
 def _entity_names(ids: list[int]) -> dict[int, dict[str, list[str]]]:
     names = defaultdict(lambda: {key: [] for key in fields.ENTITY_KEYS})
     for key, (_, link_model) in fields.ENTITY_KEYS.items():

@@ -13,11 +13,11 @@ import shutil
 import pytest
 from django.core.management import call_command
 
+from tests.browser.admin_login import PASSWORD, log_in
 from tests.editorial.helpers import changed_lines
 from tests.factories import BILINGUAL, user_in
 
 CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "a-long-test-password-42"
 
 
 @pytest.fixture
@@ -67,18 +67,6 @@ def archive(tmp_path, transactional_db, settings):
     user_in("Editor", "eddie", password=PASSWORD)
     user_in("Publisher", "pat", password=PASSWORD)
     return folder
-
-
-def log_in(chromium, live_server, username):
-    context = chromium.new_context()
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
-    return page
 
 
 def test_edit_review_publish_and_export(chromium, live_server, archive):

@@ -11,9 +11,9 @@ import io
 import pytest
 from django.core.management import call_command
 
+from tests.browser.admin_login import PASSWORD, log_in
 from tests.factories import BILINGUAL, user_in
 
-PASSWORD = "a-long-test-password-42"
 WIDTHS = [1280, 1920]
 LONG_TITLE = "一个很长很长的标题，" * 6
 
@@ -36,18 +36,6 @@ def archive(tmp_path, transactional_db, settings):
     user_in("Editor", "eddie", password=PASSWORD)
     user_in("Publisher", "pat", password=PASSWORD)
     return folder
-
-
-def log_in(browser, live_server, username, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
-    return page
 
 
 def _luminance(rgb) -> float:

@@ -13,9 +13,9 @@ import os
 import pytest
 from django.core.management import call_command
 
+from tests.browser.admin_login import PASSWORD
 from tests.factories import user_in
 
-PASSWORD = "a-long-test-password-42"
 
 FIRST = """\
 ---
