@@ -316,11 +316,15 @@ class Importer:
                 f"{timezone.localtime(latest.at):%Y-%m-%d %H:%M %Z}); --force takes it"
             )
         previous_text = render(load_document(episode))
-        if not self.force and sha256(previous_text.encode("utf-8")) != episode.source_hash:
+        edited = (
+            sha256(previous_text.encode("utf-8")) != episode.source_hash
+            or Episode.with_working_copies.filter(working_copy_of=episode).exists()
+        )
+        if not self.force and edited:
             raise ImportFailure(
                 "conflict: the file changed on disk and its episode was edited in the CMS "
-                "since the last import or export; export it first, or use --force to take "
-                "the file's version"
+                "since the last import or export (or has changes waiting for review); "
+                "export it first, or use --force to take the file's version"
             )
         version = episode.version + 1  # an editor holding the old version must reload
         replace_episode(

@@ -150,13 +150,20 @@ class EpisodeQuerySet(models.QuerySet):
         return episodes
 
 
+class LiveEpisodeManager(models.Manager.from_queryset(EpisodeQuerySet)):
+    """Episodes as readers, search, import and export know them: never a working copy."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(working_copy_of__isnull=True)
+
+
 class Episode(models.Model):
     slug = models.CharField(
-        max_length=255, unique=True,
+        max_length=255,
         help_text="The file name where it is URL-safe (case kept), else a slugified form.",
     )
     source_path = models.CharField(
-        max_length=500, unique=True,
+        max_length=500,
         help_text="Path of the markdown file, relative to the imported folder.",
     )
 
@@ -216,12 +223,32 @@ class Episode(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     synced_at = models.DateTimeField(null=True, blank=True)
+    working_copy_of = models.OneToOneField(
+        "self", null=True, blank=True, editable=False, on_delete=models.CASCADE,
+        related_name="working_copy",
+        help_text="Set on the editors' copy of a reviewed episode whose changes wait for "
+        "review (see editorial.held); readers, search and export never see such a row.",
+    )
 
-    objects = EpisodeQuerySet.as_manager()
+    objects = LiveEpisodeManager()
+    # Live episodes and working copies: only the editors' side asks for these.
+    with_working_copies = EpisodeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "slug"]
         indexes = [models.Index(fields=["-date", "slug"])]
+        base_manager_name = "with_working_copies"
+        constraints = [
+            # A working copy repeats its episode's path and (until edited) slug.
+            models.UniqueConstraint(
+                fields=["slug"], condition=models.Q(working_copy_of__isnull=True),
+                name="unique_live_slug",
+            ),
+            models.UniqueConstraint(
+                fields=["source_path"], condition=models.Q(working_copy_of__isnull=True),
+                name="unique_live_source_path",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.slug

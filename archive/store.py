@@ -103,9 +103,45 @@ def save_document(
         replace_episode(
             episode, rows, slug=slug, source_hash=source_hash, version=episode.version,
             synced_version=episode.synced_version, known_ids=known_ids,
+            synced_at=episode.synced_at,
         )
         episode.refresh_from_db()
         return episode
+
+
+def copy_episode(episode: Episode) -> Episode:
+    """A new row holding ``episode``'s content as its working copy (see
+    ``Episode.working_copy_of``): the same columns, turns, headings and lists, so
+    that both render the same file until the copy is edited."""
+    copy = Episode.with_working_copies.get(pk=episode.pk)
+    copy.pk, copy.working_copy_of = None, episode
+    copy.save(force_insert=True)
+    Episode.with_working_copies.filter(pk=copy.pk).update(updated_at=episode.updated_at)
+    copy.updated_at = episode.updated_at
+    _insert_content([(copy.pk, episode_rows(load_document(episode)))], {})
+    return copy
+
+
+def publish_copy(copy: Episode) -> Episode:
+    """Give the copy's episode the copy's content (slug included), delete the copy
+    and return the episode; its version becomes the copy's, its sync state stays."""
+    episode = Episode.with_working_copies.get(pk=copy.working_copy_of_id)
+    rows = episode_rows(load_document(copy))
+    delete_episode(copy)
+    replace_episode(
+        episode, rows, slug=copy.slug, source_hash=episode.source_hash,
+        version=copy.version, synced_version=episode.synced_version, known_ids={},
+        synced_at=episode.synced_at,
+    )
+    episode.refresh_from_db()
+    return episode
+
+
+def delete_episode(episode: Episode) -> None:
+    """Delete an episode and its rows in a few statements (a copy of a long
+    transcript has thousands of turns the ORM would collect one by one)."""
+    _delete_content(episode)
+    Episode.with_working_copies.filter(pk=episode.pk).delete()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,15 +177,17 @@ def insert_episodes(episodes: list[NewEpisode], *, known_ids: dict) -> list[int]
 
 def replace_episode(
     episode: Episode, rows: EpisodeRows, *, slug: str, source_hash: str, version: int,
-    synced_version: int, known_ids: dict,
+    synced_version: int, known_ids: dict, synced_at=None,
 ) -> None:
     """Replace the content of an existing episode by ``rows`` (the caller holds its
-    row lock), setting its version and the version its file has."""
+    row lock), setting its version and the version its file has (synced now unless
+    ``synced_at`` says when)."""
     _delete_content(episode)
+    now = timezone.now()
     values = _episode_values(
         rows.columns, slug=slug, source_path=episode.source_path, source_hash=source_hash,
-        version=version, synced_version=synced_version, now=timezone.now(),
-        created=episode.created_at,
+        version=version, synced_version=synced_version, now=now,
+        created=episode.created_at, synced=synced_at or now,
     )
     table = connection.ops.quote_name(Episode._meta.db_table)
     assignments = ", ".join(
@@ -171,12 +209,13 @@ _JSON_COLUMNS = {"front_matter_entries", "front_matter_values", "file_style"}
 
 def _episode_values(
     columns: dict, *, slug, source_path, source_hash, version, synced_version, now, created,
+    synced=None,
 ):
     stamp = connection.ops.adapt_datetimefield_value
     row = {
         **columns, "slug": slug, "source_path": source_path, "source_hash": source_hash,
         "version": version, "synced_version": synced_version, "created_at": stamp(created),
-        "updated_at": stamp(now), "synced_at": stamp(now),
+        "updated_at": stamp(now), "synced_at": stamp(synced or now),
     }
     for name in _JSON_COLUMNS:
         row[name] = _json(row[name])

@@ -154,7 +154,12 @@ def _filters_without_page(request) -> str:
 @require_safe
 @cached_page
 def episode_detail(request, slug):
-    episode = get_object_or_404(_public(request, listed=False), slug=slug)
+    return episode_page(request, get_object_or_404(_public(request, listed=False), slug=slug))
+
+
+def episode_page(request, episode: Episode):
+    """The page of ``episode`` (readers' own, or an editor's working copy for the
+    admin's preview), rendered now."""
     headings = list(episode.headings.all())
     turns = list(
         episode.turns.exclude(kind=Turn.Kind.COMMENT).select_related("speaker")

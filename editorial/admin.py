@@ -10,6 +10,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from django import forms
+from django.forms.models import model_to_dict
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
 from django.urls import path, reverse
@@ -25,7 +26,7 @@ from archive.models import (
 )
 
 from . import episodes as episode_edits
-from . import revisions, views, workflow
+from . import held, revisions, views, workflow
 from .editing import EditConflict
 from .models import EpisodeReview, ReviewState, Revision, Transition
 from .reviewstate import review_state_q
@@ -185,10 +186,14 @@ class EpisodeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
+            # Held changes waiting for review are what the editor goes on editing.
+            working = held.working(self.instance)
+            if working is not self.instance:
+                self.initial.update(model_to_dict(working, fields=episode_edits.FRONT_MATTER_FIELDS))
             self.initial.setdefault("version", self.instance.version)
             for key in fields.ENTITY_KEYS:
                 link_model = fields.ENTITY_KEYS[key][1]
-                links = link_model.objects.filter(content_object=self.instance)
+                links = link_model.objects.filter(content_object=working)
                 tags = [link.tag for link in links.select_related("tag").order_by("position", "pk")]
                 self.initial[key] = comma_joiner(tags)
 
@@ -225,7 +230,7 @@ class EpisodeForm(forms.ModelForm):
         """Lay this form's edits over the episode as saved now; return the fields
         both editors changed. A second save then keeps both editors' work."""
         base_text = revisions.text_at(self.instance, loaded)
-        current = Episode.objects.get(pk=self.instance.pk)
+        current = held.working(Episode.objects.get(pk=self.instance.pk))
         self.data = self.data.copy()
         self.data["version"] = str(current.version)
         if base_text is None:

@@ -15,12 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from archive import store
 from archive.codec import render
 from archive.models import Episode, FileVersion
 from archive.signals import episodes_changed
 from archive.store import load_document
 
-from . import reviewstate
+from . import held, reviewstate
 from .models import Revision
 
 
@@ -41,73 +42,135 @@ class EditConflict(Exception):
 class Session:
     """What one edit changes; ``file_changed`` false skips the version and revision.
 
+    ``episode`` is the row the edit writes: the episode, or its working copy when
+    the edit waits for review (``editorial.held``). ``targets`` are every row it
+    writes: an edit that applies to readers' version and the held changes alike (a
+    workflow step, a publisher's rename) changes each of them. ``moved_keys`` maps
+    the episode's row keys to the copy's when this edit made the copy.
+
     The body may set ``summary`` once it knows what it changed: the revision keeps
     the summary as it is when the edit ends."""
 
     episode: Episode
     summary: str
     kind: str
+    live: Episode
+    copy: Episode | None = None
+    moved_keys: dict[str, str] = dataclasses.field(default_factory=dict)
     file_changed: bool = True
     update_fields: set[str] = dataclasses.field(default_factory=set)
     revision: Revision | None = None
 
+    @property
+    def targets(self) -> list[Episode]:
+        if self.episode.pk != self.live.pk:
+            return [self.episode]
+        return [self.live] if self.copy is None else [self.live, self.copy]
+
+    def publish_held_changes(self) -> bool:
+        """Give the episode its working copy's content (a publisher approved it, or
+        it becomes a draft again, which shows edits at once); whether it had one."""
+        if self.copy is None:
+            return False
+        self.live = self.episode = store.publish_copy(self.copy)
+        self.copy = None
+        return True
+
 
 def render_episode(episode_id: int) -> str:
-    """The file ``export_markdown`` would write for the episode, from fresh rows."""
-    return render(load_document(Episode.objects.get(pk=episode_id)))
+    """The file ``export_markdown`` would write for the episode (or working copy),
+    from fresh rows."""
+    return render(load_document(Episode.with_working_copies.get(pk=episode_id)))
 
 
 @contextlib.contextmanager
 def edit(
     episode_id: int, *, by, summary: str, kind: str = Revision.Kind.EDIT,
-    expected_version: int | None = None,
+    expected_version: int | None = None, everywhere: bool = False,
 ) -> Iterator[Session]:
     """Run one edit under a row lock; raise :class:`EditConflict` on a stale version.
 
-    The body changes rows through ``session.episode`` (adding column names to
-    ``session.update_fields``) or through bulk queries; on leaving, the episode's
-    version is raised, its file rendered into a new :class:`Revision` (with
-    ``session.summary``), the review state brought up to date
-    (``editorial.reviewstate.note_edit``) and ``episodes_changed`` sent, all in the
-    same transaction.
+    ``episode_id`` is the episode's (or its working copy's). A content edit of an
+    episode whose edits are held (``editorial.held``) writes its working copy, made
+    now if it has none; a workflow step, or an edit made ``everywhere`` (a
+    publisher's rename across the archive: approved as it is made), writes the
+    episode and the copy alike.
+
+    The body changes rows through ``session.episode`` (or each of
+    ``session.targets``), adding column names to ``session.update_fields``, or
+    through bulk queries; on leaving, the version is raised, the file rendered into
+    a new :class:`Revision` (with ``session.summary``), the review state brought up
+    to date (``editorial.reviewstate.note_edit``), a copy that came back to the
+    episode's text dropped and ``episodes_changed`` sent if readers' version
+    changed, all in the same transaction.
     """
     with transaction.atomic():
-        episode = Episode.objects.select_for_update().get(pk=episode_id)
-        if expected_version is not None and episode.version != expected_version:
-            raise EditConflict(episode, expected_version)
-        keep_earlier_state(episode)
-        version_before = episode.version
-        session = Session(episode=episode, summary=summary, kind=kind)
+        live = Episode.objects.select_for_update().get(pk=_episode_of(episode_id))
+        if expected_version is not None and live.version != expected_version:
+            raise EditConflict(live, expected_version)
+        copy = held.working_copy(live)
+        keep_earlier_state(live, copy or live)
+        version_before = live.version
+        on_both = everywhere or kind == Revision.Kind.WORKFLOW
+        session = Session(episode=copy or live, summary=summary, kind=kind, live=live, copy=copy)
+        if on_both:
+            session.episode = live
+        elif copy is None and held.holds_edits(live):
+            session.copy, session.moved_keys = held.start_copy(live)
+            session.episode = session.copy
         yield session
-        episode = session.episode
+        live, copy = session.live, session.copy
         if not session.file_changed:
             if session.update_fields:
                 # Not a change of the file: leave updated_at, which dates the file.
-                Episode.objects.filter(pk=episode.pk).update(
-                    **{name: getattr(episode, name) for name in session.update_fields}
-                )
-            reviewstate.note_edit(episode, kind=kind, version_before=version_before, by=by)
+                for target in session.targets:
+                    Episode.with_working_copies.filter(pk=target.pk).update(
+                        **{name: getattr(target, name) for name in session.update_fields}
+                    )
+            reviewstate.note_edit(live, kind=kind, version_before=version_before, by=by)
             return
-        episode.version = version_before + 1
-        episode.save(update_fields=[*session.update_fields, "version", "updated_at"])
+        for target in session.targets:
+            target.version = version_before + 1
+            target.save(update_fields=[*session.update_fields, "version", "updated_at"])
+        if live not in session.targets:
+            # Held: readers' rows are as they were; only the count of saves moves.
+            Episode.objects.filter(pk=live.pk).update(version=version_before + 1)
+            live.version = version_before + 1
+        working = copy or live
         session.revision = new_revision(
-            episode, episode.version, render_episode(episode.pk), kind=kind,
+            live, live.version, render_episode(working.pk), kind=kind,
             summary=str(session.summary)[:255], author=_user(by),
-            episode_updated_at=episode.updated_at,
+            episode_updated_at=working.updated_at,
         )
-        reviewstate.note_edit(episode, kind=kind, version_before=version_before, by=by)
-        episodes_changed.send(sender=Session, episode_ids=[episode.pk])
+        reviewstate.note_edit(
+            live, kind=kind, version_before=version_before, by=by, approved=everywhere
+        )
+        if copy is not None and session.revision.text == render_episode(live.pk):
+            store.delete_episode(copy)
+            session.copy = None
+        if live in session.targets:
+            episodes_changed.send(sender=Session, episode_ids=[live.pk])
 
 
-def keep_earlier_state(episode: Episode) -> Revision | None:
-    """Make sure a revision holds the file as it is now, before it is changed.
+def _episode_of(episode_id: int) -> int:
+    """The episode's id, given its own or its working copy's."""
+    copy_of = (
+        Episode.with_working_copies.filter(pk=episode_id)
+        .values_list("working_copy_of", flat=True).first()
+    )
+    return copy_of or episode_id
+
+
+def keep_earlier_state(episode: Episode, working: Episode) -> Revision | None:
+    """Make sure a revision of ``episode`` holds the file of ``working`` (the
+    episode, or its working copy) as it is now, before it is changed.
 
     Every save and every re-import (``editorial.receivers``) leaves a revision at
-    the episode's version, taken when the episode's ``updated_at`` was what it is:
-    then there is nothing to keep. Otherwise the file is rendered, and kept unless
-    the latest revision already holds exactly that text: "As imported" (dated at the
-    import) before the first edit, else "outside" (rows changed without a revision,
-    given a version of their own).
+    the episode's version, taken when the working row's ``updated_at`` was what it
+    is: then there is nothing to keep. Otherwise the file is rendered, and kept
+    unless the latest revision already holds exactly that text: "As imported"
+    (dated at the import) before the first edit, else "outside" (rows changed
+    without a revision, given a version of their own).
     """
     latest = (
         episode.revisions.order_by("-version")
@@ -116,21 +179,23 @@ def keep_earlier_state(episode: Episode) -> Revision | None:
     )
     if (
         latest is not None and latest.version == episode.version
-        and latest.episode_updated_at == episode.updated_at
+        and latest.episode_updated_at == working.updated_at
     ):
         return None
-    text = render_episode(episode.pk)
+    text = render_episode(working.pk)
     if latest is not None and latest.version == episode.version and latest.text == text:
-        Revision.objects.filter(pk=latest.pk).update(episode_updated_at=episode.updated_at)
+        Revision.objects.filter(pk=latest.pk).update(episode_updated_at=working.updated_at)
         return None
     if latest is not None and latest.version >= episode.version:
-        Episode.objects.filter(pk=episode.pk).update(version=latest.version + 1)
-        episode.version = latest.version + 1
+        Episode.with_working_copies.filter(pk__in={episode.pk, working.pk}).update(
+            version=latest.version + 1
+        )
+        episode.version = working.version = latest.version + 1
     original = latest is None
     return new_revision(
         episode, episode.version, text,
         kind=Revision.Kind.ORIGINAL if original else Revision.Kind.OUTSIDE,
-        episode_updated_at=episode.updated_at,
+        episode_updated_at=working.updated_at,
         created_at=(file_dated(episode, text) or timezone.now()) if original else timezone.now(),
         summary=_("As imported") if original else _("Changed outside the admin (import)"),
     )

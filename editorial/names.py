@@ -24,6 +24,7 @@ import re
 import unicodedata
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -390,11 +391,19 @@ def apply_rename(*, kind: str, sources, target: str, by, token: str) -> RenamePl
 
 
 def _edit(plan: RenamePlan, episode: EpisodePlan, by, write) -> None:
+    """One episode's part of a rename: approved as it is made (the publisher saw
+    its lines), so it reaches readers at once and any held changes alike."""
     with editing.edit(
         episode.episode_id, by=by, summary=plan.summary, expected_version=episode.version,
+        everywhere=True,
     ) as session:
-        write(session)
-    if session.revision is None or session.revision.text != episode.after_text:
+        for holder in session.targets:
+            write(session, holder)
+    shown = session.revision and (
+        session.revision.text if session.copy is None
+        else editing.render_episode(episode.episode_id)
+    )
+    if shown != episode.after_text:
         raise NameRefused(_(
             "%(path)s: the file would not come out as previewed; nothing was changed."
         ) % {"path": episode.source_path})
@@ -403,12 +412,12 @@ def _edit(plan: RenamePlan, episode: EpisodePlan, by, write) -> None:
 def _apply_speaker(plan: RenamePlan, by) -> None:
     target = ensure_speakers([plan.target])[plan.target]
     for episode in plan.episodes:
-        def write(session, episode=episode):
+        def write(session, holder, episode=episode):
             for key, value in episode.columns.items():
-                setattr(session.episode, key, value)
+                setattr(holder, key, value)
             session.update_fields |= set(episode.columns)
             turns = list(TurnRow.objects.filter(
-                episode_id=episode.episode_id, speaker_label__in=list(episode.labels)
+                episode_id=holder.pk, speaker_label__in=list(episode.labels)
             ))
             for turn in turns:
                 block = _renamed_turn(block_of(turn), plan.sources, plan.target, {})
@@ -428,9 +437,10 @@ def _relink_appearances(episodes: list[EpisodePlan]) -> None:
     """Appearances of these episodes as their new speaker and guest fields give them."""
     if not episodes:
         return
-    rows = Episode.objects.filter(pk__in=[e.episode_id for e in episodes]).values_list(
-        "pk", "speaker", "guest"
-    )
+    ids = [e.episode_id for e in episodes]
+    rows = list(Episode.with_working_copies.filter(
+        Q(pk__in=ids) | Q(working_copy_of__in=ids)
+    ).values_list("pk", "speaker", "guest"))
     wanted = {
         (pk, name, role)
         for pk, speaker, guest in rows
@@ -439,7 +449,7 @@ def _relink_appearances(episodes: list[EpisodePlan]) -> None:
         if name
     }
     speakers = ensure_speakers({name for _, name, _ in wanted})
-    Appearance.objects.filter(episode_id__in=[e.episode_id for e in episodes]).delete()
+    Appearance.objects.filter(episode_id__in=[pk for pk, _, _ in rows]).delete()
     Appearance.objects.bulk_create(
         [Appearance(episode_id=pk, speaker=speakers[name], role=role) for pk, name, role in wanted],
         batch_size=500,
@@ -451,8 +461,8 @@ def _apply_entity(plan: RenamePlan, by) -> None:
     target, _ = tag_model.objects.get_or_create(name=plan.target)
     source_ids = set(tag_model.objects.filter(name__in=plan.sources).values_list("pk", flat=True))
     for episode in plan.episodes:
-        def write(session, episode=episode):
-            links = link_model.objects.filter(content_object_id=episode.episode_id)
+        def write(session, holder):
+            links = link_model.objects.filter(content_object_id=holder.pk)
             placed, repoint, drop = False, [], []
             for link in links.order_by("position", "pk"):
                 if link.tag_id in source_ids or link.tag_id == target.pk:

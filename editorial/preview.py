@@ -1,7 +1,7 @@
 """The staff preview of an episode: the public site's own episode page, as this user
 would get it, also of unsaved transcript edits.
 
-The page is made by the public view itself (``archive.views.episode_detail``), so
+The page is made by the public view itself (``archive.views.episode_page``), so
 the preview renders markdown and sanitises exactly as readers get it. The admin
 shows it in a sandboxed frame (``sandbox`` without ``allow-scripts``): nothing in
 it runs, and it cannot reach the admin's page or cookies.
@@ -20,7 +20,8 @@ from .editing import render_episode
 
 
 def public_page(request, episode: Episode) -> str:
-    """The HTML of the episode's public page, rendered for ``request.user`` now."""
+    """The HTML of the episode's public page (or of its working copy, as it will be
+    once approved), rendered for ``request.user`` now."""
     from archive import views as public_views  # the public site, loaded when used
 
     # As if the user had asked for the public address (the page names its own URL).
@@ -29,7 +30,7 @@ def public_page(request, episode: Episode) -> str:
     reader.path = reader.path_info = reverse("archive:episode", kwargs={"slug": episode.slug})
     reader.META = {**request.META, "REQUEST_METHOD": "GET", "QUERY_STRING": ""}
     reader.GET = QueryDict()
-    response = public_views.episode_detail(reader, slug=episode.slug)
+    response = public_views.episode_page(reader, episode)
     if hasattr(response, "render"):
         response.render()
     return response.content.decode(response.charset or "utf-8")

@@ -15,9 +15,10 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from archive import store
 from archive.signals import file_reimported
 
-from . import reviewstate
+from . import held, reviewstate
 from .editing import file_dated, new_revision
 from .models import Revision
 
@@ -35,8 +36,13 @@ def keep_reimport(sender, *, episode, previous_text: str, text: str, path: str, 
     "As imported" if the episode had none, dated when that file came in. Then
     ``text`` is kept at the new version as "outside", "Imported from <path>"; the
     next edit finds it there and keeps nothing more (``editing.keep_earlier_state``).
-    A reviewed episode's approved version moves to the imported file.
+    A reviewed episode's approved version moves to the imported file, and changes
+    held for review (only an import with ``--force`` replaces them) are dropped:
+    they stay readable, and revertible, as the revision before.
     """
+    copy = held.working_copy(episode)
+    if copy is not None:
+        store.delete_episode(copy)
     latest = Revision.objects.filter(episode=episode).order_by("-version").first()
     before = episode.version - 1
     holds_previous = latest is not None and latest.text == previous_text

@@ -59,17 +59,21 @@ def last_reviewed_version(episode: Episode) -> int | None:
     return None
 
 
-def note_edit(episode: Episode, *, kind: str, version_before: int, by) -> None:
+def note_edit(
+    episode: Episode, *, kind: str, version_before: int, by, approved: bool = False,
+) -> None:
     """Bring the review state up to date after one save of ``episode``.
 
-    A workflow step that leaves the episode reviewed records its version as the one
-    approved. A content edit (or revert) of a reviewed episode marks it changed since
-    review, remembering the version approved; one that brings the file back to the
-    approved text makes it reviewed again. Drafts are not affected.
+    A workflow step that leaves the episode reviewed, or an edit ``approved`` as it
+    is made (a publisher's rename across the archive) of a reviewed episode,
+    records its version as the one approved. A content edit (or revert) of a
+    reviewed episode marks it changed since review, remembering the version
+    approved; one that brings the file back to the approved text makes it reviewed
+    again. Drafts are not affected.
     """
     review = EpisodeReview.objects.filter(episode=episode).first()
     state = resolve(episode.draft, review.state if review else None)
-    if kind == Revision.Kind.WORKFLOW:
+    if kind == Revision.Kind.WORKFLOW or (approved and state == ReviewState.REVIEWED):
         if state == ReviewState.REVIEWED and review is not None:
             review.reviewed_version = episode.version
             review.save(update_fields=["reviewed_version", "changed_at"])
@@ -95,8 +99,10 @@ def note_edit(episode: Episode, *, kind: str, version_before: int, by) -> None:
 
 
 def note_import(episode: Episode) -> None:
-    """A re-imported file that says ``draft: false`` of a reviewed episode is what
-    the content repository publishes: it becomes the approved version."""
+    """A re-imported file that says ``draft: false`` of a reviewed episode (changed
+    since or not) is what the content repository publishes: it becomes the approved
+    version."""
     EpisodeReview.objects.filter(
-        episode=episode, state=ReviewState.REVIEWED, episode__draft=False
-    ).update(reviewed_version=episode.version)
+        episode=episode, state__in=(ReviewState.REVIEWED, ReviewState.CHANGED),
+        episode__draft=False,
+    ).update(state=ReviewState.REVIEWED, reviewed_version=episode.version)

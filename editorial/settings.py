@@ -166,6 +166,10 @@ TAGGIT_STRING_FROM_TAGS = "editorial.tagparsing.comma_joiner"
 
 # The static site shows drafts to everyone; turn this off to make them staff-only.
 ARCHIVE_PUBLIC_DRAFTS = env_bool("ARCHIVE_PUBLIC_DRAFTS", True)
+# Off: an edit of a reviewed episode waits for a publisher's review while readers,
+# search and export keep the reviewed version (editorial.held). On: edits are
+# published at once.
+ARCHIVE_PUBLISH_EDITS_AT_ONCE = env_bool("ARCHIVE_PUBLISH_EDITS_AT_ONCE", False)
 
 # The public site's name and look: the static site's by default. Extra stylesheets
 # (static paths) come after the site's own and can redefine its colours and fonts.

@@ -226,7 +226,7 @@ def save_transcript(*, episode: Episode, by, version: int, rows: Sequence[Row]) 
     """
     report = SaveReport()
     with editing.edit(episode.pk, by=by, expected_version=version, summary="") as session:
-        plan = _Plan(session.episode, rows)
+        plan = _Plan(session.episode, _moved(rows, session.moved_keys))
         plan.apply(report)
         session.file_changed = not report.nothing
         session.summary = _("Transcript: %(report)s") % {"report": report}
@@ -234,12 +234,19 @@ def save_transcript(*, episode: Episode, by, version: int, rows: Sequence[Row]) 
     return report
 
 
+def _moved(rows: Sequence[Row], keys: dict[str, str]) -> list[Row]:
+    """The rows with the keys of the working copy the save has just made."""
+    return [dataclasses.replace(row, key=keys.get(row.key, row.key)) for row in rows]
+
+
 @contextlib.contextmanager
 def applied_unsaved(*, episode: Episode, rows: Sequence[Row]) -> Iterator[None]:
-    """Inside the block, the episode's rows are as the posted rows would make them;
-    on leaving, everything is rolled back: nothing is saved, whatever happens."""
+    """Inside the block, the rows of ``episode`` (what the editor edits: the episode
+    or its working copy) are as the posted rows would make them; on leaving,
+    everything is rolled back: nothing is saved, whatever happens."""
     with transaction.atomic():
-        _Plan(Episode.objects.select_for_update().get(pk=episode.pk), rows).apply(SaveReport())
+        locked = Episode.with_working_copies.select_for_update().get(pk=episode.pk)
+        _Plan(locked, rows).apply(SaveReport())
         try:
             yield
         finally:
@@ -589,7 +596,7 @@ def rename_speaker(
         episode.pk, by=by, expected_version=version,
         summary=_("Renamed speaker %(old)s → %(new)s") % {"old": old_label, "new": new_label},
     ) as session:
-        turns = list(Turn.objects.filter(episode=episode, speaker_label=old_label))
+        turns = list(Turn.objects.filter(episode=session.episode, speaker_label=old_label))
         if not turns:
             raise TranscriptError(
                 _("No turn of this episode is labelled %(label)r.") % {"label": old_label}

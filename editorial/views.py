@@ -24,7 +24,7 @@ from archive import fields
 from archive.models import Episode, Speaker
 
 from . import episodes as episode_edits
-from . import preview, reviewstate, revisions, transcript, workflow
+from . import held, preview, reviewstate, revisions, transcript, workflow
 from .editing import EditConflict, render_episode
 from .models import ReviewState, Revision, Transition
 from .reviewstate import review_state_q
@@ -67,9 +67,10 @@ def episode_panel_context(request, episode: Episode, adminform=None) -> dict:
     return {
         "review_state": state,
         "reviewed_revision": approved,
+        "held": held.working_copy(episode) is not None,
         "transitions": episode.transitions.select_related("by")[:30],
         "available": workflow.available_transitions(episode, request.user),
-        "suggestions": episode_edits.suggestions(episode),
+        "suggestions": episode_edits.suggestions(held.working(episode)),
         "entity_labels": episode_edits.ENTITY_LABELS,
         "revision_count": episode.revisions.count(),
         "public_url": public_url(episode),
@@ -119,12 +120,12 @@ class EpisodePages:
         if request.method == "POST":
             return self._transcript_post(request, episode_id)
         episode = self._episode(request, episode_id)
-        rows = transcript.rows_of(episode)
+        rows = transcript.rows_of(held.working(episode))
         return self._editor(request, episode, rows, version=episode.version)
 
     def _editor(self, request, episode, rows, *, version, status=200, **extra):
         can_edit = self.model_admin.has_change_permission(request, episode)
-        speakers = Speaker.objects.filter(turns__episode=episode).distinct().values_list(
+        speakers = Speaker.objects.filter(turns__episode=held.working(episode)).distinct().values_list(
             "name", flat=True
         )
         labels = transcript.labels_of(rows)
@@ -151,7 +152,7 @@ class EpisodePages:
             )
         except EditConflict as conflict:
             merged = transcript.rebase(
-                rows, base_text=revisions.text_at(episode, version), episode=episode
+                rows, base_text=revisions.text_at(episode, version), episode=held.working(episode)
             )
             episode.refresh_from_db()
             return self._editor(
@@ -171,14 +172,15 @@ class EpisodePages:
         return redirect("admin:editorial_transcript", episode.pk)
 
     def _preview_unsaved(self, request, episode, rows):
+        working = held.working(episode)
         try:
-            text, page = preview.unsaved_page(request, episode, rows)
+            text, page = preview.unsaved_page(request, working, rows)
         except transcript.TranscriptError as error:
             return self._editor(
                 request, episode, rows, version=episode.version, status=400, error=str(error)
             )
         return self._preview_response(request, episode, page, unsaved=True, changes=(
-            revisions.diff_texts(render_episode(episode.pk), text)
+            revisions.diff_texts(render_episode(working.pk), text)
         ))
 
     def _preview_response(self, request, episode, page: str, *, unsaved: bool, changes=None):
@@ -265,7 +267,7 @@ class EpisodePages:
     def preview(self, request, episode_id: int):
         episode = self._episode(request, episode_id)
         return self._preview_response(
-            request, episode, preview.public_page(request, episode), unsaved=False
+            request, episode, preview.public_page(request, held.working(episode)), unsaved=False
         )
 
     def revisions(self, request, episode_id: int):
@@ -297,7 +299,7 @@ class EpisodePages:
         episode = self._episode(request, episode_id, change=True)
         revision = get_object_or_404(Revision, pk=revision_id, episode=episode)
         if request.method != "POST":
-            current = render_episode(episode.pk)
+            current = render_episode(held.working(episode).pk)
             return TemplateResponse(request, "editorial/revert.html", self._context(
                 request, episode, title=_("Revert to version %(version)s?") % {"version": revision.version},
                 revision=revision, changes=revisions.diff_texts(current, revision.text),

@@ -4,8 +4,9 @@ listing.
 Review: draft (unreviewed, the file's ``draft: true``) → in review → reviewed
 (``draft: false``); a publisher sends an episode in review back with a comment, or
 reopens a reviewed one. An edit of a reviewed episode makes it "changed since
-review" (``editorial.reviewstate``): a publisher approves the changes (mark
-reviewed) or reverts to the version they approved. Maturity is the file's ``status`` (seedling, budding,
+review" (``editorial.reviewstate``) while readers keep the reviewed version
+(``editorial.held``): a publisher approves the changes (mark reviewed), which
+publishes them, or reverts to the version they approved. Maturity is the file's ``status`` (seedling, budding,
 evergreen). Listing is ``exclude``. Editors submit; publishers do everything.
 
 Each function checks the permission (:class:`NotPermitted`) and the current state
@@ -142,8 +143,12 @@ def _review(episode, by, action, sources, target, comment) -> Episode:
             raise InvalidTransition(_("%(action)s is not possible: the episode is %(state)s.") % {
                 "action": Action(action).label, "state": str(ReviewState(current).label).lower(),
             })
+        # Approved, or a draft again (which shows edits at once): held changes are
+        # published with the step.
+        published = target != ReviewState.IN_REVIEW and session.publish_held_changes()
+        locked = session.episode
         draft = target != ReviewState.REVIEWED
-        session.file_changed = draft != locked.draft
+        session.file_changed = published or draft != locked.draft
         if session.file_changed:
             locked.draft = draft
             session.update_fields.add("draft")
@@ -195,7 +200,8 @@ def _set_field(episode, by, action, name, value, comment) -> Episode:
             raise InvalidTransition(_("%(action)s is not possible: it is already %(value)s.") % {
                 "action": Action(action).label, "value": shown,
             })
-        setattr(locked, name, value)
+        for target in session.targets:  # readers' version and held changes alike
+            setattr(target, name, value)
         session.update_fields.add(name)
         _log(locked, by, action, _shown(before), _shown(value), comment)
     return _refreshed(episode, session.episode)
