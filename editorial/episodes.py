@@ -33,6 +33,9 @@ ENTITY_LABELS = {
 }
 # **Nvidia** but not a label (**Host**: or **Host:**) nor a bold run across lines.
 _BOLD = re.compile(r"\*\*([^*\n]{1,60}?)\*\*(?![:：])")
+# An original opens with its speaker's bold label ("**Ada**: …"): not a mention, and
+# its closing ** must not pair with the next bold mention's opening one.
+_LEADING_LABEL = re.compile(r"\A\s*\*\*[^*\n]{1,100}\*\*\s*[:：]")
 
 
 def entity_names(episode: Episode, key: str) -> list[str]:
@@ -122,7 +125,7 @@ def suggestions(episode: Episode, limit: int = 40) -> list[Suggestion]:
     )
     for label, translation, english in rows:
         labels.add(label.strip("[]"))
-        for text in (translation, english):
+        for text in (translation, _LEADING_LABEL.sub("", english or "")):
             for match in _BOLD.finditer(text or ""):
                 name = match.group(1).strip().rstrip(":：").strip("[] ")
                 if name:

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from archive.models import Episode, Organization
+from editorial import episodes as episode_edits
 from editorial import workflow
 from editorial.models import Transition
 from tests.editorial.helpers import framed_page
@@ -229,3 +230,10 @@ def test_staff_open_the_public_page_of_staff_only_drafts_and_unlisted_episodes(c
     public = reverse("archive:episode", kwargs={"slug": episode.slug})
     assert f'href="{public}"' in html
     assert client.get(public).status_code == 200
+
+
+def test_suggestions_are_bold_mentions_not_the_originals_speaker_labels(db):
+    """``**Speaker A**: … the **TPU**``: the label's closing ** does not pair with
+    the mention's opening one."""
+    names = [suggestion.name for suggestion in episode_edits.suggestions(episode_from_text())]
+    assert names == ["TPU"]
