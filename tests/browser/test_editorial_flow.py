@@ -144,3 +144,50 @@ def test_the_editor_inserts_splits_and_moves_rows_with_the_buttons(chromium, liv
         ("第二句话，还有**Nvidia**。", "开场"), ("第三句话。", "开场"), ("第四句话。", "开场"),
     ]
     page.context.close()
+
+
+def test_an_edit_of_a_reviewed_episode_waits_for_the_publisher(chromium, live_server, archive, screenshots):
+    from archive.models import Episode
+    from editorial import workflow
+    from tests.factories import user_in
+
+    episode = Episode.objects.get(slug="flow")
+    boss = user_in("Publisher", "boss")
+    workflow.episode_submit(episode=episode, by=boss)
+    workflow.episode_mark_reviewed(episode=Episode.objects.get(pk=episode.pk), by=boss)
+
+    # The Editor corrects a turn of the reviewed episode.
+    page = log_in(chromium, live_server, "eddie", width=1280)
+    page.goto(f"{live_server.url}/admin/archive/episode/{episode.pk}/transcript/")
+    page.locator(".row.turn textarea[lang=zh]").nth(2).fill("第三句话，改后待审。")
+    page.click(".transcript-toolbar button[value=save]")
+    page.wait_for_selector("text=Saved version")
+    page.goto(f"{live_server.url}/admin/archive/episode/{episode.pk}/change/")
+    notice = page.locator(".held-changes")
+    assert "still get the reviewed version" in notice.inner_text()
+    box = notice.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1280
+    notice.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "held-changes-1280.png"), full_page=False)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(".workflow-panel").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "held-changes-390.png"), full_page=False)
+    page.context.close()
+
+    # Readers still read the reviewed text.
+    reader = chromium.new_context().new_page()
+    reader.goto(f"{live_server.url}/episodes/flow/")
+    assert "第三句话。" in reader.locator("body").inner_text()
+    assert "改后待审" not in reader.locator("body").inner_text()
+
+    # The Publisher approves from the review queue; now readers get the change.
+    page = log_in(chromium, live_server, "pat")
+    page.goto(f"{live_server.url}/admin/archive/episode/review-queue/")
+    page.click("button[value=mark_reviewed]")
+    page.wait_for_selector("text=Nothing is waiting for review.")
+    page.context.close()
+    reader.context.close()
+    reader = chromium.new_context().new_page()  # not the browser's cached copy
+    reader.goto(f"{live_server.url}/episodes/flow/")
+    assert "第三句话，改后待审。" in reader.locator("body").inner_text()
+    reader.context.close()
