@@ -76,18 +76,23 @@ def duplicates_report(kind: str) -> Report:
 
 
 def name_uses(kind: str) -> list[NameUse]:
-    """Every name of ``kind`` that some episode uses, with its number of episodes."""
+    """Every name of ``kind`` that some episode uses, with its number of episodes
+    (working copies of held changes not counted apart)."""
+    live = {"episode__working_copy_of__isnull": True}
     if kind == SPEAKER:
-        pairs = set(Turn.objects.filter(speaker__isnull=False).values_list(
+        pairs = set(Turn.objects.filter(speaker__isnull=False, **live).values_list(
             "speaker__name", "episode_id"
         ).distinct())
-        pairs |= set(Appearance.objects.values_list("speaker__name", "episode_id").distinct())
+        pairs |= set(Appearance.objects.filter(**live).values_list(
+            "speaker__name", "episode_id"
+        ).distinct())
         counts = defaultdict(int)
         for name, _ in pairs:
             counts[name] += 1
         return [NameUse(name, count) for name, count in counts.items()]
     _, link_model = fields.ENTITY_KEYS[kind]
-    rows = link_model.objects.values("tag__name").annotate(
+    links = link_model.objects.filter(content_object__working_copy_of__isnull=True)
+    rows = links.values("tag__name").annotate(
         episodes=Count("content_object_id", distinct=True)
     ).values_list("tag__name", "episodes")
     return [NameUse(name, count) for name, count in rows]
