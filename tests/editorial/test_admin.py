@@ -229,3 +229,11 @@ def test_staff_open_the_public_page_of_staff_only_drafts_and_unlisted_episodes(c
     public = reverse("archive:episode", kwargs={"slug": episode.slug})
     assert f'href="{public}"' in html
     assert client.get(public).status_code == 200
+
+
+def test_the_change_form_links_the_public_page_once_and_not_through_the_sites_domain(client, publisher):
+    episode = episode_from_text()
+    client.force_login(publisher)
+    html = client.get(reverse("admin:archive_episode_change", args=[episode.pk])).content.decode()
+    assert html.count(f'href="{episode.get_absolute_url()}"') == 1
+    assert "viewsitelink" not in html
