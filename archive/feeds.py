@@ -43,7 +43,7 @@ class RssFeed(Feed):
         return xml_safe(render_markdown(item.summary))
 
     def item_link(self, item):
-        return reverse("archive:episode", args=[item.slug])
+        return item.get_absolute_url()
 
     def item_author_name(self, item):
         return xml_safe(item.speaker) or None

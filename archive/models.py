@@ -7,6 +7,7 @@ in ``front_matter_entries``, and per block the small style fields of the codec.
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -252,6 +253,9 @@ class Episode(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:episode", kwargs={"slug": self.slug})
 
 
 class FileVersion(models.Model):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from . import fields
 from .codec import Comment, Document, English, Entry, FrontMatter, Heading, Raw, Turn
 from .codec import edited, with_value, without_key
-from .codec.parser import parse_english, speaker_name
+from .codec import parse_english, speaker_name
 from .bulk import delete_rows, insert_rows
 from .models import Appearance, Episode, Speaker
 from .models import Heading as HeadingRow

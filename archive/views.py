@@ -221,7 +221,7 @@ def static_note_redirect(request, name):
     )
     if episode is None:
         raise Http404("no such note")
-    return redirect("archive:episode", slug=episode.slug, permanent=True)
+    return redirect(episode.get_absolute_url(), permanent=True)
 
 
 # Speakers, tags, areas, categories, projects, entities -----------------------------

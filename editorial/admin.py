@@ -264,6 +264,9 @@ def _as_field_text(value) -> str:
 @admin.register(Episode)
 class EpisodeAdmin(admin.ModelAdmin):
     form = EpisodeForm
+    # The change form links the public page itself ("Public page"); the admin's own
+    # "View on site" would go through django.contrib.sites' domain instead.
+    view_on_site = False
     list_display = (
         "title_or_slug", "date", "review_state", "status", "listed", "category", "area",
         "version",

@@ -29,10 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from archive import fields
-from archive.codec import Turn, edited, reads_back, render, speaker_name, with_value
-from archive.codec.frontmatter import parse_front_matter, render_front_matter
-from archive.codec.parser import paragraph_block
-from archive.codec.printer import render_block
+from archive.codec import Turn, edited, paragraph_block, parse_front_matter, reads_back, render
+from archive.codec import render_block, render_front_matter, speaker_name, with_value
 from archive.models import Appearance, Episode, Speaker
 from archive.search import index as search_index
 from archive.models import Turn as TurnRow

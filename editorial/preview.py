@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 
 from django.http import QueryDict
-from django.urls import reverse
 
 from archive.models import Episode
 
@@ -27,7 +26,7 @@ def public_page(request, episode: Episode) -> str:
     # As if the user had asked for the public address (the page names its own URL).
     reader = copy.copy(request)
     reader.method = "GET"  # the unsaved preview arrives as a POST
-    reader.path = reader.path_info = reverse("archive:episode", kwargs={"slug": episode.slug})
+    reader.path = reader.path_info = episode.get_absolute_url()
     reader.META = {**request.META, "REQUEST_METHOD": "GET", "QUERY_STRING": ""}
     reader.GET = QueryDict()
     response = public_views.episode_page(reader, episode)

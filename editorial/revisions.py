@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from archive.codec import Comment, Heading, Raw, Turn, parse
-from archive.codec.printer import render_block
+from archive.codec import render_block
 from archive.models import Episode
 from archive.rendering import plain
 from archive.store import save_document

@@ -1,7 +1,10 @@
 """Settings for the archive CMS, read from the environment.
 
-Every variable is listed in README.md. With none set you get a development setup:
-DEBUG on, SQLite in the repository, an in-process cache.
+Every variable is listed in README.md. DEBUG is off unless ``DEBUG=1`` is set, and
+with DEBUG off the CMS refuses to start without SECRET_KEY: a forgotten variable never
+serves production with debug pages or a known key. ``DEBUG=1`` alone gives a development
+setup: a development-only key, the local host names, and (as without DEBUG) SQLite in
+the repository and an in-process cache unless DATABASE_URL or REDIS_URL say otherwise.
 """
 
 import os
@@ -31,12 +34,15 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (the default). "
+            "For a development server, set DEBUG=1 instead."
+        )
     SECRET_KEY = "django-insecure-development-only-never-use-in-production"
 
 ALLOWED_HOSTS = env_list(

@@ -47,10 +47,8 @@ def redirect_to_change(episode):
 
 def public_url(episode: Episode) -> str | None:
     """The public page of the episode, if the public site is installed."""
-    if hasattr(episode, "get_absolute_url"):
-        return episode.get_absolute_url()
     try:
-        return reverse("archive:episode", kwargs={"slug": episode.slug})
+        return episode.get_absolute_url()
     except NoReverseMatch:
         return None
 

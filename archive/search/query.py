@@ -18,7 +18,6 @@ from functools import cached_property
 
 import numpy as np
 from django.core.paginator import Paginator
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -104,7 +103,7 @@ class Result:
 
     @cached_property
     def url(self) -> str:
-        return reverse("archive:episode", args=[self.episode.slug])
+        return self.episode.get_absolute_url()
 
     @cached_property
     def title(self) -> str:

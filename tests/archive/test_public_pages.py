@@ -112,6 +112,17 @@ def test_slugs_are_case_sensitive(client):
     assert "小写" in client.get(f"/episodes/{lower.slug}/").content.decode()
 
 
+def test_an_episode_knows_its_address_and_the_pages_link_it(client):
+    episode = make_episode("notes/--R5xlV9KHE.md", title="大写", series="系列")
+    make_episode("notes/other.md", title="同系列", series="系列")
+    address = "/episodes/--R5xlV9KHE/"
+    assert episode.get_absolute_url() == address
+    assert f'rel="canonical" href="http://testserver{address}"' in client.get(address).content.decode()
+    assert f'href="{address}"' in client.get("/episodes/").content.decode()
+    assert f'href="{address}"' in client.get("/episodes/other/").content.decode()  # its series
+    assert f"{address}</link>" in client.get("/feeds/rss/").content.decode()
+
+
 def test_static_site_address_redirects_permanently(client):
     episode = make_episode("notes/--R5xlV9KHE.md")
     other = make_episode("notes/--r5xlv9khe.md")

@@ -24,7 +24,7 @@ def archive(tmp_path, transactional_db, settings):
     settings.LANGUAGE_CODE = "en"
     from django.apps import apps
 
-    roles = importlib.import_module("editorial.migrations.0002_editor_and_publisher_groups")
+    roles = importlib.import_module("editorial.migrations.0001_initial")
     roles.create_groups(apps, None)
     folder = tmp_path / "notes"
     folder.mkdir()

@@ -53,7 +53,7 @@ def archive(tmp_path, transactional_db, settings):
     from django.apps import apps
 
     # A transactional test empties every table, the roles' groups included.
-    roles = importlib.import_module("editorial.migrations.0002_editor_and_publisher_groups")
+    roles = importlib.import_module("editorial.migrations.0001_initial")
     roles.create_groups(apps, None)
     folder = tmp_path / "notes"
     folder.mkdir()

@@ -95,16 +95,3 @@ def test_the_user_admin_gives_staff_status_through_the_group(client):
     assert response.status_code == 302, response.content.decode()[:2000]
     user.refresh_from_db()
     assert user.is_staff and user.groups.filter(name="Editor").exists()
-
-
-def test_the_migration_makes_existing_role_members_staff():
-    import importlib
-
-    from django.apps import apps
-
-    user = User.objects.create_user("old-member")
-    user.groups.add(Group.objects.get(name="Editor"))
-    User.objects.filter(pk=user.pk).update(is_staff=False)
-    migration = importlib.import_module("editorial.migrations.0004_role_members_are_staff")
-    migration.make_staff(apps, None)
-    assert User.objects.get(pk=user.pk).is_staff

@@ -237,3 +237,11 @@ def test_suggestions_are_bold_mentions_not_the_originals_speaker_labels(db):
     the mention's opening one."""
     names = [suggestion.name for suggestion in episode_edits.suggestions(episode_from_text())]
     assert names == ["TPU"]
+
+
+def test_the_change_form_links_the_public_page_once_and_not_through_the_sites_domain(client, publisher):
+    episode = episode_from_text()
+    client.force_login(publisher)
+    html = client.get(reverse("admin:archive_episode_change", args=[episode.pk])).content.decode()
+    assert html.count(f'href="{episode.get_absolute_url()}"') == 1
+    assert "viewsitelink" not in html

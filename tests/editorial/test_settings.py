@@ -55,18 +55,53 @@ def test_production_without_secret_key_fails_loudly():
     assert "ImproperlyConfigured: SECRET_KEY must be set" in result.stderr
 
 
+SHOW_DEBUG_AND_KEY = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)"
+
+
+def test_debug_is_off_without_the_variable_and_then_a_secret_key_is_required():
+    result = run(["-c", SHOW_DEBUG_AND_KEY])
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_debug_is_off_without_the_variable_and_the_given_key_is_used():
+    key = get_random_secret_key()
+    result = run(["-c", SHOW_DEBUG_AND_KEY], SECRET_KEY=key)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", key]
+
+
+def test_debug_set_explicitly_gives_the_development_key():
+    result = run(["-c", SHOW_DEBUG_AND_KEY], DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "django-insecure-development-only-never-use-in-production"]
+
+
+def test_an_empty_debug_is_off():
+    result = run(["-c", SHOW_DEBUG_AND_KEY], DEBUG="")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_tests_run_with_debug_set_unless_the_environment_says_otherwise():
+    code = "import tests.settings as s; print(s.DEBUG, s.SECRET_KEY.startswith('django-insecure-'))"
+    result = run(["-c", code])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]
+
+
 def test_database_url_selects_postgresql():
     code = (
         "from django.conf import settings; db = settings.DATABASES['default'];"
         "print(db['ENGINE'], db['NAME'], db['HOST'], db['PORT'])"
     )
-    result = run(["-c", code], DATABASE_URL="postgres://editor:pw@db.example:5433/archive")
+    result = run(["-c", code], DEBUG="1", DATABASE_URL="postgres://editor:pw@db.example:5433/archive")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "archive", "db.example", "5433"]
 
 
 def test_sqlite_is_the_default_and_waits_for_locks():
     code = "from django.conf import settings; db = settings.DATABASES['default']; print(db['ENGINE'], db['OPTIONS']['timeout'])"
-    result = run(["-c", code])
+    result = run(["-c", code], DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", "20"]

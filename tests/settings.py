@@ -1,0 +1,13 @@
+"""The test run's settings: the project's own, read as a development setup.
+
+``editorial.settings`` has DEBUG off by default and then requires SECRET_KEY; the
+tests run as development does, with ``DEBUG=1`` unless the environment sets DEBUG.
+pytest-django imports this module (pytest.ini) before any conftest, so this is where
+the default must be set; the commands the tests start inherit it through the
+environment. Production's settings are untouched.
+"""
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+from editorial.settings import *  # noqa: E402,F403
