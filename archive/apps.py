@@ -9,4 +9,5 @@ class ArchiveConfig(AppConfig):
     def ready(self):
         # Connect the receivers that keep the search index and the page cache in step
         # with every edit and import.
-        from . import cache, search  # noqa: F401
+        from . import search  # noqa: F401
+        from .site import cache  # noqa: F401

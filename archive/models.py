@@ -1,7 +1,7 @@
 """The archive's content: episodes, their sections and turns, speakers, entity tags.
 
 An episode's rows hold everything needed to write its file back byte for byte
-(see ``archive.store``): known front-matter keys as columns, every key's exact lines
+(see ``archive.content.store``): known front-matter keys as columns, every key's exact lines
 in ``front_matter_entries``, and per block the small style fields of the codec.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .slugs import slug_for
+from archive.content.slugs import slug_for
 
 
 class Maturity(models.TextChoices):
@@ -410,6 +410,6 @@ class SearchText(models.Model):
 
 
 class PageCacheVersion(models.Model):
-    """One row: the content version that keys the public page cache (``archive.cache``)."""
+    """One row: the content version that keys the public page cache (``archive.site.cache``)."""
 
     version = models.PositiveBigIntegerField(default=0)

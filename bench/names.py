@@ -39,8 +39,8 @@ def timed(action):
 
 def floor_seconds(episode_ids) -> float:
     from archive.codec import render
+    from archive.content.store import load_documents
     from archive.models import Episode
-    from archive.store import load_documents
 
     def read_all():
         for start in range(0, len(episode_ids), 100):
@@ -100,10 +100,9 @@ def main() -> None:
         from django.db.models import Count
 
         from archive.models import Organization, Speaker
+        from archive.search.index import repair
         from editorial import names
         from editorial.name_duplicates import duplicates_report
-
-        from archive.search.index import repair
 
         call_command("migrate", verbosity=0)
         # The copy's search index is brought up to date first: a merge re-indexes

@@ -78,7 +78,7 @@ print(json.dumps({"seconds": time.perf_counter() - started}))
 PAGES = """
 from django.db.models import Count
 from archive.models import Episode
-from archive.taxonomy import KINDS, listed_terms
+from archive.site.taxonomy import KINDS, listed_terms
 episodes = Episode.objects.public(None).annotate(turn_count=Count("turns")).order_by("turn_count")
 slugs = list(episodes.values_list("slug", "turn_count"))
 def top(key):

@@ -10,19 +10,28 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from django import forms
-from django.forms.models import model_to_dict
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
+from django.forms.models import model_to_dict
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive import fields
 from archive.codec import parse
+from archive.content import fields
 from archive.models import (
-    Episode, Heading, Maturity, Media, Organization, Person, Product, Project, Speaker,
-    Topic, Turn,
+    Episode,
+    Heading,
+    Maturity,
+    Media,
+    Organization,
+    Person,
+    Product,
+    Project,
+    Speaker,
+    Topic,
+    Turn,
 )
 
 from . import episodes as episode_edits

@@ -7,5 +7,7 @@ class EditorialConfig(AppConfig):
     verbose_name = _("Editorial")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the receivers)
-        from . import publishing  # noqa: F401  (answers archive.publishing.collect_notes)
+        from . import (
+            publishing,  # noqa: F401  (answers archive.content.publishing.collect_notes)
+            receivers,  # noqa: F401  (connects the receivers)
+        )

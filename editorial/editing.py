@@ -15,11 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from archive import store
 from archive.codec import render
+from archive.content import store
+from archive.content.store import load_document
 from archive.models import Episode, FileVersion
 from archive.signals import episodes_changed
-from archive.store import load_document
 
 from . import held, reviewstate
 from .models import Revision

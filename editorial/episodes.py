@@ -13,7 +13,7 @@ from collections import Counter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive import fields
+from archive.content import fields
 from archive.models import Episode, Turn
 
 from . import editing

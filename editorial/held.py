@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from archive import store
+from archive.content import store
 from archive.models import Episode, Heading, Turn
 
 from .models import ReviewState

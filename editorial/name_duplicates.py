@@ -5,7 +5,7 @@ number of names (plus a sort):
 
 - by a *fold* key: one group per key shared by several names, the reason being each
   folding step that brought them together: case and width, spacing, punctuation,
-  traditional / simplified Chinese (OpenCC, ``archive.textfold``);
+  traditional / simplified Chinese (OpenCC, ``archive.search.textfold``);
 - by prefix: ``Dwarkesh`` and ``Dwarkesh Patel``, one name the start of another up
   to a word boundary, found among sorted neighbours;
 - speakers that are no one: sound cues such as ``音乐`` or ``[Laughter]``.
@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterable
 from django.db.models import Count
 from django.utils.translation import gettext_lazy
 
-from archive import fields
+from archive.content import fields
 from archive.models import Appearance, Turn
-from archive.textfold import to_simplified
+from archive.search.textfold import to_simplified
 
 from .names import SPEAKER
 

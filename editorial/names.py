@@ -28,13 +28,23 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive import fields
-from archive.codec import Turn, edited, paragraph_block, parse_front_matter, reads_back, render
-from archive.codec import render_block, render_front_matter, speaker_name, with_value
+from archive.codec import (
+    Turn,
+    edited,
+    paragraph_block,
+    parse_front_matter,
+    reads_back,
+    render,
+    render_block,
+    render_front_matter,
+    speaker_name,
+    with_value,
+)
+from archive.content import fields
+from archive.content.store import block_of, ensure_speakers, load_documents, person_speaking
 from archive.models import Appearance, Episode, Speaker
-from archive.search import index as search_index
 from archive.models import Turn as TurnRow
-from archive.store import block_of, ensure_speakers, load_documents, person_speaking
+from archive.search import index as search_index
 
 from . import editing
 

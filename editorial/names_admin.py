@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import path
 
-from archive import fields
+from archive.content import fields
 from archive.models import Speaker
 
 from . import names

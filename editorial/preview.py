@@ -1,7 +1,7 @@
 """The staff preview of an episode: the public site's own episode page, as this user
 would get it, also of unsaved transcript edits.
 
-The page is made by the public view itself (``archive.views.episode_page``), so
+The page is made by the public view itself (``archive.site.views.episode_page``), so
 the preview renders markdown and sanitises exactly as readers get it. The admin
 shows it in a sandboxed frame (``sandbox`` without ``allow-scripts``): nothing in
 it runs, and it cannot reach the admin's page or cookies.
@@ -21,7 +21,7 @@ from .editing import render_episode
 def public_page(request, episode: Episode) -> str:
     """The HTML of the episode's public page (or of its working copy, as it will be
     once approved), rendered for ``request.user`` now."""
-    from archive import views as public_views  # the public site, loaded when used
+    from archive.site import views as public_views  # the public site, loaded when used
 
     # As if the user had asked for the public address (the page names its own URL).
     reader = copy.copy(request)

@@ -1,4 +1,4 @@
-"""The editors' answer when an export is committed (``archive.publishing``): the
+"""The editors' answer when an export is committed (``archive.content.publishing``): the
 revisions made since each written file was last in step with the CMS, with their
 authors, for the commit's message and authorship."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ import re
 
 from django.dispatch import receiver
 
-from archive.publishing import Author, Note, collect_notes
+from archive.content.publishing import Author, Note, collect_notes
 
 from .models import Revision
 

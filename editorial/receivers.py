@@ -15,7 +15,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from archive import store
+from archive.content import store
 from archive.signals import file_reimported
 
 from . import held, reviewstate

@@ -15,11 +15,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from archive.codec import Comment, Heading, Raw, Turn, parse
-from archive.codec import render_block
+from archive.codec import Comment, Heading, Raw, Turn, parse, render_block
+from archive.content.store import save_document
 from archive.models import Episode
-from archive.rendering import plain
-from archive.store import save_document
+from archive.site.rendering import plain
 
 from . import editing
 from .models import Revision

@@ -78,8 +78,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The public site: NUL in an address is a 404; a strict CSP on every page;
     # /about/-like pages edited in the admin (django.contrib.flatpages).
-    "archive.middleware.RejectNulMiddleware",
-    "archive.middleware.ContentSecurityPolicyMiddleware",
+    "archive.site.middleware.RejectNulMiddleware",
+    "archive.site.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     # Last, as django-axes asks: answers a locked-out login with 429.
     "axes.middleware.AxesMiddleware",
@@ -98,7 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "archive.context_processors.site",
+                "archive.site.context_processors.site",
             ],
         },
     },

@@ -28,10 +28,9 @@ from django.utils.translation import ngettext_lazy
 
 from archive.codec import Heading as HeadingBlock
 from archive.codec import Turn as TurnBlock
-from archive.codec import parse, reads_back
-from archive.codec import paragraph_block
+from archive.codec import paragraph_block, parse, reads_back
+from archive.content.store import block_of, ensure_speakers, person_speaking
 from archive.models import Episode, Heading, Turn
-from archive.store import block_of, ensure_speakers, person_speaking
 
 from . import editing
 

@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from archive import fields
+from archive.content import fields
 from archive.models import Episode, Speaker
 
 from . import episodes as episode_edits

@@ -7,8 +7,8 @@ import itertools
 from django.contrib.auth.models import Group, User
 
 from archive.codec import parse
+from archive.content.store import save_document
 from archive.models import Episode
-from archive.store import save_document
 
 _numbers = itertools.count(1)
 
@@ -148,7 +148,7 @@ def make_episode(path: str | None = None, **fields) -> Episode:
     """An episode saved from ``episode_markdown(**fields)`` at ``path`` (a relative
     path such as ``notes/--R5xlV9KHE.md``), slugged from its file name as the import
     slugs it."""
-    from archive.slugs import is_url_safe, slug_for
+    from archive.content.slugs import is_url_safe, slug_for
 
     path = path or f"episode-{next(_numbers)}.md"
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")

@@ -1,7 +1,7 @@
 """The markdown codec: episode file text <-> document tree. Pure Python, no Django.
 
 This package is the codec's only face: code outside ``archive/codec/`` imports from
-``archive.codec``, never from its modules (``tests/archive/test_codec_purity.py``).
+``archive.codec``, never from its modules (``tests/archive/codec/test_purity.py``).
 """
 from .checks import reads_back
 from .errors import ParseError

@@ -15,12 +15,13 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 
-from .. import fields
-from ..codec import speaker_name
-from ..models import Appearance, Episode, Heading, Turn
-from ..rendering import fold as lower
-from ..rendering import plain
-from ..textfold import to_simplified
+from archive.codec import speaker_name
+from archive.content import fields
+from archive.models import Appearance, Episode, Heading, Turn
+from archive.site.rendering import fold as lower
+from archive.site.rendering import plain
+
+from .textfold import to_simplified
 
 
 class Field(enum.IntEnum):
@@ -95,7 +96,7 @@ def _names_line(names) -> list[tuple]:
 
 
 def lines_of_rows(rows) -> list[tuple]:
-    """The lines of an episode not yet written, from its ``archive.store.EpisodeRows``:
+    """The lines of an episode not yet written, from its ``archive.content.store.EpisodeRows``:
     the same lines ``shown_lines`` reads back once it is (an import's workers index
     the episodes they parse with it)."""
     columns = rows.columns

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
 
-from ..models import SearchText
+from archive.models import SearchText
+
 from .packed import Unpacked, unpack
 from .signature import Filters
 

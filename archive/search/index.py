@@ -24,9 +24,10 @@ from django.db import connection, connections, transaction
 from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 
-from ..bulk import insert_rows
-from ..models import Episode, SearchText
-from ..signals import episodes_changed
+from archive.content.bulk import insert_rows
+from archive.models import Episode, SearchText
+from archive.signals import episodes_changed
+
 from . import signature
 from .documents import lines_of_rows, shown_lines
 from .packed import pack
@@ -50,7 +51,7 @@ def rows_for(episode_ids: Iterable[int]) -> list[tuple]:
 
 def row_of_new_episode(rows) -> tuple:
     """The ``SearchText`` row (COLUMNS without the episode id) of an episode about to
-    be written from ``rows`` (``archive.store.EpisodeRows``) at version 1: what
+    be written from ``rows`` (``archive.content.store.EpisodeRows``) at version 1: what
     ``rows_for`` would compute once it is, made where the file was parsed."""
     packed = pack(lines_of_rows(rows), rows.columns["date"])
     return 1, secrets.randbits(63), packed.text, packed.layout, signature.build(packed.folded)

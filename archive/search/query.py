@@ -21,8 +21,9 @@ from django.core.paginator import Paginator
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from ..models import Episode, Heading, Turn
-from ..rendering import plain
+from archive.models import Episode, Heading, Turn
+from archive.site.rendering import plain
+
 from . import image as index_image
 from .documents import TURN_COLUMNS, Field, fold, names_of, turn_parts
 from .packed import Unpacked, field_at, line_at

@@ -6,9 +6,11 @@ from django.shortcuts import render
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_safe
 
-from ..cache import cached_page
-from ..models import Episode
-from .query import clean, loosened, parse, search as run_search, unparse
+from archive.models import Episode
+from archive.site.cache import cached_page
+
+from .query import clean, loosened, parse, unparse
+from .query import search as run_search
 
 SUGGESTIONS = 5
 

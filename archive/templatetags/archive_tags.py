@@ -3,8 +3,8 @@ from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from ..rendering import plain, render_inline, render_markdown, sanitise
-from ..taxonomy import KINDS
+from archive.site.rendering import plain, render_inline, render_markdown, sanitise
+from archive.site.taxonomy import KINDS
 
 register = template.Library()
 

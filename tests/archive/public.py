@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from archive import cache as page_cache
 from archive.models import Episode
 from archive.search import index_episodes
+from archive.site import cache as page_cache
 
 
 @pytest.fixture(autouse=True)

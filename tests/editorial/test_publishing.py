@@ -12,8 +12,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
+from archive.content.publishing import Author, Note, choose_authors
 from archive.models import Episode
-from archive.publishing import Author, Note, choose_authors
 from editorial.episodes import episode_update
 from tests.factories import BILINGUAL
 

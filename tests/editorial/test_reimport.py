@@ -91,9 +91,9 @@ def test_edits_and_reimports_make_no_duplicate_revisions(client, editor, folder,
 
 
 def test_the_receiver_sent_by_hand_keeps_both_files(editor):
-    """The signal's contract alone, as archive.importing sends it."""
+    """The signal's contract alone, as archive.content.importing sends it."""
     from archive.codec import parse
-    from archive.store import save_document
+    from archive.content.store import save_document
 
     episode = episode_from_text()
     save_document(parse(FIXED), source_path=episode.source_path, slug=episode.slug,
@@ -110,7 +110,7 @@ def test_the_receiver_sent_by_hand_keeps_both_files(editor):
 
 def test_a_reimport_after_edits_does_not_keep_the_old_file_twice(editor):
     from archive.codec import parse
-    from archive.store import save_document
+    from archive.content.store import save_document
 
     episode = episode_from_text()
     revisions_before = Revision.objects.filter(episode=episode).count()

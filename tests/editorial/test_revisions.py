@@ -82,7 +82,7 @@ def test_a_stale_revert_is_refused(client, edited_twice):
 
 def test_a_reimport_between_edits_gets_its_own_revision(client, editor, edited_twice):
     from archive.codec import parse
-    from archive.store import save_document
+    from archive.content.store import save_document
 
     episode = Episode.objects.get(pk=edited_twice.pk)
     changed = BILINGUAL.replace("第四句话。", "文件里改的。")

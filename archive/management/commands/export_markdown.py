@@ -4,12 +4,19 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.exporting import (
-    CONFLICT, DIFFERS, FAILED, UNCHANGED, WRITTEN, Export, FolderBusy, holding,
+from archive.content.exporting import (
+    CONFLICT,
+    DIFFERS,
+    FAILED,
+    UNCHANGED,
+    WRITTEN,
+    Export,
+    FolderBusy,
+    holding,
 )
+from archive.content.publishing import CommitRun, PublishError
+from archive.content.sources import default_folder
 from archive.models import Episode
-from archive.sources import default_folder
-from archive.publishing import CommitRun, PublishError
 
 
 class Command(BaseCommand):

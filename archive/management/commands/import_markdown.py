@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from archive import search
-from archive.importing import CREATED, FAILED, UNCHANGED, UPDATED, Importer
+from archive.content.importing import CREATED, FAILED, UNCHANGED, UPDATED, Importer
+from archive.content.sources import OutsideContentFolder, default_folder, sources
 from archive.signals import episodes_changed
-from archive.sources import OutsideContentFolder, default_folder, sources
 
 
 class Command(BaseCommand):

@@ -1,0 +1,552 @@
+"""Document tree <-> model rows, in bulk, in one transaction per episode.
+
+``save_document`` writes a parsed file as rows; ``load_document`` rebuilds the tree
+from rows so that ``render(load_document(save_document(doc)))`` is the imported
+text, and an edited column, tag list or turn changes only its own lines.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from archive.codec import (
+    Comment,
+    Document,
+    English,
+    Entry,
+    FrontMatter,
+    Heading,
+    Raw,
+    Turn,
+    edited,
+    parse_english,
+    speaker_name,
+    with_value,
+    without_key,
+)
+from archive.models import Appearance, Episode, Speaker
+from archive.models import Heading as HeadingRow
+from archive.models import Turn as TurnRow
+
+from . import fields
+from .bulk import delete_rows, insert_rows
+from .slugs import slug_for, unique_slug
+
+# Labels that name a role, not a person: they stay labels and link to no Speaker.
+GENERIC_LABEL = re.compile(
+    r"(?i)(speaker|host|guest|interviewer|narrator|audience)( \w{1,2})?|"
+    r"主持人|嘉宾|观众|旁白|广告|记者|.{1,6} [A-F]"
+)
+_TURN_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Turn)}
+_ENGLISH_DEFAULTS = {f.name: f.default for f in dataclasses.fields(English)}
+_TURN_STYLE = ("label_open", "label_close", "english_gap", "trailing")
+_ENGLISH_STYLE = tuple(name for name in _ENGLISH_DEFAULTS if name not in {"text", "verbatim"})
+
+
+# Saving ------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class EpisodeRows:
+    """What a document becomes in the database, built without it: plain data, cheap to
+    send between processes, written by :func:`insert_episodes` or
+    :func:`replace_episode` once ids are known.
+
+    ``headings`` are ``(position, level, title, style)``; ``turns`` are ``(position,
+    heading position or None, kind, label, person speaking or None, translation,
+    english, style, verbatim)``, styles already JSON text.
+    """
+
+    columns: dict
+    headings: list[tuple]
+    turns: list[tuple]
+    hosts: list[str]
+    guests: list[str]
+    entities: dict[str, list[str]]
+
+    def speaker_names(self) -> list[str]:
+        return [*self.hosts, *self.guests, *(turn[4] for turn in self.turns if turn[4])]
+
+
+def episode_rows(document: Document) -> EpisodeRows:
+    """The rows of ``document``: needs no database, so it runs in parsing workers."""
+    values = document.front_matter.values
+    columns = fields.column_values(values)
+    columns["front_matter_entries"] = [
+        [entry.key, entry.raw, entry.key_gap] for entry in document.front_matter.entries
+    ]
+    columns["front_matter_values"] = values
+    columns["file_style"] = _file_style(document)
+    headings, turns, section = [], [], None
+    for position, block in enumerate(document.blocks):
+        if isinstance(block, Heading):
+            section = position
+            headings.append((
+                position, block.level, block.text,
+                _heading_style(block),
+            ))
+        else:
+            turns.append((position, section, *_turn_values(block)))
+    return EpisodeRows(
+        columns=columns, headings=headings, turns=turns,
+        hosts=_split_names(columns["speaker"]), guests=_split_names(columns["guest"]),
+        entities=fields.entity_names(values),
+    )
+
+
+def save_document(
+    document: Document, *, source_path: str, slug: str, source_hash: str,
+    episode: Episode | None = None, known_ids: dict | None = None,
+) -> Episode:
+    """Write ``document`` as the rows of one episode, replacing any it had."""
+    rows = episode_rows(document)
+    known_ids = {} if known_ids is None else known_ids
+    with transaction.atomic():
+        if episode is None:
+            [pk] = insert_episodes(
+                [NewEpisode(source_path, slug, source_hash, rows)], known_ids=known_ids
+            )
+            return Episode.objects.get(pk=pk)
+        replace_episode(
+            episode, rows, slug=slug, source_hash=source_hash, version=episode.version,
+            synced_version=episode.synced_version, known_ids=known_ids,
+            synced_at=episode.synced_at,
+        )
+        episode.refresh_from_db()
+        return episode
+
+
+def copy_episode(episode: Episode) -> Episode:
+    """A new row holding ``episode``'s content as its working copy (see
+    ``Episode.working_copy_of``): the same columns, turns, headings and lists, so
+    that both render the same file until the copy is edited."""
+    copy = Episode.with_working_copies.get(pk=episode.pk)
+    copy.pk, copy.working_copy_of = None, episode
+    copy.save(force_insert=True)
+    Episode.with_working_copies.filter(pk=copy.pk).update(updated_at=episode.updated_at)
+    copy.updated_at = episode.updated_at
+    _insert_content([(copy.pk, episode_rows(load_document(episode)))], {})
+    return copy
+
+
+def publish_copy(copy: Episode) -> Episode:
+    """Give the copy's episode the copy's content (slug included), delete the copy
+    and return the episode; its version becomes the copy's, its sync state stays."""
+    episode = Episode.with_working_copies.get(pk=copy.working_copy_of_id)
+    rows = episode_rows(load_document(copy))
+    delete_episode(copy)
+    replace_episode(
+        episode, rows, slug=copy.slug, source_hash=episode.source_hash,
+        version=copy.version, synced_version=episode.synced_version, known_ids={},
+        synced_at=episode.synced_at,
+    )
+    episode.refresh_from_db()
+    return episode
+
+
+def delete_episode(episode: Episode) -> None:
+    """Delete an episode and its rows in a few statements (a copy of a long
+    transcript has thousands of turns the ORM would collect one by one)."""
+    _delete_content(episode)
+    Episode.with_working_copies.filter(pk=episode.pk).delete()
+
+
+@dataclasses.dataclass(frozen=True)
+class NewEpisode:
+    source_path: str
+    slug: str
+    source_hash: str
+    rows: EpisodeRows
+
+
+def insert_episodes(episodes: list[NewEpisode], *, known_ids: dict) -> list[int]:
+    """Insert new episodes with all their rows in a few statements for all of them.
+
+    ``known_ids`` maps ``(model, name)`` to the id of a speaker or tag known to exist;
+    a caller saving many batches passes one dict to spare the look-ups, and must drop
+    it if the transaction fails (it may then hold ids rolled back). Returns the new
+    episodes' ids in order.
+    """
+    now = timezone.now()
+    insert_rows(Episode, _EPISODE_COLUMNS, (
+        _episode_values(new.rows.columns, slug=new.slug, source_path=new.source_path,
+                        source_hash=new.source_hash, version=1, synced_version=1, now=now,
+                        created=now)
+        for new in episodes
+    ))
+    by_path = dict(Episode.objects.filter(
+        source_path__in=[new.source_path for new in episodes]
+    ).values_list("source_path", "pk"))
+    ids = [by_path[new.source_path] for new in episodes]
+    _insert_content(list(zip(ids, (new.rows for new in episodes))), known_ids)
+    return ids
+
+
+def replace_episode(
+    episode: Episode, rows: EpisodeRows, *, slug: str, source_hash: str, version: int,
+    synced_version: int, known_ids: dict, synced_at=None,
+) -> None:
+    """Replace the content of an existing episode by ``rows`` (the caller holds its
+    row lock), setting its version and the version its file has (synced now unless
+    ``synced_at`` says when)."""
+    _delete_content(episode)
+    now = timezone.now()
+    values = _episode_values(
+        rows.columns, slug=slug, source_path=episode.source_path, source_hash=source_hash,
+        version=version, synced_version=synced_version, now=now,
+        created=episode.created_at, synced=synced_at or now,
+    )
+    table = connection.ops.quote_name(Episode._meta.db_table)
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(Episode._meta.get_field(name).column)} = %s"
+        for name in _EPISODE_COLUMNS
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = %s", [*values, episode.pk])
+    _insert_content([(episode.pk, rows)], known_ids)
+
+
+_EPISODE_COLUMNS = (
+    "slug", "source_path", *fields.TEXT_KEYS, *fields.BOOLEAN_KEYS, *fields.DATE_KEYS,
+    "front_matter_entries", "front_matter_values", "file_style", "source_hash",
+    "version", "synced_version", "created_at", "updated_at", "synced_at",
+)
+_JSON_COLUMNS = {"front_matter_entries", "front_matter_values", "file_style"}
+
+
+def _episode_values(
+    columns: dict, *, slug, source_path, source_hash, version, synced_version, now, created,
+    synced=None,
+):
+    stamp = connection.ops.adapt_datetimefield_value
+    row = {
+        **columns, "slug": slug, "source_path": source_path, "source_hash": source_hash,
+        "version": version, "synced_version": synced_version, "created_at": stamp(created),
+        "updated_at": stamp(now), "synced_at": stamp(synced or now),
+    }
+    for name in _JSON_COLUMNS:
+        row[name] = _json(row[name])
+    for name in fields.DATE_KEYS:
+        row[name] = row[name].isoformat() if row[name] else None
+    return tuple(row[name] for name in _EPISODE_COLUMNS)
+
+
+def _insert_content(episodes: list[tuple[int, EpisodeRows]], known_ids: dict) -> None:
+    """Headings, turns, appearances and entity links of episodes already inserted."""
+    speakers = _ensure_ids(Speaker, [
+        name for _, rows in episodes for name in rows.speaker_names()
+    ], known_ids)
+    insert_rows(HeadingRow, _HEADING_COLUMNS, (
+        (pk, *heading) for pk, rows in episodes for heading in rows.headings
+    ))
+    heading_ids = {
+        (episode_id, position): pk
+        for episode_id, position, pk in HeadingRow.objects.filter(
+            episode_id__in=[pk for pk, rows in episodes if rows.headings]
+        ).values_list("episode_id", "position", "pk")
+    }
+    insert_rows(TurnRow, _TURN_COLUMNS, (
+        (pk, position, heading_ids[pk, section] if section is not None else None,
+         kind, label, speakers.get(person) if person else None, *rest)
+        for pk, rows in episodes
+        for position, section, kind, label, person, *rest in rows.turns
+    ))
+    insert_rows(Appearance, ("episode_id", "speaker_id", "role"), (
+        (pk, speakers[name], role)
+        for pk, rows in episodes
+        for role, names in ((Appearance.Role.HOST, rows.hosts), (Appearance.Role.GUEST, rows.guests))
+        for name in dict.fromkeys(names)
+    ))
+    for key, (tag_model, link_model) in fields.ENTITY_KEYS.items():
+        tags = _ensure_ids(tag_model, [
+            name for _, rows in episodes for name in rows.entities[key]
+        ], known_ids)
+        insert_rows(link_model, ("content_object_id", "tag_id", "position"), (
+            (pk, tags[name], position)
+            for pk, rows in episodes for position, name in enumerate(rows.entities[key])
+        ))
+
+
+def _delete_content(episode: Episode) -> None:
+    # Turns first: headings' deletion would otherwise update them (SET_NULL).
+    delete_rows(TurnRow, "episode", episode.pk)
+    delete_rows(HeadingRow, "episode", episode.pk)
+    delete_rows(Appearance, "episode", episode.pk)
+    for _, link_model in fields.ENTITY_KEYS.values():
+        delete_rows(link_model, "content_object", episode.pk)
+
+
+def _file_style(document: Document) -> dict:
+    front_matter = document.front_matter
+    return {
+        "opening": front_matter.opening,
+        "closing": front_matter.closing,
+        "trailing": front_matter.trailing,
+        "newline": document.newline,
+        "bom": document.bom,
+    }
+
+
+@functools.lru_cache(maxsize=4096)
+def person_speaking(label: str) -> str | None:
+    """The person a turn label names, or None for a role such as ``Speaker A``."""
+    name = speaker_name(label)
+    return name if name and not GENERIC_LABEL.fullmatch(name) else None
+
+
+_HEADING_COLUMNS = ("episode_id", "position", "level", "title", "style")
+_TURN_COLUMNS = (
+    "episode_id", "position", "heading_id", "kind", "speaker_label", "speaker_id",
+    "translation", "english", "style", "verbatim",
+)
+
+
+def _turn_values(block) -> tuple:
+    """kind, speaker_label, person speaking, translation, english, style, verbatim."""
+    if isinstance(block, (Comment, Raw)):
+        kind = TurnRow.Kind.COMMENT if isinstance(block, Comment) else TurnRow.Kind.RAW
+        return kind, "", None, None, None, _turn_style((block.trailing,), None), block.text
+    english = block.english
+    style = _turn_style(
+        tuple(getattr(block, name) for name in _TURN_STYLE),
+        tuple(getattr(english, name) for name in _ENGLISH_STYLE) if english else None,
+    )
+    return (
+        TurnRow.Kind.TURN, block.label, person_speaking(block.label) if block.label else None,
+        block.text, english.text if english else None, style,
+        english.verbatim if english else None,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _turn_style(turn_style: tuple, english_style: tuple | None) -> str:
+    """The JSON of the style fields that differ from the defaults. Styles repeat from
+    turn to turn, so each distinct one is worked out once."""
+    names = _TURN_STYLE if len(turn_style) == len(_TURN_STYLE) else ("trailing",)
+    style = _changed(dict(zip(names, turn_style)), _TURN_DEFAULTS)
+    if english_style is not None:
+        style.update(_changed(dict(zip(_ENGLISH_STYLE, english_style)), _ENGLISH_DEFAULTS))
+    return _json(style)
+
+
+def _heading_style(block: Heading) -> str:
+    return _json_of_items((("gap", block.gap), ("trailing", block.trailing)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _json_of_items(items: tuple) -> str:
+    return _json(dict(items))
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _changed(style: dict, defaults: dict) -> dict:
+    return {name: value for name, value in style.items() if value != defaults[name]}
+
+
+def ensure_speakers(names: Iterable[str]) -> dict[str, Speaker]:
+    """The Speaker of each name, creating the missing ones with unique slugs."""
+    ids = _ensure_ids(Speaker, names, {})
+    return {speaker.name: speaker for speaker in Speaker.objects.filter(pk__in=ids.values())}
+
+
+_LOOKUP_CHUNK = 500
+
+
+def _ensure_ids(model, names: Iterable[str], known_ids: dict) -> dict[str, int]:
+    """The id of each name's row of ``model``, creating missing rows with unique slugs."""
+    wanted = list(dict.fromkeys(name for name in names if name))
+    unknown = [name for name in wanted if (model, name) not in known_ids]
+    found = {}
+    for start in range(0, len(unknown), _LOOKUP_CHUNK):
+        chunk = unknown[start:start + _LOOKUP_CHUNK]
+        found.update(model.objects.filter(name__in=chunk).values_list("name", "pk"))
+    missing = [name for name in unknown if name not in found]
+    if missing:
+        found.update({row.name: row.pk for row in model.objects.bulk_create(
+            _with_unique_slugs(model, missing), batch_size=_LOOKUP_CHUNK
+        )})
+    known_ids.update({(model, name): pk for name, pk in found.items()})
+    return {name: known_ids[model, name] for name in wanted}
+
+
+def _with_unique_slugs(model, names: list[str]) -> list:
+    bases = {name: slug_for(name) for name in names}
+    taken = set()
+    wanted = list(set(bases.values()))
+    for start in range(0, len(wanted), _LOOKUP_CHUNK):
+        taken.update(model.objects.filter(
+            slug__in=wanted[start:start + _LOOKUP_CHUNK]
+        ).values_list("slug", flat=True))
+    rows = []
+    for name in names:
+        slug = unique_slug(
+            bases[name],
+            lambda s: s in taken or (s != bases[name] and model.objects.filter(slug=s).exists()),
+        )
+        taken.add(slug)
+        rows.append(model(name=name, slug=slug))
+    return rows
+
+
+def _split_names(text: str) -> list[str]:
+    return [name.strip() for name in re.split(r"[,，]", text) if name.strip()]
+
+
+# Loading -----------------------------------------------------------------------------
+
+_HEADING_FIELDS = _HEADING_COLUMNS
+_TURN_FIELDS = (
+    "episode_id", "position", "kind", "speaker_label", "translation", "english", "style",
+    "verbatim",
+)
+
+
+def load_document(episode: Episode) -> Document:
+    """Rebuild the document tree of ``episode`` from its rows (eight queries)."""
+    return load_documents([episode])[episode.pk]
+
+
+def load_documents(episodes: list[Episode]) -> dict[int, Document]:
+    """The document of each episode, by id, in a fixed number of queries for all.
+
+    Rows are read as plain tuples (the bulk of an export's time is here), each
+    distinct style decoded once.
+    """
+    ids = [episode.pk for episode in episodes]
+    blocks = defaultdict(list)
+    for episode_id, position, level, title, style in _rows(HeadingRow, _HEADING_FIELDS, ids):
+        style = _style(style)
+        blocks[episode_id].append((position, Heading(
+            level=level, text=title, gap=style.get("gap", " "),
+            trailing=style.get("trailing", _TURN_DEFAULTS["trailing"]),
+        )))
+    for episode_id, position, *turn in _rows(TurnRow, _TURN_FIELDS, ids):
+        blocks[episode_id].append((position, _block_of_values(*turn)))
+    names = _entity_names(ids)
+    documents = {}
+    for episode in episodes:
+        style = episode.file_style
+        documents[episode.pk] = Document(
+            front_matter=_front_matter(episode, names[episode.pk]),
+            blocks=tuple(block for _, block in sorted(blocks[episode.pk], key=_position)),
+            newline=style.get("newline", "\n"),
+            bom=style.get("bom", False),
+        )
+    return documents
+
+
+def _position(item: tuple) -> int:
+    return item[0]
+
+
+def _rows(model, names: tuple[str, ...], episode_ids: list[int]):
+    """The rows of ``model`` for these episodes as tuples, JSON columns as text."""
+    quote = connection.ops.quote_name
+    columns = []
+    for name in names:
+        field = model._meta.get_field(name)
+        column = quote(field.column)
+        cast = connection.vendor == "postgresql" and field.get_internal_type() == "JSONField"
+        columns.append(f"{column}::text" if cast else column)
+    placeholders = ", ".join(["%s"] * len(episode_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote('episode_id')} IN ({placeholders})",
+            episode_ids,
+        )
+        yield from cursor.fetchall()
+
+
+@functools.lru_cache(maxsize=4096)
+def _decoded_style(text: str) -> dict:
+    return json.loads(text)
+
+
+def _style(value) -> dict:
+    return _decoded_style(value) if isinstance(value, str) else value
+
+
+def _front_matter(episode: Episode, entity_names: dict[str, list[str]]) -> FrontMatter:
+    style = episode.file_style
+    entries = tuple(Entry(key, raw, gap) for key, raw, gap in episode.front_matter_entries)
+    values = episode.front_matter_values
+    front_matter = FrontMatter(
+        entries=entries, values=values, opening=style.get("opening", "---\n"),
+        closing=style.get("closing", "---\n"), trailing=style.get("trailing", ""),
+    )
+    read = fields.column_values(values)
+    for key, was in read.items():
+        now = getattr(episode, key)
+        if now != was:
+            value = fields.front_matter_value(key, now)
+            front_matter = (
+                without_key(front_matter, key) if value is None
+                else with_value(front_matter, key, value)
+            )
+    listed = fields.entity_names(values)
+    for key, names in entity_names.items():
+        if names != listed[key]:
+            front_matter = with_value(front_matter, key, names)
+    return front_matter
+
+
+def _entity_names(ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    names = defaultdict(lambda: {key: [] for key in fields.ENTITY_KEYS})
+    for key, (_, link_model) in fields.ENTITY_KEYS.items():
+        links = link_model.objects.filter(content_object_id__in=ids).order_by("position", "pk")
+        for episode_id, name in links.values_list("content_object_id", "tag__name"):
+            names[episode_id][key].append(name)
+    return names
+
+
+def block_of(row):
+    """The codec block of a heading or turn row (a model instance or a named tuple)."""
+    if hasattr(row, "level"):
+        return Heading(
+            level=row.level, text=row.title, gap=row.style.get("gap", " "),
+            trailing=row.style.get("trailing", _TURN_DEFAULTS["trailing"]),
+        )
+    return _block_of_values(
+        row.kind, row.speaker_label, row.translation, row.english, row.style, row.verbatim
+    )
+
+
+def _block_of_values(kind, label, translation, english, style, verbatim):
+    turn_style, english_style = _block_style(style if isinstance(style, str) else _json(style))
+    if kind == TurnRow.Kind.COMMENT:
+        return Comment(verbatim or "", turn_style["trailing"])
+    if kind == TurnRow.Kind.RAW:
+        return Raw(verbatim or "", turn_style["trailing"])
+    return Turn(
+        text=translation, label=label,
+        english=None if english is None else _english(english, english_style, verbatim),
+        **turn_style,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _block_style(style: str) -> tuple[dict, dict]:
+    """A stored style as the keyword arguments of a Turn and of its English, each
+    distinct style worked out once (rows share a few dozen between them)."""
+    values = json.loads(style)
+    return (
+        {name: values.get(name, _TURN_DEFAULTS[name]) for name in _TURN_STYLE},
+        {name: values.get(name, _ENGLISH_DEFAULTS[name]) for name in _ENGLISH_STYLE},
+    )
+
+
+def _english(text: str, style: dict, verbatim: str | None) -> English:
+    if verbatim is not None:
+        kept = parse_english(verbatim)
+        return kept if kept.text == text else edited(kept, text=text)
+    return English(text=text, **style)

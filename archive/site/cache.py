@@ -1,0 +1,219 @@
+"""The public pages' cache: whole responses for anonymous readers, keyed by content state.
+
+A page is stored under a key made of
+
+- the *content state*: the latest ``updated_at`` of the episodes (an indexed MAX, one
+  lookup) with the explicit version in ``PageCacheVersion``. Whatever writes episodes
+  (an import killed halfway, another worker, a bulk path that sends no signal) moves
+  that MAX as it commits, since every write stamps ``updated_at``; deletions, and rows
+  that are not episodes (a turn saved alone, a renamed speaker, a flat page), raise
+  the version through their signals once their transaction commits. So no page of an
+  older state can be served, and nothing has to remember to invalidate anything;
+- the host (canonical and feed links are absolute);
+- the path and only the query parameters the view reads (``cached_page(params=…)``),
+  in a fixed order: ``?nc=1`` or a reordered query string finds the same entry, and
+  no request can make new entries beyond the pages that exist.
+
+Pages are kept in the configured cache (Redis when ``REDIS_URL`` is set) and, for the
+most read ones, in this process too (``_Recent``): the key holds the content state, so
+a copy in memory can never be out of date, and a hit costs no round trip.
+
+Staff never get or fill a cached page: they see drafts and unlisted episodes with
+banners that readers must never be served.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+from collections import OrderedDict
+
+from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+
+from archive import models
+from archive.signals import episodes_changed
+
+PAGE_TIMEOUT = 24 * 60 * 60
+BROWSER_MAX_AGE = 60
+KEPT_HEADERS = ("X-Robots-Tag", "Content-Language", "Link")
+
+# Rows whose change changes some public page (a flat page is /about/ and the like).
+CONTENT_MODELS = (
+    FlatPage,
+    models.Episode, models.Heading, models.Turn, models.Appearance, models.Speaker,
+    models.Topic, models.TopicLink, models.Person, models.PersonLink,
+    models.Organization, models.OrganizationLink, models.Product, models.ProductLink,
+    models.Media, models.MediaLink, models.Project, models.ProjectLink,
+)
+
+
+_request = threading.local()
+
+
+@receiver(request_started)
+def _request_started(sender, **kwargs):
+    _request.state = None
+    _request.active = True
+
+
+@receiver(request_finished)
+def _request_finished(sender, **kwargs):
+    _request.state = None
+    _request.active = False
+
+
+def content_state() -> str:
+    """A token that changes whenever public content may have changed: one query (the
+    episodes' latest ``updated_at`` and the explicit version), read once a request
+    (outside a request, every call reads it)."""
+    if getattr(_request, "active", False):
+        if _request.state is None:
+            _request.state = _read_state()
+        return _request.state
+    return _read_state()
+
+
+def _read_state() -> str:
+    episodes = models.Episode._meta.db_table
+    versions = models.PageCacheVersion._meta.db_table
+    # No COUNT(*): it would scan the table where MAX(updated_at) reads one index entry.
+    sql = f"SELECT MAX(updated_at), (SELECT version FROM {versions} WHERE id = 1) FROM {episodes}"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            latest, version = cursor.fetchone()
+    except DatabaseError:
+        return "unmigrated"
+    return f"{version or 0}.{latest or '-'}"
+
+
+def invalidate() -> None:
+    """Raise the explicit version, for changes that touch no episode's ``updated_at``
+    (a turn saved on its own, a speaker renamed)."""
+    _request.state = None
+    try:
+        updated = models.PageCacheVersion.objects.filter(pk=1).update(version=F("version") + 1)
+        if not updated:
+            models.PageCacheVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+    except DatabaseError:
+        pass    # tables not migrated yet (a signal during migrate): nothing is cached
+
+
+def invalidate_on_commit() -> None:
+    """``invalidate`` once the current transaction commits: the version's row is not
+    locked for the rest of a long transaction (an import) and raised only if it commits."""
+    transaction.on_commit(invalidate)
+
+
+@receiver(episodes_changed)
+def _episodes_changed(sender, **kwargs):
+    invalidate_on_commit()
+
+
+def _content_saved(sender, **kwargs):
+    if not kwargs.get("raw"):
+        invalidate_on_commit()
+
+
+for _model in CONTENT_MODELS:
+    post_save.connect(_content_saved, sender=_model, dispatch_uid=f"page-cache-{_model.__name__}")
+    post_delete.connect(_content_saved, sender=_model, dispatch_uid=f"page-cache-del-{_model.__name__}")
+
+
+class _Recent:
+    """The pages this process served last, by key: a bounded LRU in memory."""
+
+    def __init__(self, entries: int, total_bytes: int = 64 * 1024 * 1024):
+        self.entries, self.total_bytes = entries, total_bytes
+        self._pages: OrderedDict[str, tuple] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: tuple) -> None:
+        with self._lock:
+            if key in self._pages:
+                return
+            self._pages[key] = page
+            self._bytes += len(page[0])
+            while self._pages and (len(self._pages) > self.entries or self._bytes > self.total_bytes):
+                _, dropped = self._pages.popitem(last=False)
+                self._bytes -= len(dropped[0])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+
+recent = _Recent(entries=getattr(settings, "ARCHIVE_PAGE_MEMORY_ENTRIES", 256))
+
+
+def _cacheable(request) -> bool:
+    # Without a session cookie the request is anonymous: no session lookup needed.
+    return request.method in ("GET", "HEAD") and not (
+        request.COOKIES.get(settings.SESSION_COOKIE_NAME) and request.user.is_authenticated
+    )
+
+
+def page_key(request, params=()) -> str:
+    """The cache key of ``request``'s page in the current content state."""
+    read = [(name, request.GET.getlist(name)) for name in sorted(params) if name in request.GET]
+    identity = repr((content_state(), request.get_host(), request.path, read))
+    digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"archive:page:{digest}"
+
+
+def cached_page(view=None, *, params=()):
+    """Serve ``view``'s successful responses to anonymous readers from the cache.
+
+    ``params``: the query parameters the view reads; no other one makes a new entry.
+    """
+    if view is None:
+        return functools.partial(cached_page, params=params)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        key = page_key(request, params)
+        stored = recent.get(key)
+        if stored is None:
+            stored = cache.get(key)
+            if stored is not None:
+                recent.put(key, stored)
+        if stored is not None:
+            content, content_type, headers = stored
+            response = HttpResponse(content, content_type=content_type)
+            for name, value in headers.items():
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            if hasattr(response, "render"):
+                response.render()
+            headers = {name: value for name, value in response.items() if name in KEPT_HEADERS}
+            patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
+            headers["Cache-Control"] = response["Cache-Control"]
+            stored = (response.content, response["Content-Type"], headers)
+            cache.set(key, stored, PAGE_TIMEOUT)
+            recent.put(key, stored)
+        return response
+    return wrapper

@@ -1,0 +1,308 @@
+"""The public, read-only pages. Each starts from ``Episode.objects.public(user)``.
+
+Pages for anonymous readers are cached whole (``archive.site.cache``), under a key holding
+only the query parameters the view reads; every page runs a fixed number of queries,
+whatever the number of turns, episodes or terms on it. A query value the page cannot
+mean (``year=0``, a page past the last) answers 404, never 500.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import CharField, Count, Q
+from django.db.models.functions import Cast, Substr
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from archive.codec import English
+from archive.content.slugs import collation_key
+from archive.models import Appearance, Episode, Heading, ProjectLink, Turn
+from archive.search.views import search, suggest as search_suggest  # noqa: F401  (routed in urls)
+
+from .cache import cached_page
+from .rendering import original_language, plain, render_markdown
+from .taxonomy import BY_PREFIX, ENTITY_KINDS, KINDS, episode_entities, listed_terms
+from .transcript_html import transcript_html
+
+HOME_PER_PAGE = 30       # the static site's home and /page/<n>/
+EPISODES_PER_PAGE = 20
+TERMS_PER_PAGE = 50      # the static site's /all-tags/page/<n>/
+TAG_DIRECTORY_MIN = 5    # the static site lists (and pages) tags of 5 episodes or more
+SERIES_SHOWN = 12
+LIST_FIELDS = (
+    "slug", "title", "date", "summary", "insight", "draft", "area", "category", "speaker",
+    "guest",
+)
+FILTERS = tuple(KINDS) + ("year", "page")
+_YEAR = re.compile(r"[0-9]{1,4}")
+
+
+def _public(request, *, listed=True):
+    return Episode.objects.public(request.user, listed=listed)
+
+
+def _page(paginator, number, *, strict):
+    """Page ``number`` of ``paginator``; a number that is none of its pages is the
+    first page, or 404 when ``strict`` (an address of its own)."""
+    try:
+        return paginator.page(number)
+    except (InvalidPage, ValueError, TypeError):
+        if strict:
+            raise Http404("no such page") from None
+        return paginator.page(1)
+
+
+def with_badges(episodes) -> list:
+    """``episodes`` as a list, each with ``projects`` (its project tags): one query."""
+    episodes = list(episodes)
+    projects: dict[int, list] = {}
+    links = (
+        ProjectLink.objects.filter(content_object__in=[e.pk for e in episodes])
+        .select_related("tag").order_by("position", "pk")
+    )
+    for link in links:
+        projects.setdefault(link.content_object_id, []).append(link.tag)
+    for episode in episodes:
+        episode.projects = projects.get(episode.pk, [])
+    return episodes
+
+
+# Episode lists ---------------------------------------------------------------------
+
+@require_safe
+@cached_page
+def home(request, number=1):
+    """The newest episodes, 30 a page, at the static site's ``/`` and ``/page/<n>/``."""
+    if number == 1 and request.path != reverse("archive:home"):
+        return redirect("archive:home", permanent=True)
+    episodes = _public(request).only(*LIST_FIELDS)
+    page = _page(Paginator(episodes, HOME_PER_PAGE), number, strict=True)
+    page.object_list = with_badges(page.object_list)
+    return render(request, "archive/home.html", {"page": page})
+
+
+@require_safe
+@cached_page(params=FILTERS)
+def episode_index(request):
+    """Every episode, newest first, filtered by any of the kinds and the year."""
+    episodes = _public(request)
+    active = []
+    for key, kind in KINDS.items():
+        slug = request.GET.get(key)
+        if not slug:
+            continue
+        term = kind.get_term(slug)
+        if term is None:
+            raise Http404(f"no {key} {slug}")
+        episodes = kind.episodes_of(term, episodes)
+        if not episodes.exists():
+            raise Http404(f"{key} {slug} has no public episode")
+        active.append((kind, term))
+    year = request.GET.get("year", "")
+    if year:
+        if not _YEAR.fullmatch(year) or not 1 <= int(year) <= 9999:
+            raise Http404("no such year")
+        episodes = episodes.filter(date__year=int(year))
+    paginator = Paginator(episodes.only(*LIST_FIELDS), EPISODES_PER_PAGE)
+    page = _page(paginator, request.GET.get("page") or 1, strict=False)
+    page.object_list = with_badges(page.object_list)
+    facets = _facets(episodes)
+    return render(request, "archive/episode_index.html", {
+        "page": page, "facets": facets, "active": active, "year": year,
+        "query_string": _filters_without_page(request),
+    })
+
+
+def _facets(episodes) -> dict:
+    """The areas, categories and years of ``episodes`` with their counts: one GROUP BY
+    over the episodes (one per facet would read their rows three times)."""
+    year = Substr(Cast("date", CharField()), 1, 4)
+    rows = (
+        episodes.order_by().annotate(year=year).values_list("area", "category", "year")
+        .annotate(n=Count("pk"))
+    )
+    areas, categories, years = Counter(), Counter(), Counter()
+    for area, category, year_text, count in rows:
+        areas[area] += count
+        categories[category] += count
+        years[int(year_text) if year_text else None] += count
+    for counts in (areas, categories, years):
+        counts.pop("", None)
+        counts.pop(None, None)
+    return {
+        "area": KINDS["area"].value_terms(areas)[:30],
+        "category": KINDS["category"].value_terms(categories)[:30],
+        "year": [{"year": y, "count": n} for y, n in sorted(years.items(), reverse=True)],
+    }
+
+
+def _filters_without_page(request) -> str:
+    params = request.GET.copy()
+    for name in list(params):
+        if name not in FILTERS or name == "page":
+            del params[name]
+    return params.urlencode()
+
+
+# One episode -----------------------------------------------------------------------
+
+@require_safe
+@cached_page
+def episode_detail(request, slug):
+    return episode_page(request, get_object_or_404(_public(request, listed=False), slug=slug))
+
+
+def episode_page(request, episode: Episode):
+    """The page of ``episode`` (readers' own, or an editor's working copy for the
+    admin's preview), rendered now."""
+    headings = list(episode.headings.all())
+    turns = list(
+        episode.turns.exclude(kind=Turn.Kind.COMMENT).select_related("speaker")
+    )
+    body = sorted(headings + turns, key=lambda row: row.position)
+    items = []
+    for row in body:
+        if isinstance(row, Heading):
+            items.append({"heading": row, "title": plain(row.title)})
+        elif row.kind == Turn.Kind.RAW:
+            items.append({"raw": row, "html": render_markdown(row.verbatim)})
+        else:
+            item = {"turn": row, "zh": render_markdown(row.translation), "en": None}
+            if row.english:
+                item["en"] = render_markdown(row.english)
+                # The style keeps a summary only where it is not the codec's default.
+                summary = (row.style or {}).get("summary", English.summary)
+                item["lang"], item["label"] = original_language(summary, row.english)
+            items.append(item)
+    appearances = list(
+        Appearance.objects.filter(episode=episode).select_related("speaker").order_by("role", "pk")
+    )
+    series = []
+    if episode.series:
+        series = with_badges(
+            _public(request).filter(series=episode.series).exclude(pk=episode.pk)
+            .only(*LIST_FIELDS)[:SERIES_SHOWN]
+        )
+    entities = episode_entities(episode)
+    response = render(request, "archive/episode_detail.html", {
+        "episode": episode,
+        "transcript": transcript_html(items),
+        "toc": [item for item in items if "heading" in item],
+        "hosts": [a.speaker for a in appearances if a.role == Appearance.Role.HOST],
+        "guests": [a.speaker for a in appearances if a.role == Appearance.Role.GUEST],
+        "tags": entities.pop("tag"),
+        "projects": entities.pop("project"),
+        "entities": [(KINDS[key], entities[key]) for key in ENTITY_KINDS if entities[key]],
+        "series": series,
+        "staff_only": episode.draft and not settings.ARCHIVE_PUBLIC_DRAFTS,
+        "noindex": episode.exclude or (episode.draft and not settings.ARCHIVE_PUBLIC_DRAFTS),
+        "description": (plain(episode.summary) or plain(episode.title))[:200],
+    })
+    if episode.exclude:
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+def static_note_redirect(request, name):
+    """``/content/notes/<file name>/`` (the static site's address) -> the episode."""
+    file_name = f"{name}.md"
+    candidates = _public(request, listed=False).filter(
+        Q(source_path=file_name) | Q(source_path__endswith=f"/{file_name}")
+    ).only("slug", "source_path")
+    # The database may compare case-insensitively; file names are case-sensitive.
+    episode = next(
+        (e for e in candidates if e.source_path.rsplit("/", 1)[-1] == file_name), None
+    )
+    if episode is None:
+        raise Http404("no such note")
+    return redirect(episode.get_absolute_url(), permanent=True)
+
+
+# Speakers, tags, areas, categories, projects, entities -----------------------------
+
+@require_safe
+@cached_page(params=("page",))
+def term_detail(request, prefix, slug):
+    kind = BY_PREFIX[prefix]
+    term = kind.get_term(slug)
+    if term is None:
+        raise Http404(f"no {kind.key} {slug}")
+    listed = kind.episodes_of(term, _public(request)).only(*LIST_FIELDS).order_by("-date", "slug")
+    page = _page(Paginator(listed, EPISODES_PER_PAGE), request.GET.get("page") or 1, strict=False)
+    if not page.paginator.count:
+        raise Http404(f"{kind.key} {slug} has no public episode")
+    page.object_list = with_badges(page.object_list)
+    if kind.key == "speaker":
+        # Turns counted for this page's episodes only, not for every episode listed.
+        counts = dict(
+            Turn.objects.filter(episode__in=page.object_list, speaker__in=term.ids)
+            .values_list("episode").annotate(n=Count("pk")).values_list("episode", "n")
+        )
+        for episode in page.object_list:
+            episode.turn_count = counts.get(episode.pk, 0)
+    return render(request, "archive/term_detail.html", {
+        "kind": kind, "term": term, "page": page,
+        "filter_url": f"{reverse('archive:episodes')}?{kind.key}={term.slug}",
+    })
+
+
+@require_safe
+@cached_page(params=("q",))
+def term_index(request, prefix, number=1):
+    """All terms of a kind by name, 50 a page at ``/all-<kind>/page/<n>/`` (the static
+    site's), with a filter by name (``?q=``) over all of them."""
+    kind = BY_PREFIX[prefix]
+    if number == 1 and "/page/" in request.path:
+        return redirect(f"archive:{kind.key}-index", permanent=True)
+    terms = listed_terms(kind, request.user)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        folded = query.casefold()
+        terms = [term for term in terms if folded in term.name.casefold()]
+    else:
+        if kind.key == "tag":
+            terms = [term for term in terms if term.count >= TAG_DIRECTORY_MIN]
+    terms.sort(key=lambda term: collation_key(term.name))
+    page = _page(Paginator(terms, TERMS_PER_PAGE), number, strict=True)
+    return render(request, "archive/term_index.html", {
+        "kind": kind, "page": page, "query": query,
+        "rare_hidden": kind.key == "tag" and not query,
+        "threshold": TAG_DIRECTORY_MIN,
+    })
+
+
+# Pages that are not episodes ---------------------------------------------------------
+
+@require_safe
+@cached_page
+def site_page(request, name):
+    """``/about/``, ``/tool/``, ``/bookshelf/``: the flat page at that address, edited in
+    the admin, else the built-in text of the static site's page."""
+    flatpage = FlatPage.objects.filter(
+        url=request.path, sites=settings.SITE_ID, registration_required=False
+    ).first()
+    return render(request, "archive/site_page.html", {
+        "flatpage": flatpage, "default": f"archive/pages/{name}.html",
+    })
+
+
+# Site files ------------------------------------------------------------------------
+
+@require_safe
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("archive:sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def healthz(request):
+    """A view that touches nothing: the floor the bench compares pages with."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,160 @@
+import difflib
+
+import pytest
+
+from archive.codec import parse, render
+from archive.content.store import load_document, save_document
+from archive.models import Episode, Speaker, Turn
+
+from ..episode_texts import ALPHABETICAL_ERA, INSERTION_ERA, ODD_ENGLISH, replace_once
+
+pytestmark = pytest.mark.django_db
+
+
+def saved(text: str, path: str = "ep.md") -> Episode:
+    return save_document(parse(text), source_path=path, slug=path[:-3], source_hash="")
+
+
+def rendered(episode: Episode) -> str:
+    return render(load_document(Episode.objects.get(pk=episode.pk)))
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [
+        line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+@pytest.mark.parametrize("text", [INSERTION_ERA, ALPHABETICAL_ERA, ODD_ENGLISH])
+def test_saved_document_loads_back_to_the_same_bytes(text):
+    assert rendered(saved(text)) == text
+
+
+def test_every_corpus_file_survives_the_database(corpus_files):
+    for number, path in enumerate(corpus_files):
+        text = path.read_text(encoding="utf-8")
+        episode = saved(text, f"corpus-{number}.md")
+        assert rendered(episode) == text, path.name
+
+
+def test_rows_hold_the_fields_of_the_file():
+    episode = saved(INSERTION_ERA)
+    assert episode.title == "测试：第一集"
+    assert episode.draft is True and episode.status == "evergreen"
+    assert str(episode.date) == "2026-01-05"
+    turns = list(episode.turns.order_by("position"))
+    assert [t.speaker_label for t in turns] == ["Ada Park", "Speaker B", "Ada Park"]
+    assert turns[0].translation == "第一句话。"
+    assert turns[0].english == "**Ada Park**: The first sentence."
+    assert [t.heading.title for t in turns] == ["开场", "开场", "第二节"]
+    assert list(episode.tags.names()) == ["first-tag", "second-tag"]
+    assert list(episode.products_models.names()) == []
+
+
+def test_generic_labels_link_to_no_speaker_and_names_do():
+    episode = saved(INSERTION_ERA)
+    turns = list(episode.turns.order_by("position"))
+    assert turns[0].speaker.name == "Ada Park"
+    assert turns[1].speaker is None
+    assert Speaker.objects.filter(name="Test Cast").exists()
+
+
+def test_unknown_status_and_bare_date_are_kept():
+    episode = saved(ALPHABETICAL_ERA)
+    assert episode.status == "evengreen"
+    assert str(episode.date) == "2026-02-01"
+
+
+def test_editing_one_turn_changes_only_its_line():
+    episode = saved(INSERTION_ERA)
+    turn = episode.turns.get(position=2)
+    turn.translation = "改过的第二句话。"
+    turn.save()
+    after = rendered(episode)
+    assert changed_lines(INSERTION_ERA, after) == [
+        "-**Speaker B**: 第二句话。", "+**Speaker B**: 改过的第二句话。"
+    ]
+
+
+def test_editing_the_english_keeps_the_details_dialect():
+    episode = saved(ALPHABETICAL_ERA)
+    turn = episode.turns.get(kind=Turn.Kind.TURN, english__isnull=False)
+    turn.english = "Tea bought horses."
+    turn.save()
+    assert changed_lines(ALPHABETICAL_ERA, rendered(episode)) == [
+        '-<p class="english-text">On the frontier, tea was traded for horses.</p>',
+        '+<p class="english-text">Tea bought horses.</p>',
+    ]
+
+
+def test_editing_a_malformed_original_drops_its_verbatim_copy():
+    episode = saved(ODD_ENGLISH)
+    turn = episode.turns.get(english__isnull=False)
+    assert turn.verbatim is None or "</summary_" in turn.verbatim
+    turn.english = "**Host**: Hello."
+    turn.save()
+    after = rendered(episode)
+    assert "**Host**: Hello." in after and "Opening." not in after
+    assert after.startswith(ODD_ENGLISH[: ODD_ENGLISH.index("<details>")])
+
+
+def test_changing_a_column_rewrites_only_that_key_in_its_quoting():
+    episode = saved(ALPHABETICAL_ERA)
+    episode.area = "tech-insights"
+    episode.draft = True
+    episode.save()
+    assert changed_lines(ALPHABETICAL_ERA, rendered(episode)) == [
+        '-area: "society-thinking"', '+area: "tech-insights"', "-draft: false", "+draft: true",
+    ]
+
+
+def test_adding_a_tag_appends_it_in_the_list_style_of_the_file():
+    episode = saved(INSERTION_ERA)
+    episode.tags.add("third-tag")
+    expected = replace_once(INSERTION_ERA, "  - second-tag\n", "  - second-tag\n  - third-tag\n")
+    assert rendered(episode) == expected
+
+
+def test_filling_an_empty_list_writes_block_items():
+    episode = saved(ALPHABETICAL_ERA)
+    episode.people.add("Lu Yu")
+    assert changed_lines(ALPHABETICAL_ERA, rendered(episode)) == [
+        "-people: []", "+people:", "+- Lu Yu",
+    ]
+
+
+def test_a_new_key_lands_in_alphabetical_place():
+    text = replace_once(ALPHABETICAL_ERA, "draft: false\n", "")
+    episode = saved(text)
+    episode.draft = True
+    episode.save()
+    assert rendered(episode) == replace_once(text, "guest: ''\n", "draft: true\nguest: ''\n")
+
+
+def test_resaving_replaces_all_rows():
+    episode = saved(INSERTION_ERA)
+    save_document(parse(ALPHABETICAL_ERA), source_path="ep.md", slug="ep", source_hash="", episode=episode)
+    assert rendered(episode) == ALPHABETICAL_ERA
+    assert list(episode.tags.names()) == ["tea"]
+    assert episode.turns.filter(speaker_label="Ada Park").count() == 0
+
+
+def test_loading_episodes_costs_the_same_queries_for_few_or_many():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from archive.content.exporting import chunks
+
+    def queries_to_render_all() -> int:
+        with CaptureQueriesContext(connection) as context:
+            texts = [render(document) for chunk in chunks() for _, document in chunk]
+        assert texts == [INSERTION_ERA] * Episode.objects.count()
+        return len(context)
+
+    for number in range(3):
+        saved(INSERTION_ERA, f"ep-{number}.md")
+    few = queries_to_render_all()
+    for number in range(3, 12):
+        saved(INSERTION_ERA, f"ep-{number}.md")
+    assert queries_to_render_all() == few

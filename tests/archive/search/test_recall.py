@@ -1,0 +1,113 @@
+"""Search finds exactly what a plain scan finds, on the shared half of the archive.
+
+The scan reads every public episode's texts through the ORM, makes them readable with
+``rendering.plain`` and folds them with ``str.lower`` and OpenCC, then keeps the
+episodes in which each term is a substring of some text: no index, no filter.
+"""
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from archive.codec import speaker_name
+from archive.models import Episode, Heading, Turn
+from archive.search import image, parse, rebuild_index, search
+from archive.search.documents import names_of
+from archive.search.query import matches
+from archive.search.textfold import to_simplified
+from archive.site.rendering import fold as lower
+from archive.site.rendering import plain
+from tests.archive.public import fresh_page_cache  # noqa: F401
+
+SHARED = Path(os.environ.get("ARCHIVE_SHARED") or Path(__file__).resolve().parents[4] / "shared" / "archive" / "notes")
+QUERIES = [
+    # Multi-word, in any order and both languages.
+    "Nvidia 泡沫", "泡沫 nvidia", "英伟达 护城河", "AI 泡沫 芯片", "open ai", "the of and",
+    # Phrases, with and without spaces.
+    '"I don\'t think"', '"data center"', '"向量数据库"', "“人工智能”", '"of the"',
+    # Simplified and traditional folded together.
+    "超級歪", "超级歪", "數據", "臺灣", "人工智慧",
+    # Common, short, and absent.
+    "the", "的", "AI", "泡沫", "。", "zzqqxx", '"泡沫 zzqqxx"',
+]
+
+
+@pytest.fixture(scope="module")
+def shared_archive(django_db_setup, django_db_blocker):
+    """The shared archive imported and indexed once for the module, rolled back after."""
+    if not SHARED.is_dir():
+        message = f"shared archive not found at {SHARED}; set ARCHIVE_SHARED"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            try:
+                call_command("import_markdown", str(SHARED), stdout=io.StringIO())
+            except CommandError:
+                pass          # a file the archive holds without front matter is refused
+            rebuild_index()
+            image.forget()
+            yield _readable_texts()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            image.forget()
+
+
+def _fold(text: str) -> str:
+    return to_simplified(lower(text))
+
+
+def _readable_texts() -> dict[int, list[str]]:
+    """Episode id -> every folded text a reader sees of it (public episodes)."""
+    texts: dict[int, list[str]] = {}
+    episodes = Episode.objects.public()
+    ids = list(episodes.values_list("pk", flat=True))
+    for pk, title, summary, insight in episodes.values_list("pk", "title", "summary", "insight"):
+        texts[pk] = [plain(title), plain(summary), plain(insight)]
+    for episode_id, name in names_of(ids):
+        texts[episode_id].append(" ".join(name.split()))
+    for episode_id, title in Heading.objects.filter(episode_id__in=ids).values_list("episode_id", "title"):
+        texts[episode_id].append(plain(title))
+    rows = Turn.objects.filter(episode_id__in=ids).exclude(kind=Turn.Kind.COMMENT)
+    for episode_id, kind, label, translation, english, verbatim in rows.values_list(
+        "episode_id", "kind", "speaker_label", "translation", "english", "verbatim"
+    ):
+        if kind == Turn.Kind.RAW:
+            texts[episode_id].append(plain(verbatim))
+        else:
+            texts[episode_id] += [speaker_name(label), plain(translation), plain(english)]
+    return {pk: [_fold(text) for text in parts if text] for pk, parts in texts.items()}
+
+
+def scan(texts, query) -> set[int]:
+    terms = [term.folded for term in parse(query)]
+    return {pk for pk, parts in texts.items() if terms and all(any(t in p for p in parts) for t in terms)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", QUERIES)
+def test_search_finds_exactly_what_a_scan_finds(shared_archive, query):
+    public = Episode.objects.public()
+    found = {match.episode_id for match in matches(parse(query), public.values_list("pk", flat=True))}
+    expected = scan(shared_archive, query)
+    assert found == expected
+    assert search(query, public).paginator.count == len(expected)
+
+
+@pytest.mark.django_db
+def test_the_shared_archive_has_what_the_queries_test(shared_archive):
+    """The queries mean something here: phrases are narrower than their words,
+    traditional queries find simplified text, some queries find nothing."""
+    assert scan(shared_archive, '"I don\'t think"') < scan(shared_archive, "I don't think")
+    assert scan(shared_archive, "超級歪") and scan(shared_archive, "超級歪") == scan(shared_archive, "超级歪")
+    assert scan(shared_archive, "Nvidia 泡沫") < scan(shared_archive, "泡沫")
+    assert not scan(shared_archive, "zzqqxx")

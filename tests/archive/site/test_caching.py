@@ -1,0 +1,137 @@
+"""Pages are cached for readers, keyed by host, the parameters a view reads and the
+content state, so no import, edit or kill can leave a stale page behind."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
+
+from archive.models import Episode
+from archive.site import cache as page_cache
+from tests.archive.public import fresh_page_cache  # noqa: F401
+from tests.factories import episode_markdown, make_episode
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_second_visit_runs_no_page_query(client, django_assert_max_num_queries):
+    episode = make_episode(sections=[("一", [("A", "你好。", "Hello.")])])
+    first = client.get(f"/episodes/{episode.slug}/")
+    assert "public" in first["Cache-Control"]
+    with django_assert_max_num_queries(1):      # the content state
+        second = client.get(f"/episodes/{episode.slug}/")
+    assert second.content == first.content
+
+
+def test_edits_invalidate_cached_pages(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        episode = make_episode(title="原标题")
+    assert "原标题" in client.get(f"/episodes/{episode.slug}/").content.decode()
+    assert "原标题" in client.get("/episodes/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        episode.title = "新标题"
+        episode.save()
+    assert "新标题" in client.get(f"/episodes/{episode.slug}/").content.decode()
+    assert "新标题" in client.get("/episodes/").content.decode()
+    turn = episode.turns.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        turn.translation = "改过的译文"
+        turn.save()
+    assert "改过的译文" in client.get(f"/episodes/{episode.slug}/").content.decode()
+
+
+def test_an_import_invalidates_cached_pages(client, tmp_path, django_capture_on_commit_callbacks):
+    path = tmp_path / "imported.md"
+    path.write_text(episode_markdown(title="第一版"), encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_markdown", str(tmp_path), stdout=io.StringIO())
+    assert "第一版" in client.get("/episodes/imported/").content.decode()
+    path.write_text(episode_markdown(title="第二版"), encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_markdown", str(tmp_path), stdout=io.StringIO())
+    assert "第二版" in client.get("/episodes/imported/").content.decode()
+    assert "第二版" in client.get("/search/?q=第二版").content.decode()
+
+
+def test_a_change_no_signal_announced_is_seen_at_once(client):
+    """Another process, or an import killed before it could say so, changed rows: the
+    content state (the episodes' count and latest update) moves with the rows."""
+    episode = make_episode(title="甲")
+    assert "甲" in client.get(f"/episodes/{episode.slug}/").content.decode()
+    Episode.objects.filter(pk=episode.pk).update(title="乙", updated_at=timezone.now())
+    assert "乙" in client.get(f"/episodes/{episode.slug}/").content.decode()
+    make_episode("new.md", title="新来的")
+    assert "新来的" in client.get("/").content.decode()
+
+
+def test_a_deleted_episode_is_gone_at_once(client, django_capture_on_commit_callbacks):
+    episode = make_episode(title="将删除")
+    assert client.get(f"/episodes/{episode.slug}/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        Episode.objects.filter(pk=episode.pk).delete()
+    assert client.get(f"/episodes/{episode.slug}/").status_code == 404
+    assert "将删除" not in client.get("/").content.decode()
+
+
+def test_a_killed_import_leaves_no_stale_page(client, tmp_path):
+    """An import that committed episodes and died before anything ran after it (no
+    on-commit hook, no signal): the cached list does not hide the new state."""
+    path = tmp_path / "a.md"
+    path.write_text(episode_markdown(title="第一版"), encoding="utf-8")
+    call_command("import_markdown", str(tmp_path), stdout=io.StringIO())
+    assert "第一版" in client.get("/").content.decode()
+    path.write_text(episode_markdown(title="第二版"), encoding="utf-8")
+    # Without django_capture_on_commit_callbacks nothing after the commit runs, as in
+    # a process killed right after it.
+    call_command("import_markdown", str(tmp_path), stdout=io.StringIO())
+    assert "第二版" in client.get("/").content.decode()
+
+
+def test_cached_pages_are_keyed_by_host(client):
+    episode = make_episode(title="主机")
+    first = client.get(f"/episodes/{episode.slug}/", HTTP_HOST="localhost").content.decode()
+    second = client.get(f"/episodes/{episode.slug}/", HTTP_HOST="127.0.0.1").content.decode()
+    assert 'href="http://localhost/episodes/' in first
+    assert 'href="http://127.0.0.1/episodes/' in second
+
+
+def test_only_the_parameters_a_view_reads_make_new_entries(client):
+    make_episode(title="参数")
+    client.get("/")
+    keys_before = len(cache._cache)
+    for number in range(20):
+        assert client.get(f"/?nc={number}").status_code == 200
+        assert client.get(f"/episodes/?nc={number}&page=1").status_code == 200
+    assert len(cache._cache) <= keys_before + 2       # /episodes/ and /episodes/?page=1
+    assert page_cache.page_key(request_for("/episodes/?page=2&year=2025"), ("page", "year")) == \
+        page_cache.page_key(request_for("/episodes/?year=2025&nc=1&page=2"), ("page", "year"))
+
+
+def request_for(url):
+    from django.test import RequestFactory
+    return RequestFactory().get(url)
+
+
+def test_staff_are_never_served_or_stored_a_cached_page(client, settings):
+    settings.ARCHIVE_PUBLIC_DRAFTS = False
+    episode = make_episode(title="草稿", draft=True)
+    client.force_login(User.objects.create_user("staff", is_staff=True))
+    assert client.get(f"/episodes/{episode.slug}/").status_code == 200
+    client.logout()
+    assert client.get(f"/episodes/{episode.slug}/").status_code == 404
+
+
+def test_an_edited_flat_page_is_served_at_once(client, django_capture_on_commit_callbacks):
+    from django.contrib.flatpages.models import FlatPage
+    from django.contrib.sites.models import Site
+
+    assert "关于本站" in client.get("/about/").content.decode()      # the built-in text
+    with django_capture_on_commit_callbacks(execute=True):
+        page = FlatPage.objects.create(url="/about/", title="关于我们", content="<p>新的介绍</p>")
+        page.sites.add(Site.objects.get_current())
+    html = client.get("/about/").content.decode()
+    assert "关于我们" in html and "新的介绍" in html
