@@ -118,12 +118,14 @@ class EpisodePages:
         if request.method == "POST":
             return self._transcript_post(request, episode_id)
         episode = self._episode(request, episode_id)
-        rows = transcript.rows_of(held.working(episode))
-        return self._editor(request, episode, rows, version=episode.version)
+        working = held.working(episode)
+        rows = transcript.rows_of(working)
+        return self._editor(request, episode, rows, version=episode.version, working=working)
 
-    def _editor(self, request, episode, rows, *, version, status=200, **extra):
+    def _editor(self, request, episode, rows, *, version, status=200, working=None, **extra):
         can_edit = self.model_admin.has_change_permission(request, episode)
-        speakers = Speaker.objects.filter(turns__episode=held.working(episode)).distinct().values_list(
+        working = working or held.working(episode)
+        speakers = Speaker.objects.filter(turns__episode=working).distinct().values_list(
             "name", flat=True
         )
         labels = transcript.labels_of(rows)
