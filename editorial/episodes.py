@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from archive.content import fields
+from archive.content.store import ensure_named
 from archive.models import Episode, Turn
 
 from . import editing
@@ -52,18 +53,12 @@ def set_entity_names(episode: Episode, key: str, names: list[str]) -> bool:
         return False
     tag_model, link_model = fields.ENTITY_KEYS[key]
     link_model.objects.filter(content_object=episode).delete()
-    tags = {name: _tag(tag_model, name) for name in names}
+    tags = ensure_named(tag_model, names)
     link_model.objects.bulk_create(
         link_model(content_object=episode, tag=tags[name], position=position)
         for position, name in enumerate(names)
     )
     return True
-
-
-def _tag(tag_model, name: str):
-    # taggit's save() finds a free slug; get_or_create keeps one row per name.
-    tag = tag_model.objects.get_or_create(name=name)[0]
-    return tag
 
 
 def episode_update(

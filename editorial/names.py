@@ -41,7 +41,9 @@ from archive.codec import (
     with_value,
 )
 from archive.content import fields
-from archive.content.store import block_of, ensure_speakers, load_documents, person_speaking
+from archive.content.store import (
+    block_of, ensure_named, ensure_speakers, load_documents, person_speaking,
+)
 from archive.models import Appearance, Episode, Speaker
 from archive.models import Turn as TurnRow
 from archive.search import index as search_index
@@ -466,7 +468,7 @@ def _relink_appearances(episodes: list[EpisodePlan]) -> None:
 
 def _apply_entity(plan: RenamePlan, by) -> None:
     tag_model, link_model = fields.ENTITY_KEYS[plan.kind]
-    target, _ = tag_model.objects.get_or_create(name=plan.target)
+    target = ensure_named(tag_model, [plan.target])[plan.target]
     source_ids = set(tag_model.objects.filter(name__in=plan.sources).values_list("pk", flat=True))
     for episode in plan.episodes:
         def write(session, holder):

@@ -10,10 +10,11 @@ import dataclasses
 import functools
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from archive.codec import (
@@ -354,11 +355,19 @@ def _changed(style: dict, defaults: dict) -> dict:
 
 def ensure_speakers(names: Iterable[str]) -> dict[str, Speaker]:
     """The Speaker of each name, creating the missing ones with unique slugs."""
-    ids = _ensure_ids(Speaker, names, {})
-    return {speaker.name: speaker for speaker in Speaker.objects.filter(pk__in=ids.values())}
+    return ensure_named(Speaker, names)
+
+
+def ensure_named(model, names: Iterable[str]) -> dict:
+    """The row of ``model`` (a Speaker or an entity tag) of each name, creating the
+    missing ones: every writer (import, editor, rename) gets its slugs here, so there
+    is one slug scheme, the static site's ``-1``, ``-2``…"""
+    ids = _ensure_ids(model, names, {})
+    return {row.name: row for row in model.objects.filter(pk__in=ids.values())}
 
 
 _LOOKUP_CHUNK = 500
+_SLUG_PREFIXES = 100  # numbered slugs looked up per query
 
 
 def _ensure_ids(model, names: Iterable[str], known_ids: dict) -> dict[str, int]:
@@ -379,6 +388,7 @@ def _ensure_ids(model, names: Iterable[str], known_ids: dict) -> dict[str, int]:
 
 
 def _with_unique_slugs(model, names: list[str]) -> list:
+    """New rows for ``names``, each with a slug no row has: a few queries for all."""
     bases = {name: slug_for(name) for name in names}
     taken = set()
     wanted = list(set(bases.values()))
@@ -386,12 +396,17 @@ def _with_unique_slugs(model, names: list[str]) -> list:
         taken.update(model.objects.filter(
             slug__in=wanted[start:start + _LOOKUP_CHUNK]
         ).values_list("slug", flat=True))
+    # A base already taken, or wanted twice, will be numbered: read its numbered forms.
+    counts = Counter(bases.values())
+    numbered = sorted(base for base in counts if base in taken or counts[base] > 1)
+    for start in range(0, len(numbered), _SLUG_PREFIXES):
+        prefixes = Q()
+        for base in numbered[start:start + _SLUG_PREFIXES]:
+            prefixes |= Q(slug__startswith=f"{base}-")
+        taken.update(model.objects.filter(prefixes).values_list("slug", flat=True))
     rows = []
     for name in names:
-        slug = unique_slug(
-            bases[name],
-            lambda s: s in taken or (s != bases[name] and model.objects.filter(slug=s).exists()),
-        )
+        slug = unique_slug(bases[name], taken.__contains__)
         taken.add(slug)
         rows.append(model(name=name, slug=slug))
     return rows

@@ -158,3 +158,24 @@ def test_loading_episodes_costs_the_same_queries_for_few_or_many():
     for number in range(3, 12):
         saved(INSERTION_ERA, f"ep-{number}.md")
     assert queries_to_render_all() == few
+
+
+def test_every_writer_numbers_colliding_slugs_the_static_sites_way(django_assert_max_num_queries):
+    """The import, the editor and a rename all take their slugs from one allocator:
+    the second name of a slug is ``-1``, the third ``-2``, as the static site does."""
+    from archive.content.store import ensure_named
+    from archive.models import Topic
+    from editorial.episodes import set_entity_names
+
+    episode = save_document(parse(INSERTION_ERA), source_path="ep.md", slug="ep", source_hash="")
+    set_entity_names(episode, "tags", ["OpenAI"])
+    set_entity_names(episode, "tags", ["OpenAI", "Open AI"])
+    assert dict(Topic.objects.filter(name__in=["OpenAI", "Open AI"]).values_list("name", "slug")) == {
+        "OpenAI": "open-ai", "Open AI": "open-ai-1",
+    }
+    many = [f"Open{' ' * n}AI" for n in range(2, 61)]
+    with django_assert_max_num_queries(6):  # not one query per collision
+        made = ensure_named(Topic, many)
+    slugs = [made[name].slug for name in many]
+    assert len(set(slugs)) == len(slugs)
+    assert sorted(slugs, key=lambda s: int(s.rsplit("-", 1)[1])) == [f"open-ai-{n}" for n in range(2, 61)]
