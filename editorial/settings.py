@@ -1,10 +1,13 @@
 """Settings for the archive CMS, read from the environment.
 
-Every variable is listed in README.md. DEBUG is off unless ``DEBUG=1`` is set, and
-with DEBUG off the CMS refuses to start without SECRET_KEY: a forgotten variable never
-serves production with debug pages or a known key. ``DEBUG=1`` alone gives a development
-setup: a development-only key, the local host names, and (as without DEBUG) SQLite in
-the repository and an in-process cache unless DATABASE_URL or REDIS_URL say otherwise.
+Every variable is listed in README.md. DEBUG is off unless ``DEBUG=1`` is set. With
+DEBUG off and no SECRET_KEY, the site refuses to be served (``editorial.wsgi``,
+``editorial.asgi``) and Django refuses whatever would sign with the key, while commands
+that sign nothing (migrate, import_markdown, export_markdown) still run: a forgotten
+variable never serves production with debug pages or a known key. ``DEBUG=1`` alone
+gives a development setup: a development-only key, the local host names, and (as
+without DEBUG) SQLite in the repository and an in-process cache unless DATABASE_URL or
+REDIS_URL say otherwise.
 """
 
 import os
@@ -37,13 +40,17 @@ def env_list(name, default):
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = "django-insecure-development-only-never-use-in-production"
+
+
+def require_secret_key() -> None:
+    """Refuse to serve the site without SECRET_KEY (the WSGI and ASGI entry points)."""
+    if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (the default). "
             "For a development server, set DEBUG=1 instead."
         )
-    SECRET_KEY = "django-insecure-development-only-never-use-in-production"
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS",

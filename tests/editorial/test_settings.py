@@ -47,21 +47,39 @@ def test_deploy_check_passes_in_production():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_without_secret_key_fails_loudly():
+SERVE = ["-c", "import editorial.wsgi, editorial.asgi"]
+
+
+def test_production_without_secret_key_is_never_served():
     env = production_env()
     del env["SECRET_KEY"]
-    result = run(["manage.py", "check"], **env)
+    result = run(SERVE, **env)
     assert result.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY must be set" in result.stderr
+    assert run(SERVE, **production_env()).returncode == 0
 
 
 SHOW_DEBUG_AND_KEY = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)"
 
 
 def test_debug_is_off_without_the_variable_and_then_a_secret_key_is_required():
-    result = run(["-c", SHOW_DEBUG_AND_KEY])
+    result = run(SERVE)
     assert result.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off" in result.stderr
+    signing = run(["-c", SHOW_DEBUG_AND_KEY])  # and Django refuses to sign without one
+    assert signing.returncode != 0 and "SECRET_KEY setting must not be empty" in signing.stderr
+
+
+def test_commands_that_sign_nothing_run_without_any_variable(tmp_path):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    text = "---\ntitle: 无变量\ndate: '2026-01-02'\n---\n**主持人**: 你好。\n"
+    (folder / "plain.md").write_text(text, encoding="utf-8")
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    for command in (["migrate", "-v0"], ["import_markdown", str(folder)], ["export_markdown", str(folder)]):
+        result = run(["manage.py", *command], **database)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert (folder / "plain.md").read_text(encoding="utf-8") == text
 
 
 def test_debug_is_off_without_the_variable_and_the_given_key_is_used():
@@ -78,7 +96,7 @@ def test_debug_set_explicitly_gives_the_development_key():
 
 
 def test_an_empty_debug_is_off():
-    result = run(["-c", SHOW_DEBUG_AND_KEY], DEBUG="")
+    result = run(SERVE, DEBUG="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
