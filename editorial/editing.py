@@ -90,7 +90,7 @@ def edit(
 ) -> Iterator[Session]:
     """Run one edit under a row lock; raise :class:`EditConflict` on a stale version.
 
-    ``episode_id`` is the episode's (or its working copy's). A content edit of an
+    ``episode_id`` is the episode's, never its working copy's. A content edit of an
     episode whose edits are held (``editorial.held``) writes its working copy, made
     now if it has none; a workflow step, or an edit made ``everywhere`` (a
     publisher's rename across the archive: approved as it is made), writes the
@@ -105,7 +105,7 @@ def edit(
     changed, all in the same transaction.
     """
     with transaction.atomic():
-        live = Episode.objects.select_for_update().get(pk=_episode_of(episode_id))
+        live = Episode.objects.select_for_update().get(pk=episode_id)
         if expected_version is not None and live.version != expected_version:
             raise EditConflict(live, expected_version)
         copy = held.working_copy(live)
@@ -150,15 +150,6 @@ def edit(
             session.copy = None
         if live in session.targets:
             episodes_changed.send(sender=Session, episode_ids=[live.pk])
-
-
-def _episode_of(episode_id: int) -> int:
-    """The episode's id, given its own or its working copy's."""
-    copy_of = (
-        Episode.with_working_copies.filter(pk=episode_id)
-        .values_list("working_copy_of", flat=True).first()
-    )
-    return copy_of or episode_id
 
 
 def keep_earlier_state(episode: Episode, working: Episode) -> Revision | None:

@@ -58,6 +58,7 @@ def episode_panel_context(request, episode: Episode, adminform=None) -> dict:
     form = adminform.form if adminform is not None else None
     conflict = getattr(form, "conflict", None)
     state = workflow.review_state(episode)
+    copy = held.working_copy(episode)  # the changes waiting for review, if any
     approved = None
     if state == ReviewState.CHANGED:
         version = reviewstate.last_reviewed_version(episode)
@@ -65,10 +66,10 @@ def episode_panel_context(request, episode: Episode, adminform=None) -> dict:
     return {
         "review_state": state,
         "reviewed_revision": approved,
-        "held": held.working_copy(episode) is not None,
+        "held": copy is not None,
         "transitions": episode.transitions.select_related("by")[:30],
         "available": workflow.available_transitions(episode, request.user),
-        "suggestions": episode_edits.suggestions(held.working(episode)),
+        "suggestions": episode_edits.suggestions(copy or episode),
         "entity_labels": episode_edits.ENTITY_LABELS,
         "revision_count": episode.revisions.count(),
         "public_url": public_url(episode),
