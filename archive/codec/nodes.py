@@ -7,12 +7,37 @@ an ``English`` block whose frame the parser could not describe by fields also ke
 its exact source in ``verbatim``, which the printer prefers. Edit with
 :func:`edited`, which drops that copy so the block is rendered from its fields in its
 recorded style; ``dataclasses.replace`` edits the other nodes.
+
+Body blocks also carry ``row``, the id of the database row they were loaded from
+(None when parsed from a file or newly made): it takes no part in printing nor in
+comparing blocks, so the store can tell which rows an edited document changed.
+Blocks refuse to be built in a shape no file has (a heading of level 7, a label
+across lines); whether an edited block reads back from its file as built is
+``checks.reads_back``, which ``style.rebuilt`` asks of every block an edit made.
+
+A block an editor makes or reshapes leaves its style fields ``UNSET``;
+``archive.codec.style.rebuilt`` gives them the document's own style before the
+document is printed or stored.
 """
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Union
+
+
+class _Unset:
+    """The value of a style field the document's style is to decide."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+def _row_id() -> Any:
+    return field(default=None, compare=False, repr=False, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -53,11 +78,15 @@ class FrontMatter:
 class Heading:
     """A markdown ATX heading: ``level`` hashes, ``gap`` (normally one space), text."""
 
-
     level: int
     text: str
     gap: str = " "
     trailing: str = "\n\n"
+    row: int | None = _row_id()
+
+    def __post_init__(self):
+        if not 1 <= self.level <= 6 or "\n" in self.text:
+            raise ValueError(f"a heading has a level of 1 to 6 and one line: {self!r}")
 
 
 @dataclass(frozen=True)
@@ -101,6 +130,11 @@ class Turn:
     english: English | None = None
     english_gap: str = "\n\n"
     trailing: str = "\n\n"
+    row: int | None = _row_id()
+
+    def __post_init__(self):
+        if "\n" in self.label or (self.text is None and (self.label or self.english is None)):
+            raise ValueError(f"a turn has a one-line label and text, or an original alone: {self!r}")
 
     @property
     def is_narration(self) -> bool:
@@ -113,6 +147,11 @@ class Comment:
 
     text: str
     trailing: str = "\n\n"
+    row: int | None = _row_id()
+
+    def __post_init__(self):
+        if not self.text.startswith("<!--"):
+            raise ValueError(f"a comment starts with <!--: {self!r}")
 
 
 @dataclass(frozen=True)
@@ -121,6 +160,7 @@ class Raw:
 
     text: str
     trailing: str = "\n\n"
+    row: int | None = _row_id()
 
 
 Block = Union[Heading, Turn, Comment, Raw]
@@ -132,6 +172,14 @@ class Document:
     blocks: tuple[Block, ...] = ()
     newline: str = "\n"
     bom: bool = False
+
+
+_CONTENT_FIELDS = frozenset({"text", "label", "level", "english", "verbatim", "row"})
+
+
+def style_fields(node_type: type) -> tuple[str, ...]:
+    """The fields of a node type that say how it is written, not what it says."""
+    return tuple(f.name for f in dataclasses.fields(node_type) if f.name not in _CONTENT_FIELDS)
 
 
 def edited(english: English, **changes) -> English:

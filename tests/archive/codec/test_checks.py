@@ -29,7 +29,6 @@ def test_ordinary_blocks_read_back(block):
         Turn(text=" 缩进"),
         Turn(text="**Speaker B**: 标签写进了正文"),
         Turn(text="中文", english=English(text="ends </details> early")),
-        Heading(level=3, text="标题\n正文"),
     ],
 )
 def test_text_the_file_would_read_differently_does_not(block):
