@@ -7,7 +7,6 @@ revision (``editorial.editing``).
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from archive.codec import parse
-from archive.content import fields
+from archive.content import entity_lists, fields
 from archive.models import (
     Episode,
     Heading,
@@ -200,11 +199,8 @@ class EpisodeForm(forms.ModelForm):
             if working is not self.instance:
                 self.initial.update(model_to_dict(working, fields=episode_edits.FRONT_MATTER_FIELDS))
             self.initial.setdefault("version", self.instance.version)
-            for key in fields.ENTITY_KEYS:
-                link_model = fields.ENTITY_KEYS[key][1]
-                links = link_model.objects.filter(content_object=working)
-                tags = [link.tag for link in links.select_related("tag").order_by("position", "pk")]
-                self.initial[key] = comma_joiner(tags)
+            for key, names in entity_lists.lists_of([working.pk])[working.pk].items():
+                self.initial[key] = comma_joiner(names)
 
     def clean_source(self):
         source = self.cleaned_data.get("source", "")
@@ -249,7 +245,7 @@ class EpisodeForm(forms.ModelForm):
         both = []
         for name in (*episode_edits.FRONT_MATTER_FIELDS, *fields.ENTITY_KEYS):
             theirs = (
-                episode_edits.entity_names(current, name) if name in fields.ENTITY_KEYS
+                entity_lists.list_of(current, name) if name in fields.ENTITY_KEYS
                 else getattr(current, name)
             )
             mine = cleaned.get(name)
@@ -262,7 +258,7 @@ class EpisodeForm(forms.ModelForm):
 
 def _as_field_text(value) -> str:
     if isinstance(value, list):
-        return comma_joiner(SimpleNamespace(name=name) for name in value)
+        return comma_joiner(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return "" if value is None else str(value)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from archive.content import fields
-from archive.content.store import ensure_named
+from archive.content.entity_lists import list_of, set_list
 from archive.models import Episode, Turn
 
 from . import editing
@@ -39,28 +39,6 @@ _BOLD = re.compile(r"\*\*([^*\n]{1,60}?)\*\*(?![:：])")
 _LEADING_LABEL = re.compile(r"\A\s*\*\*[^*\n]{1,100}\*\*\s*[:：]")
 
 
-def entity_names(episode: Episode, key: str) -> list[str]:
-    """One entity list of ``episode`` in its kept order."""
-    link_model = fields.ENTITY_KEYS[key][1]
-    links = link_model.objects.filter(content_object=episode).select_related("tag")
-    return [link.tag.name for link in links.order_by("position", "pk")]
-
-
-def set_entity_names(episode: Episode, key: str, names: list[str]) -> bool:
-    """Make the list exactly ``names`` in that order; False when it already was."""
-    names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
-    if entity_names(episode, key) == names:
-        return False
-    tag_model, link_model = fields.ENTITY_KEYS[key]
-    link_model.objects.filter(content_object=episode).delete()
-    tags = ensure_named(tag_model, names)
-    link_model.objects.bulk_create(
-        link_model(content_object=episode, tag=tags[name], position=position)
-        for position, name in enumerate(names)
-    )
-    return True
-
-
 def episode_update(
     *, episode: Episode, by, version: int, columns: dict, entities: dict[str, list[str]],
 ) -> bool:
@@ -76,7 +54,7 @@ def episode_update(
         for name in changed:
             setattr(locked, name, columns[name])
         session.update_fields |= set(changed)
-        relisted = [key for key, names in entities.items() if set_entity_names(locked, key, names)]
+        relisted = [key for key, names in entities.items() if set_list(locked, key, names)]
         session.file_changed = bool(changed or relisted)
         session.summary = (
             _("Edited %(fields)s") % {"fields": ", ".join(changed + relisted)}
@@ -95,10 +73,10 @@ def episode_add_entity(*, episode: Episode, by, key: str, name: str) -> bool:
         raise ValueError(_("an entity needs a name"))
     summary = _("Tagged %(name)s (%(label)s)") % {"name": name, "label": ENTITY_LABELS[key]}
     with editing.edit(episode.pk, by=by, summary=summary) as session:
-        names = entity_names(session.episode, key)
+        names = list_of(session.episode, key)
         session.file_changed = name not in names
         if session.file_changed:
-            set_entity_names(session.episode, key, [*names, name])
+            set_list(session.episode, key, [*names, name])
     episode.version = session.episode.version
     return session.file_changed
 
@@ -126,7 +104,7 @@ def suggestions(episode: Episode, limit: int = 40) -> list[Suggestion]:
                 if name:
                     counts[name] += 1
     tagged = {
-        name.casefold() for key in fields.ENTITY_KEYS for name in entity_names(episode, key)
+        name.casefold() for key in fields.ENTITY_KEYS for name in list_of(episode, key)
     }
     wanted = [
         name for name, _ in counts.most_common()

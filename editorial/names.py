@@ -41,9 +41,8 @@ from archive.codec import (
     with_value,
 )
 from archive.content import fields
-from archive.content.store import (
-    block_of, ensure_named, ensure_speakers, load_documents, person_speaking,
-)
+from archive.content.named import ensure_named, ensure_speakers
+from archive.content.store import block_of, load_documents, person_speaking
 from archive.models import Appearance, Episode, Speaker
 from archive.models import Turn as TurnRow
 from archive.search import index as search_index

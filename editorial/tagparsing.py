@@ -25,9 +25,9 @@ def comma_splitter(string):
     return names
 
 
-def comma_joiner(tags):
-    """The tags' names in the given order, joined by ", ", quoted where needed."""
-    return ", ".join(_quote(tag.name) for tag in tags)
+def comma_joiner(names):
+    """The names in the given order, joined by ", ", quoted where needed."""
+    return ", ".join(_quote(name) for name in names)
 
 
 def _quote(name):

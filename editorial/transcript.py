@@ -29,7 +29,8 @@ from django.utils.translation import ngettext_lazy
 from archive.codec import Heading as HeadingBlock
 from archive.codec import Turn as TurnBlock
 from archive.codec import paragraph_block, parse, reads_back
-from archive.content.store import block_of, ensure_speakers, person_speaking
+from archive.content.named import ensure_speakers
+from archive.content.store import block_of, person_speaking
 from archive.models import Episode, Heading, Turn
 
 from . import editing

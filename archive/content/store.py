@@ -10,11 +10,9 @@ import dataclasses
 import functools
 import json
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from archive.codec import (
@@ -38,7 +36,8 @@ from archive.models import Turn as TurnRow
 
 from . import fields
 from .bulk import delete_rows, insert_rows
-from .slugs import slug_for, unique_slug
+from .entity_lists import lists_of
+from .named import ensure_ids
 
 # Labels that name a role, not a person: they stay labels and link to no Speaker.
 GENERIC_LABEL = re.compile(
@@ -240,7 +239,7 @@ def _episode_values(
 
 def _insert_content(episodes: list[tuple[int, EpisodeRows]], known_ids: dict) -> None:
     """Headings, turns, appearances and entity links of episodes already inserted."""
-    speakers = _ensure_ids(Speaker, [
+    speakers = ensure_ids(Speaker, [
         name for _, rows in episodes for name in rows.speaker_names()
     ], known_ids)
     insert_rows(HeadingRow, _HEADING_COLUMNS, (
@@ -265,7 +264,7 @@ def _insert_content(episodes: list[tuple[int, EpisodeRows]], known_ids: dict) ->
         for name in dict.fromkeys(names)
     ))
     for key, (tag_model, link_model) in fields.ENTITY_KEYS.items():
-        tags = _ensure_ids(tag_model, [
+        tags = ensure_ids(tag_model, [
             name for _, rows in episodes for name in rows.entities[key]
         ], known_ids)
         insert_rows(link_model, ("content_object_id", "tag_id", "position"), (
@@ -353,65 +352,6 @@ def _changed(style: dict, defaults: dict) -> dict:
     return {name: value for name, value in style.items() if value != defaults[name]}
 
 
-def ensure_speakers(names: Iterable[str]) -> dict[str, Speaker]:
-    """The Speaker of each name, creating the missing ones with unique slugs."""
-    return ensure_named(Speaker, names)
-
-
-def ensure_named(model, names: Iterable[str]) -> dict:
-    """The row of ``model`` (a Speaker or an entity tag) of each name, creating the
-    missing ones: every writer (import, editor, rename) gets its slugs here, so there
-    is one slug scheme, the static site's ``-1``, ``-2``…"""
-    ids = _ensure_ids(model, names, {})
-    return {row.name: row for row in model.objects.filter(pk__in=ids.values())}
-
-
-_LOOKUP_CHUNK = 500
-_SLUG_PREFIXES = 100  # numbered slugs looked up per query
-
-
-def _ensure_ids(model, names: Iterable[str], known_ids: dict) -> dict[str, int]:
-    """The id of each name's row of ``model``, creating missing rows with unique slugs."""
-    wanted = list(dict.fromkeys(name for name in names if name))
-    unknown = [name for name in wanted if (model, name) not in known_ids]
-    found = {}
-    for start in range(0, len(unknown), _LOOKUP_CHUNK):
-        chunk = unknown[start:start + _LOOKUP_CHUNK]
-        found.update(model.objects.filter(name__in=chunk).values_list("name", "pk"))
-    missing = [name for name in unknown if name not in found]
-    if missing:
-        found.update({row.name: row.pk for row in model.objects.bulk_create(
-            _with_unique_slugs(model, missing), batch_size=_LOOKUP_CHUNK
-        )})
-    known_ids.update({(model, name): pk for name, pk in found.items()})
-    return {name: known_ids[model, name] for name in wanted}
-
-
-def _with_unique_slugs(model, names: list[str]) -> list:
-    """New rows for ``names``, each with a slug no row has: a few queries for all."""
-    bases = {name: slug_for(name) for name in names}
-    taken = set()
-    wanted = list(set(bases.values()))
-    for start in range(0, len(wanted), _LOOKUP_CHUNK):
-        taken.update(model.objects.filter(
-            slug__in=wanted[start:start + _LOOKUP_CHUNK]
-        ).values_list("slug", flat=True))
-    # A base already taken, or wanted twice, will be numbered: read its numbered forms.
-    counts = Counter(bases.values())
-    numbered = sorted(base for base in counts if base in taken or counts[base] > 1)
-    for start in range(0, len(numbered), _SLUG_PREFIXES):
-        prefixes = Q()
-        for base in numbered[start:start + _SLUG_PREFIXES]:
-            prefixes |= Q(slug__startswith=f"{base}-")
-        taken.update(model.objects.filter(prefixes).values_list("slug", flat=True))
-    rows = []
-    for name in names:
-        slug = unique_slug(bases[name], taken.__contains__)
-        taken.add(slug)
-        rows.append(model(name=name, slug=slug))
-    return rows
-
-
 def _split_names(text: str) -> list[str]:
     return [name.strip() for name in re.split(r"[,，]", text) if name.strip()]
 
@@ -446,7 +386,7 @@ def load_documents(episodes: list[Episode]) -> dict[int, Document]:
         )))
     for episode_id, position, *turn in _rows(TurnRow, _TURN_FIELDS, ids):
         blocks[episode_id].append((position, _block_of_values(*turn)))
-    names = _entity_names(ids)
+    names = lists_of(ids)
     documents = {}
     for episode in episodes:
         style = episode.file_style
@@ -513,15 +453,6 @@ def _front_matter(episode: Episode, entity_names: dict[str, list[str]]) -> Front
         if names != listed[key]:
             front_matter = with_value(front_matter, key, names)
     return front_matter
-
-
-def _entity_names(ids: list[int]) -> dict[int, dict[str, list[str]]]:
-    names = defaultdict(lambda: {key: [] for key in fields.ENTITY_KEYS})
-    for key, (_, link_model) in fields.ENTITY_KEYS.items():
-        links = link_model.objects.filter(content_object_id__in=ids).order_by("position", "pk")
-        for episode_id, name in links.values_list("content_object_id", "tag__name"):
-            names[episode_id][key].append(name)
-    return names
 
 
 def block_of(row):

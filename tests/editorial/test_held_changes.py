@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from archive.content import entity_lists
 from archive.models import Episode, Turn
 from archive.search import index as search_index
-from editorial import episodes as episode_edits
 from editorial import held, names, revisions, transcript, workflow
 from editorial.models import ReviewState, Revision
 from editorial.reviewstate import review_state
@@ -224,4 +224,4 @@ def test_a_one_turn_save_of_the_first_held_edit_changes_only_that_turn(live, edi
     assert len(before) == len(after) and len(changed) == 1
     [((position, was), (same, now))] = changed
     assert (was, now, same) == (OLD_WORDS, NEW_WORDS, position)
-    assert episode_edits.entity_names(copy, "people") == ["Ada Park"]
+    assert entity_lists.list_of(copy, "people") == ["Ada Park"]

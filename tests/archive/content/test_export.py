@@ -139,7 +139,7 @@ def test_an_export_reads_each_episode_as_of_one_moment(tmp_path, monkeypatch):
         pytest.skip("needs a second connection beside the test's (PostgreSQL)")
     (tmp_path / "a.md").write_text(INSERTION_ERA, encoding="utf-8")
     run("import_markdown", tmp_path)
-    real_entity_names = archive.content.store._entity_names
+    real_entity_names = archive.content.store.lists_of
 
     def an_editor_saves_between_the_reads(ids):
         def save():
@@ -152,7 +152,7 @@ def test_an_export_reads_each_episode_as_of_one_moment(tmp_path, monkeypatch):
         saver.join()
         return real_entity_names(ids)
 
-    monkeypatch.setattr(archive.content.store, "_entity_names", an_editor_saves_between_the_reads)
+    monkeypatch.setattr(archive.content.store, "lists_of", an_editor_saves_between_the_reads)
     out = tmp_path / "out"
     run("export_markdown", out)
     assert (out / "a.md").read_text(encoding="utf-8") == INSERTION_ERA
