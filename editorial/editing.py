@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 from collections.abc import Iterator
 
@@ -15,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from archive.codec import render
+from archive.codec import Document, render
 from archive.content import store
-from archive.content.store import load_document
+from archive.content.store import Written, load_document
 from archive.models import Episode, FileVersion
 from archive.signals import episodes_changed
 
@@ -48,8 +49,11 @@ class Session:
     workflow step, a publisher's rename) changes each of them. ``moved_keys`` maps
     the episode's row keys to the copy's when this edit made the copy.
 
-    The body may set ``summary`` once it knows what it changed: the revision keeps
-    the summary as it is when the edit ends."""
+    A content edit reads ``document`` (the tree of ``episode`` as it is now, its
+    blocks carrying their rows), changes it with the codec and hands the result to
+    :meth:`write`, which writes the blocks that changed. The body may set
+    ``summary`` once it knows what it changed: the revision keeps the summary as it
+    is when the edit ends."""
 
     episode: Episode
     summary: str
@@ -60,6 +64,18 @@ class Session:
     file_changed: bool = True
     update_fields: set[str] = dataclasses.field(default_factory=set)
     revision: Revision | None = None
+
+    @functools.cached_property
+    def document(self) -> Document:
+        return load_document(self.episode)
+
+    def write(self, document: Document) -> Written:
+        """Write ``document``'s body over :attr:`document`'s; a write that changes
+        no row leaves the file, the version and the revisions as they were."""
+        written = store.write_changes(self.episode, self.document, document)
+        self.file_changed = written != Written()
+        self.__dict__.pop("document")
+        return written
 
     @property
     def targets(self) -> list[Episode]:

@@ -15,7 +15,6 @@ from django.http import QueryDict
 from archive.models import Episode
 
 from . import transcript
-from .editing import render_episode
 
 
 def public_page(request, episode: Episode) -> str:
@@ -37,6 +36,6 @@ def public_page(request, episode: Episode) -> str:
 
 def unsaved_page(request, episode: Episode, rows) -> tuple[str, str]:
     """The file and the public page the posted rows would give; nothing is saved."""
-    with transcript.applied_unsaved(episode=episode, rows=rows):
-        return render_episode(episode.pk), public_page(request, episode)
+    with transcript.unsaved(episode, rows) as text:
+        return text, public_page(request, episode)
 

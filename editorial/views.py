@@ -24,7 +24,16 @@ from archive.content import fields
 from archive.models import Episode, Speaker
 
 from . import episodes as episode_edits
-from . import held, preview, reviewstate, revisions, transcript, workflow
+from . import (
+    held,
+    preview,
+    rebase,
+    reviewstate,
+    revisions,
+    speaker_rename,
+    transcript,
+    workflow,
+)
 from .editing import EditConflict, render_episode
 from .models import ReviewState, Revision, Transition
 from .reviewstate import review_state_q
@@ -152,7 +161,7 @@ class EpisodePages:
                 episode=episode, by=request.user, version=version, rows=rows
             )
         except EditConflict as conflict:
-            merged = transcript.rebase(
+            merged = rebase.rebase(
                 rows, base_text=revisions.text_at(episode, version), episode=held.working(episode)
             )
             episode.refresh_from_db()
@@ -198,7 +207,7 @@ class EpisodePages:
             return HttpResponseNotAllowed(["POST"])
         episode = self._episode(request, episode_id, change=True)
         try:
-            count = transcript.rename_speaker(
+            count = speaker_rename.rename_speaker(
                 episode=episode, by=request.user, version=int(request.POST.get("version", "0")),
                 old_label=request.POST.get("old_label", ""),
                 new_label=request.POST.get("new_label", ""),

@@ -2,17 +2,22 @@
 
 ``save_document`` writes a parsed file as rows; ``load_document`` rebuilds the tree
 from rows so that ``render(load_document(save_document(doc)))`` is the imported
-text, and an edited column, tag list or turn changes only its own lines.
+text, and an edited column, tag list or turn changes only its own lines. Loaded
+blocks carry their row's id, so ``write_changes`` writes an edited document's changed
+blocks only.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from archive.codec import (
@@ -27,6 +32,7 @@ from archive.codec import (
     edited,
     parse_english,
     speaker_name,
+    style_fields,
     with_value,
     without_key,
 )
@@ -37,7 +43,7 @@ from archive.models import Turn as TurnRow
 from . import fields
 from .bulk import delete_rows, insert_rows
 from .entity_lists import lists_of
-from .named import ensure_ids
+from .named import ensure_ids, ensure_speakers
 
 # Labels that name a role, not a person: they stay labels and link to no Speaker.
 GENERIC_LABEL = re.compile(
@@ -46,8 +52,8 @@ GENERIC_LABEL = re.compile(
 )
 _TURN_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Turn)}
 _ENGLISH_DEFAULTS = {f.name: f.default for f in dataclasses.fields(English)}
-_TURN_STYLE = ("label_open", "label_close", "english_gap", "trailing")
-_ENGLISH_STYLE = tuple(name for name in _ENGLISH_DEFAULTS if name not in {"text", "verbatim"})
+_TURN_STYLE = style_fields(Turn)
+_ENGLISH_STYLE = style_fields(English)
 
 
 # Saving ------------------------------------------------------------------------------
@@ -358,10 +364,10 @@ def _split_names(text: str) -> list[str]:
 
 # Loading -----------------------------------------------------------------------------
 
-_HEADING_FIELDS = _HEADING_COLUMNS
+_HEADING_FIELDS = (*_HEADING_COLUMNS, "id")
 _TURN_FIELDS = (
     "episode_id", "position", "kind", "speaker_label", "translation", "english", "style",
-    "verbatim",
+    "verbatim", "id",
 )
 
 
@@ -378,11 +384,11 @@ def load_documents(episodes: list[Episode]) -> dict[int, Document]:
     """
     ids = [episode.pk for episode in episodes]
     blocks = defaultdict(list)
-    for episode_id, position, level, title, style in _rows(HeadingRow, _HEADING_FIELDS, ids):
+    for episode_id, position, level, title, style, pk in _rows(HeadingRow, _HEADING_FIELDS, ids):
         style = _style(style)
         blocks[episode_id].append((position, Heading(
             level=level, text=title, gap=style.get("gap", " "),
-            trailing=style.get("trailing", _TURN_DEFAULTS["trailing"]),
+            trailing=style.get("trailing", _TURN_DEFAULTS["trailing"]), row=pk,
         )))
     for episode_id, position, *turn in _rows(TurnRow, _TURN_FIELDS, ids):
         blocks[episode_id].append((position, _block_of_values(*turn)))
@@ -455,28 +461,24 @@ def _front_matter(episode: Episode, entity_names: dict[str, list[str]]) -> Front
     return front_matter
 
 
-def block_of(row):
-    """The codec block of a heading or turn row (a model instance or a named tuple)."""
-    if hasattr(row, "level"):
-        return Heading(
-            level=row.level, text=row.title, gap=row.style.get("gap", " "),
-            trailing=row.style.get("trailing", _TURN_DEFAULTS["trailing"]),
-        )
+def block_of(turn: TurnRow) -> Turn | Comment | Raw:
+    """The codec block of a turn row."""
     return _block_of_values(
-        row.kind, row.speaker_label, row.translation, row.english, row.style, row.verbatim
+        turn.kind, turn.speaker_label, turn.translation, turn.english, turn.style,
+        turn.verbatim, turn.pk,
     )
 
 
-def _block_of_values(kind, label, translation, english, style, verbatim):
+def _block_of_values(kind, label, translation, english, style, verbatim, row):
     turn_style, english_style = _block_style(style if isinstance(style, str) else _json(style))
     if kind == TurnRow.Kind.COMMENT:
-        return Comment(verbatim or "", turn_style["trailing"])
+        return Comment(verbatim or "", turn_style["trailing"], row=row)
     if kind == TurnRow.Kind.RAW:
-        return Raw(verbatim or "", turn_style["trailing"])
+        return Raw(verbatim or "", turn_style["trailing"], row=row)
     return Turn(
         text=translation, label=label,
         english=None if english is None else _english(english, english_style, verbatim),
-        **turn_style,
+        row=row, **turn_style,
     )
 
 
@@ -496,3 +498,158 @@ def _english(text: str, style: dict, verbatim: str | None) -> English:
         kept = parse_english(verbatim)
         return kept if kept.text == text else edited(kept, text=text)
     return English(text=text, **style)
+
+
+# Writing an edited document ----------------------------------------------------------
+
+_SHIFT = 1_000_000_000  # added to moving rows' positions, so no two ever share one
+_BATCH = 250
+_HEADING_VALUES = ("level", "title", "style")
+_TURN_VALUES = ("kind", "speaker_label", "speaker", "translation", "english", "style", "verbatim")
+
+
+@dataclasses.dataclass
+class Written:
+    """How many rows of each kind one write of an edited document touched."""
+
+    turns_changed: int = 0
+    turns_added: int = 0
+    turns_deleted: int = 0
+    headings_changed: int = 0
+    headings_added: int = 0
+    headings_deleted: int = 0
+
+
+def write_changes(episode: Episode, before: Document, after: Document) -> Written:
+    """Write the body of ``after`` over ``before``, both bodies of ``episode`` (the
+    caller holds its row lock; ``before`` as loaded, its blocks carrying their rows).
+
+    Only rows whose text, style, speaker, section or position changed are written,
+    grouped by the columns that changed: a one-turn edit is one UPDATE. Blocks
+    without a row are inserted; rows ``after`` no longer has are deleted.
+    """
+    old = _placed(before.blocks)
+    new = _placed(after.blocks)
+    stray = set(new) - set(old)
+    if stray:
+        raise ValueError(f"blocks of rows this episode does not have: {sorted(r for _, r in stray)}")
+    written = Written()
+    gone = {model: [row for kind, row in old if kind is model and (kind, row) not in new]
+            for model in (TurnRow, HeadingRow)}  # turns first: see _delete_content
+    for model, rows in gone.items():
+        model.objects.filter(pk__in=rows).delete()
+    moved = defaultdict(list)
+    for key, (position, _block, _section) in new.items():
+        if key[1] is not None and old[key][0] != position:
+            moved[key[0]].append(key[1])
+    for model, rows in moved.items():
+        model.objects.filter(pk__in=rows).update(position=F("position") + _SHIFT)
+
+    section_ids = _write_headings(episode, after.blocks, old, written)
+    written.headings_deleted = len(gone[HeadingRow])
+    _write_turns(episode, after.blocks, old, section_ids, written)
+    written.turns_deleted = len(gone[TurnRow])
+    return written
+
+
+def _placed(blocks) -> dict:
+    """``(model, row) -> (position, block, row of the heading above)`` of a body's
+    blocks that have rows."""
+    placed, section = {}, None
+    for position, block in enumerate(blocks):
+        model = HeadingRow if isinstance(block, Heading) else TurnRow
+        if model is HeadingRow:
+            section = block.row
+        if block.row is not None:
+            placed[model, block.row] = (position, block, section)
+    return placed
+
+
+def _write_headings(episode, blocks, old, written) -> dict[int, int]:
+    """Insert and update headings; the row id of each heading by position."""
+    added, changed = [], []
+    for position, block in enumerate(blocks):
+        if not isinstance(block, Heading):
+            continue
+        values = dict(zip(_HEADING_VALUES, (block.level, block.text, _style(_heading_style(block)))))
+        if block.row is None:
+            added.append(HeadingRow(episode=episode, position=position, **values))
+            continue
+        was_position, was, _section = old[HeadingRow, block.row]
+        columns = _changed_columns(_HEADING_VALUES, (was.level, was.text, _heading_style(was)),
+                                   (block.level, block.text, _heading_style(block)))
+        if was_position != position:
+            columns.add("position")
+        if columns:
+            changed.append((HeadingRow(pk=block.row, position=position, **values), columns))
+    HeadingRow.objects.bulk_create(added, batch_size=_BATCH)
+    _bulk_update(HeadingRow, changed)
+    written.headings_added, written.headings_changed = len(added), len(changed)
+    ids = {h.position: h.pk for h in added}
+    ids.update({position: block.row for position, block in enumerate(blocks)
+                if isinstance(block, Heading) and block.row is not None})
+    return ids
+
+
+def _write_turns(episode, blocks, old, section_ids, written) -> None:
+    plans, section = [], None
+    for position, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            section = section_ids[position]
+            continue
+        values = _turn_values(block)
+        if block.row is None:
+            plans.append((position, block, values, section, set(_TURN_VALUES) | {"heading"}))
+            continue
+        was_position, was, was_section = old[TurnRow, block.row]
+        columns = _changed_columns(_TURN_VALUES, _turn_values(was), values)
+        if was_position != position:
+            columns.add("position")
+        if was_section != section:
+            columns.add("heading")
+        if columns:
+            plans.append((position, block, values, section, columns))
+    speakers = ensure_speakers(
+        values[2] for _p, _b, values, _s, columns in plans if "speaker" in columns and values[2]
+    )
+    added, changed = [], []
+    for position, block, values, section, columns in plans:
+        kind, label, person, translation, english, style, verbatim = values
+        turn = TurnRow(
+            pk=block.row, episode=episode, position=position, heading_id=section, kind=kind,
+            speaker_label=label, speaker=speakers.get(person) if person else None,
+            translation=translation, english=english, style=_style(style), verbatim=verbatim,
+        )
+        if block.row is None:
+            added.append(turn)
+        else:
+            changed.append((turn, columns))
+    TurnRow.objects.bulk_create(added, batch_size=_BATCH)
+    _bulk_update(TurnRow, changed)
+    written.turns_added, written.turns_changed = len(added), len(changed)
+
+
+def _changed_columns(names, was, now) -> set[str]:
+    return {name for name, a, b in zip(names, was, now) if a != b}
+
+
+def _bulk_update(model, changed: list[tuple]) -> None:
+    """One UPDATE per group of rows that changed the same columns."""
+    groups: dict[tuple[str, ...], list] = defaultdict(list)
+    for obj, columns in changed:
+        groups[tuple(sorted(columns))].append(obj)
+    for columns, members in groups.items():
+        model.objects.bulk_update(members, list(columns), batch_size=_BATCH)
+
+
+@contextlib.contextmanager
+def written_unsaved(episode: Episode, before: Document, after: Document) -> Iterator[None]:
+    """Inside the block, ``episode``'s rows hold ``after``; on leaving everything is
+    rolled back, whatever happens: what a preview of unsaved edits reads."""
+    with transaction.atomic():
+        Episode.with_working_copies.select_for_update().get(pk=episode.pk)
+        write_changes(episode, before, after)
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)

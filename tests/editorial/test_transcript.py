@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from archive.models import Episode, Heading, Speaker, Turn
 from archive.signals import episodes_changed
-from editorial import transcript
+from editorial import speaker_rename, transcript
 from editorial.editing import render_episode
 from editorial.models import Revision
 from tests.factories import BILINGUAL, episode_from_text
@@ -109,7 +109,7 @@ def test_the_query_count_of_a_save_does_not_grow_with_the_episode(client_as, edi
     assert counts[1] <= 60  # session and permissions, the edit, two renders of the file
 
 
-def test_inserting_a_turn_takes_the_style_of_its_neighbours(client_as, editor, episode):
+def test_inserting_a_turn_takes_the_style_of_the_document(client_as, editor, episode):
     before = render_episode(episode.pk)
     form = TranscriptForm(client_as(editor), episode)
     form.insert_after(2, "n1", label="Speaker A", tr="插入的一句。", en="**Speaker A**: An inserted line.")
@@ -343,7 +343,7 @@ def test_renaming_to_a_label_the_file_cannot_hold_is_refused(client_as, editor, 
 
 @pytest.mark.parametrize("label", ["Andy Pavlo", "主持人", "Dr. Ada Park-Smith"])
 def test_renaming_to_a_plain_name_still_works(client_as, editor, episode, label):
-    transcript.rename_speaker(
+    speaker_rename.rename_speaker(
         episode=episode, by=editor, version=1, old_label="Speaker A", new_label=label
     )
     assert Turn.objects.filter(episode=episode, speaker_label=label).count() == 2
