@@ -7,7 +7,8 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Connect the receivers that keep the search index and the page cache in step
-        # with every edit and import.
+        # Connect the listeners of episodes_changed (the search index, the page
+        # cache) and what announces rows saved one at a time.
         from . import search  # noqa: F401
+        from .content import announcing  # noqa: F401
         from .site import cache  # noqa: F401

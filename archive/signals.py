@@ -1,10 +1,20 @@
-"""Signals other parts of the site listen to (the page cache, the search index,
-the editors' revisions)."""
+"""The signals that say what changed, and how listeners act on them once.
+
+``episodes_changed`` is the one signal of changed content: the page cache and the
+search index each follow it with one listener. Writers that change rows in bulk
+(an edit, an import, a rename) send it themselves with ``episode_ids``, the
+episodes whose content changed; a row saved or deleted one at a time is announced
+by ``archive.content.announcing``. ``episode_ids`` may be empty (a flat page) or
+None (unknown: any episode may have changed).
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
 from django.dispatch import Signal
 
-# Sent after the content of episodes changed in bulk (an import, a transcript save
-# that used bulk_update): ``episode_ids`` lists them. Listeners refresh what they
-# derive from those episodes; per-row saves are also seen through post_save.
 episodes_changed = Signal()
 
 # Sent inside the import's transaction when an import replaced an existing
@@ -13,3 +23,43 @@ episodes_changed = Signal()
 # written it), ``text`` (the file imported) and ``path`` (relative to the content
 # folder). A receiver that raises rolls the import of that file back.
 file_reimported = Signal()
+
+
+class AfterCommit:
+    """The episodes one thread announces changed, acted on once its transaction
+    commits: a rename across 800 episodes, or an editor's save that deletes 200
+    rows one signal each, is followed in one pass.
+
+    Each announcement adds its episodes and asks ``on_commit`` for a run; the first
+    run after the commit takes everything collected, later ones find nothing. What
+    a rolled-back transaction announced is taken by the next commit's run: acted on
+    once more than needed, never lost.
+    """
+
+    instances: list[AfterCommit] = []  # every one, so that tests can start clean
+
+    def __init__(self, act: Callable[[set[int] | None], object]):
+        self._act = act
+        self._local = threading.local()
+        AfterCommit.instances.append(self)
+
+    def discard(self) -> None:
+        """Drop what waits for a commit (a test's transaction never commits)."""
+        self._local.__dict__.clear()
+
+    def add(self, episode_ids: Iterable[int] | None) -> None:
+        local = self._local
+        if episode_ids is None:
+            local.everything = True
+        else:
+            local.ids = getattr(local, "ids", set()) | set(episode_ids)
+        local.waiting = True
+        transaction.on_commit(self._run)
+
+    def _run(self) -> None:
+        local = self._local
+        if not getattr(local, "waiting", False):
+            return
+        ids = None if getattr(local, "everything", False) else getattr(local, "ids", set())
+        local.waiting, local.everything, local.ids = False, False, set()
+        self._act(ids)

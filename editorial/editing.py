@@ -137,17 +137,14 @@ def edit(
         yield session
         live, copy = session.live, session.copy
         if not session.file_changed:
-            if session.update_fields:
-                # Not a change of the file: leave updated_at, which dates the file.
-                for target in session.targets:
-                    Episode.with_working_copies.filter(pk=target.pk).update(
-                        **{name: getattr(target, name) for name in session.update_fields}
-                    )
+            # Not a change of the file: leave updated_at, which dates the file.
+            _write_columns(session.targets, session.update_fields)
             reviewstate.note_edit(live, kind=kind, version_before=version_before, by=by)
             return
+        now = timezone.now()
         for target in session.targets:
-            target.version = version_before + 1
-            target.save(update_fields=[*session.update_fields, "version", "updated_at"])
+            target.version, target.updated_at = version_before + 1, now
+        _write_columns(session.targets, {*session.update_fields, "version", "updated_at"})
         if live not in session.targets:
             # Held: readers' rows are as they were; only the count of saves moves.
             Episode.objects.filter(pk=live.pk).update(version=version_before + 1)
@@ -166,6 +163,15 @@ def edit(
             session.copy = None
         if live in session.targets:
             episodes_changed.send(sender=Session, episode_ids=[live.pk])
+
+
+def _write_columns(targets: list[Episode], names: set[str]) -> None:
+    """Write these columns of the edited rows as one UPDATE each, sending no model
+    signal: the edit announces itself once, as ``episodes_changed``."""
+    for target in targets if names else ():
+        Episode.with_working_copies.filter(pk=target.pk).update(
+            **{name: getattr(target, name) for name in names}
+        )
 
 
 def keep_earlier_state(episode: Episode, working: Episode) -> Revision | None:

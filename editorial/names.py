@@ -45,7 +45,6 @@ from archive.content.named import ensure_named, ensure_speakers
 from archive.content.store import block_of, load_documents, person_speaking
 from archive.models import Appearance, Episode, Speaker
 from archive.models import Turn as TurnRow
-from archive.search import index as search_index
 
 from . import editing
 
@@ -382,10 +381,9 @@ def apply_rename(*, kind: str, sources, target: str, by, token: str) -> RenamePl
     Raises :class:`PlanChanged` when the archive no longer gives that preview, and
     ``editing.EditConflict`` when an episode is saved while this runs.
     """
-    # The search index follows the changed episodes once, after the commit (repair
-    # finds them by their versions), not one episode at a time.
-    with search_index.deferred(rebuild=False), transaction.atomic():
-        transaction.on_commit(search_index.repair)
+    # The page cache and the search index follow the episodes it changes once, when
+    # it commits (archive.signals.AfterCommit), not one episode at a time.
+    with transaction.atomic():
         plan = plan_rename(kind=kind, sources=sources, target=target)
         if plan.token != token:
             raise PlanChanged(_(

@@ -6,6 +6,16 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def nothing_waits_for_a_commit():
+    """What an earlier test announced inside its transaction, which never commits,
+    is not followed at this test's first commit."""
+    from archive.signals import AfterCommit
+
+    for follower in AfterCommit.instances:
+        follower.discard()
+
+
 def shared_folder(variable: str, default: Path, what: str) -> Path:
     """A shared folder of real files: ``$variable``, else ``default``.
 

@@ -5,14 +5,13 @@ The faces other modules use:
 - ``search(query, episodes, page)``: a page of ranked results (``query``);
 - ``repair()``: re-index every episode whose indexed version lags (``index``);
 - ``follow(episode_ids)``: bring the index up to date after a change of these
-  episodes (what the ``episodes_changed`` listener runs after the commit);
+  episodes (what the ``episodes_changed`` listener runs once after the commit);
 - ``index_episodes(ids)`` and ``rebuild_index()``: the two passes ``follow`` chooses
-  between (``plan_pass``);
-- ``deferred()``: no indexing inside the block, one ``repair()`` after it.
+  between (``plan_pass``).
 """
-from .index import deferred, follow, index_episodes, plan_pass, rebuild_index, repair
+from .index import follow, index_episodes, plan_pass, rebuild_index, repair
 from .query import parse, search
 
 __all__ = [
-    "deferred", "follow", "index_episodes", "parse", "plan_pass", "rebuild_index", "repair", "search",
+    "follow", "index_episodes", "parse", "plan_pass", "rebuild_index", "repair", "search",
 ]

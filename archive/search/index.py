@@ -7,18 +7,16 @@ version it was made from, so that nothing can leave it behind for good.
   their ``version`` (a process killed between a commit and its indexing) and redoes
   them; the import calls it before and after each run, ``archive.search.query`` at a
   process's first search and then at most once a minute;
-- ``follow(ids)`` is what the ``episodes_changed`` listener runs after the commit:
-  the policy ``plan_pass`` chooses between re-indexing those episodes and a rebuild;
-- ``deferred()`` holds the listener back during a bulk import, then repairs.
+- ``follow(ids)`` is what the ``episodes_changed`` listener runs once after the
+  commit, for every episode the transaction changed: the policy ``plan_pass``
+  chooses between re-indexing those episodes and a rebuild.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
 import secrets
-import threading
 from collections.abc import Iterable
-from contextlib import contextmanager
 
 from django.db import connection, connections, transaction
 from django.db.models import Exists, OuterRef
@@ -26,7 +24,7 @@ from django.dispatch import receiver
 
 from archive.content.bulk import insert_rows
 from archive.models import Episode, SearchText
-from archive.signals import episodes_changed
+from archive.signals import AfterCommit, episodes_changed
 
 from . import signature
 from .documents import lines_of_rows, shown_lines
@@ -141,6 +139,8 @@ def follow(episode_ids: Iterable[int] | None) -> int:
     if episode_ids is None:
         return rebuild_index()
     ids = set(episode_ids)
+    if not ids:
+        return 0
     if plan_pass(len(ids), Episode.objects.count()) == "rebuild":
         return rebuild_index()
     return index_episodes(ids)
@@ -155,26 +155,9 @@ def repair() -> int:
     return len(stale)
 
 
-_thread = threading.local()
-
-
-@contextmanager
-def deferred(*, rebuild: bool = True):
-    """Follow no change inside the block (in this thread), then ``repair()``, which
-    finds every episode changed meanwhile by its version: for a bulk import.
-    ``rebuild=False`` leaves that to the caller (a benchmark timing the two apart)."""
-    _thread.deferred = True
-    try:
-        yield
-    finally:
-        _thread.deferred = False
-    if rebuild:
-        repair()
+_following = AfterCommit(lambda ids: follow(ids))  # follow as it is when run
 
 
 @receiver(episodes_changed, dispatch_uid="archive.search.follow")
 def _episodes_changed(sender, episode_ids=None, **kwargs):
-    if getattr(_thread, "deferred", False):
-        return
-    ids = None if episode_ids is None else list(episode_ids)
-    transaction.on_commit(lambda: follow(ids))
+    _following.add(episode_ids)

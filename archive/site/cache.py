@@ -7,8 +7,8 @@ A page is stored under a key made of
   (an import killed halfway, another worker, a bulk path that sends no signal) moves
   that MAX as it commits, since every write stamps ``updated_at``; deletions, and rows
   that are not episodes (a turn saved alone, a renamed speaker, a flat page), raise
-  the version through their signals once their transaction commits. So no page of an
-  older state can be served, and nothing has to remember to invalidate anything;
+  the version once their transaction commits (the one listener of
+  ``episodes_changed``). So no page of an older state can be served;
 - the host (canonical and feed links are absolute);
 - the path and only the query parameters the view reads (``cached_page(params=…)``),
   in a fixed order: ``?nc=1`` or a reordered query string finds the same entry, and
@@ -29,32 +29,20 @@ import threading
 from collections import OrderedDict
 
 from django.conf import settings
-from django.contrib.flatpages.models import FlatPage
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
 from archive import models
-from archive.signals import episodes_changed
+from archive.signals import AfterCommit, episodes_changed
 
 PAGE_TIMEOUT = 24 * 60 * 60
 BROWSER_MAX_AGE = 60
 KEPT_HEADERS = ("X-Robots-Tag", "Content-Language", "Link")
-
-# Rows whose change changes some public page (a flat page is /about/ and the like).
-CONTENT_MODELS = (
-    FlatPage,
-    models.Episode, models.Heading, models.Turn, models.Appearance, models.Speaker,
-    models.Topic, models.TopicLink, models.Person, models.PersonLink,
-    models.Organization, models.OrganizationLink, models.Product, models.ProductLink,
-    models.Media, models.MediaLink, models.Project, models.ProjectLink,
-)
-
 
 _request = threading.local()
 
@@ -108,25 +96,14 @@ def invalidate() -> None:
         pass    # tables not migrated yet (a signal during migrate): nothing is cached
 
 
-def invalidate_on_commit() -> None:
-    """``invalidate`` once the current transaction commits: the version's row is not
-    locked for the rest of a long transaction (an import) and raised only if it commits."""
-    transaction.on_commit(invalidate)
+_invalidation = AfterCommit(lambda _ids: invalidate())
 
 
-@receiver(episodes_changed)
-def _episodes_changed(sender, **kwargs):
-    invalidate_on_commit()
-
-
-def _content_saved(sender, **kwargs):
-    if not kwargs.get("raw"):
-        invalidate_on_commit()
-
-
-for _model in CONTENT_MODELS:
-    post_save.connect(_content_saved, sender=_model, dispatch_uid=f"page-cache-{_model.__name__}")
-    post_delete.connect(_content_saved, sender=_model, dispatch_uid=f"page-cache-del-{_model.__name__}")
+@receiver(episodes_changed, dispatch_uid="archive.site.cache.follow")
+def _episodes_changed(sender, episode_ids=None, **kwargs):
+    # Once the transaction commits: the version's row is not locked for the rest of
+    # a long transaction (an import), and raised only if it commits.
+    _invalidation.add(episode_ids)
 
 
 class _Recent:

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.db.models import F
 
 from archive.models import Episode, Person, SearchText, Turn
 from archive.search import (
     follow,
     image,
+    index,
     index_episodes,
     parse,
     plan_pass,
@@ -286,14 +288,33 @@ def test_follow_applies_the_policy(monkeypatch):
     assert calls == [[episodes[0].pk], "rebuild", "rebuild"]
 
 
-def test_a_deferred_block_indexes_nothing_until_it_ends_then_repairs(django_capture_on_commit_callbacks):
-    from archive.search import deferred
+def test_the_changes_of_one_transaction_are_followed_once_after_it_commits(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    calls = []
+    monkeypatch.setattr(index, "_following", index.AfterCommit(lambda ids: calls.append(ids)))
     with django_capture_on_commit_callbacks(execute=True):
-        with deferred():
-            episode = make_episode("bulk.md", sections=turns("延后建立"))
+        with transaction.atomic():
+            first = make_episode("one.md", sections=turns("一次"))
+            second = make_episode("two.md", sections=turns("两次"))
+            for episode in (first, second, first):
+                episodes_changed.send(sender=None, episode_ids=[episode.pk])
+            assert calls == []
+    assert calls == [{first.pk, second.pk}]
+
+
+def test_what_a_rolled_back_transaction_announced_is_followed_by_the_next_commit(
+    django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            episode = make_episode("gone.md", sections=turns("回滚"))
             episodes_changed.send(sender=None, episode_ids=[episode.pk])
-            assert not SearchText.objects.exists()
-    assert found("延后建立") == {"bulk"}
+            raise RuntimeError
+        kept = make_episode("kept.md", sections=turns("保留下来"))
+        episodes_changed.send(sender=None, episode_ids=[kept.pk])
+    assert found("保留下来") == {"kept"}
+    assert found("回滚") == set()
 
 
 def test_rebuild_gives_the_same_results(reindex):
