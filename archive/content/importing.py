@@ -27,7 +27,7 @@ from django.utils import timezone
 from archive.codec import ParseError, parse, render
 from archive.models import Episode, FileVersion
 from archive.search import index as search_index
-from archive.signals import file_reimported
+from archive.signals import episodes_changed, file_reimported
 
 from . import fields
 from .slugplan import plan_slugs
@@ -162,8 +162,11 @@ class Importer:
     The episodes' paths, hashes and slugs are read once at the start, so
     an unchanged file costs no query; speaker and tag ids found or created are kept
     for the next files. A new episode is written with its search index row, made by
-    the worker that parsed it; ``changed`` lists the existing episodes rewritten,
-    whose index rows must follow.
+    the worker that parsed it. ``repaired`` counts the episodes whose index a killed
+    earlier run left behind, brought up to date first; ``changed`` lists the
+    existing episodes rewritten, which :meth:`finish` announces
+    (``episodes_changed``), so the index and the page cache follow what was
+    committed, also by a run stopped halfway.
     """
 
     def __init__(self, *, force: bool = False, jobs: int | None = None):
@@ -171,11 +174,13 @@ class Importer:
         self.jobs = jobs
         self.known_ids: dict = {}
         self.created: list[int] = []  # written with their search index rows
-        self.changed: list[int] = []  # existing episodes rewritten: the index must follow
+        self.changed: list[int] = []
+        self.repaired = 0
         self.known: dict[str, tuple] = {}
 
     def run(self, items: Iterable[Source | Unreadable]) -> Iterator[ImportResult]:
         """Import every source, yielding one result per file as it is done."""
+        self.repaired = search_index.repair()
         items = list(items)  # listing may give known episodes their paths in a new folder
         self.known = {
             path: (pk, source_hash, slug)
@@ -214,6 +219,12 @@ class Importer:
                     yield from self._create(batch)
                     batch = []
         yield from self._create(batch)
+
+    def finish(self) -> None:
+        """Announce the episodes this run rewrote (once, however often called)."""
+        changed, self.changed = self.changed, []
+        if changed:
+            episodes_changed.send(sender=Importer, episode_ids=changed)
 
     # Reading ---------------------------------------------------------------------
 

@@ -6,10 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from archive import search
 from archive.content.importing import CREATED, FAILED, UNCHANGED, UPDATED, Importer
 from archive.content.sources import OutsideContentFolder, default_folder, sources
-from archive.signals import episodes_changed
 
 
 class Command(BaseCommand):
@@ -35,34 +33,28 @@ class Command(BaseCommand):
         missing = [str(path) for path in paths if not path.exists() and not path.is_symlink()]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}")
-        # A run killed after committing left episodes the index lags behind: first them.
-        repaired = search.repair()
-        if repaired:
-            self.stdout.write(f"search index brought up to date for {repaired} episodes")
         importer = Importer(force=force, jobs=jobs)
         counts = Counter()
         started = time.perf_counter()
         listed = self._sources(paths)
         try:
-            results = importer.run(listed)
             for result in tqdm(
-                results, total=len(listed), unit="file", disable=not sys.stderr.isatty(),
-                file=sys.stderr,
+                importer.run(listed), total=len(listed), unit="file",
+                disable=not sys.stderr.isatty(), file=sys.stderr,
             ):
                 counts[result.outcome] += 1
                 if result.outcome == FAILED:
                     tqdm.write(self.style.ERROR(str(result)), file=self.stdout)
-        except BaseException:
-            # Stopped halfway: what was committed is still followed by the index.
-            self._follow(importer.changed)
-            raise
-        summary = ", ".join(
-            f"{counts[outcome]} {outcome}" for outcome in (CREATED, UPDATED, UNCHANGED, FAILED)
-        )
-        self.stdout.write(
-            f"{sum(counts.values())} files: {summary} in {time.perf_counter() - started:.1f} s"
-        )
-        self._follow(importer.changed)
+            summary = ", ".join(
+                f"{counts[outcome]} {outcome}" for outcome in (CREATED, UPDATED, UNCHANGED, FAILED)
+            )
+            self.stdout.write(
+                f"{sum(counts.values())} files: {summary} in {time.perf_counter() - started:.1f} s"
+            )
+        finally:
+            importer.finish()  # also when stopped: what was committed is followed
+        if importer.repaired:
+            self.stdout.write(f"search index brought up to date for {importer.repaired} episodes")
         if counts[FAILED]:
             raise CommandError(f"{counts[FAILED]} files failed", returncode=1)
 
@@ -79,13 +71,3 @@ class Command(BaseCommand):
             return list(sources(paths))
         except OutsideContentFolder as error:
             raise CommandError(str(error)) from None
-
-    def _follow(self, changed: list[int]) -> None:
-        if not changed:
-            return
-        started = time.perf_counter()
-        episodes_changed.send(sender=self.__class__, episode_ids=changed)
-        self.stdout.write(
-            f"search index and page cache updated for {len(changed)} episodes in "
-            f"{time.perf_counter() - started:.1f} s"
-        )
