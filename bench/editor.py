@@ -31,7 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "editorial.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "editorial.project.settings")
 # Run as a development setup, DEBUG=1, unless DEBUG is set.
 os.environ.setdefault("DEBUG", "1")
 PASSWORD = "bench-password-not-secret-42"

@@ -50,7 +50,7 @@ def child(code: str, env: dict) -> dict:
     prelude = (
         "import json, os, sys, time\n"
         f"sys.path.insert(0, {str(REPO)!r})\n"
-        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'editorial.settings')\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'editorial.project.settings')\n"
         "import django\ndjango.setup()\n"
     )
     result = subprocess.run(
@@ -120,7 +120,7 @@ def get(port: int, path: str) -> tuple[int, int]:
 def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "editorial.wsgi", "--bind",
+        [str(Path(sys.executable).parent / "gunicorn"), "editorial.project.wsgi", "--bind",
          f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
         env=env, cwd=REPO,
     )
@@ -212,7 +212,7 @@ def main() -> None:
     env = {key: value for key, value in os.environ.items()
            if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update({
-        "DJANGO_SETTINGS_MODULE": "editorial.settings", "DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "editorial.project.settings", "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING", "REDIS_URL": redis_url,
         "DATABASE_URL": options.database_url or f"sqlite:///{work / 'bench.sqlite3'}",

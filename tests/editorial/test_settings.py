@@ -27,7 +27,7 @@ SETTINGS_VARIABLES = (
 def run(args, **env):
     """Run python with args in the repository, with only the given settings variables."""
     clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
-    clean["DJANGO_SETTINGS_MODULE"] = "editorial.settings"
+    clean["DJANGO_SETTINGS_MODULE"] = "editorial.project.settings"
     return subprocess.run(
         [sys.executable, *args],
         cwd=REPO,
@@ -47,7 +47,7 @@ def test_deploy_check_passes_in_production():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-SERVE = ["-c", "import editorial.wsgi, editorial.asgi"]
+SERVE = ["-c", "import editorial.project.wsgi, editorial.project.asgi"]
 
 
 def test_production_without_secret_key_is_never_served():

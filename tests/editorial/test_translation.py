@@ -31,7 +31,7 @@ def pages(client, episode):
 
 
 def test_the_default_language_is_simplified_chinese():
-    import editorial.settings as defaults
+    import editorial.project.settings as defaults
 
     assert defaults.LANGUAGE_CODE == "zh-hans"
 

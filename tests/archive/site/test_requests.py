@@ -127,7 +127,7 @@ def test_hsts_is_on_when_debug_is_off():
         "print(s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.SECURE_CONTENT_TYPE_NOSNIFF)"
     )
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org",
-           "DJANGO_SETTINGS_MODULE": "editorial.settings"}
+           "DJANGO_SETTINGS_MODULE": "editorial.project.settings"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parents[3]).stdout.split()
     assert out == ["31536000", "True", "True"]

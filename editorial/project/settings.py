@@ -1,8 +1,8 @@
 """Settings for the archive CMS, read from the environment.
 
 Every variable is listed in README.md. DEBUG is off unless ``DEBUG=1`` is set. With
-DEBUG off and no SECRET_KEY, the site refuses to be served (``editorial.wsgi``,
-``editorial.asgi``) and Django refuses whatever would sign with the key, while commands
+DEBUG off and no SECRET_KEY, the site refuses to be served (``editorial.project.wsgi``
+and ``.asgi``) and Django refuses whatever would sign with the key, while commands
 that sign nothing (migrate, import_markdown, export_markdown) still run: a forgotten
 variable never serves production with debug pages or a known key. ``DEBUG=1`` alone
 gives a development setup: a development-only key, the local host names, and (as
@@ -16,7 +16,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def env_bool(name, default):
@@ -92,8 +92,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "editorial.urls"
-WSGI_APPLICATION = "editorial.wsgi.application"
+ROOT_URLCONF = "editorial.project.urls"
+WSGI_APPLICATION = "editorial.project.wsgi.application"
 
 TEMPLATES = [
     {
