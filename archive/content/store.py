@@ -571,13 +571,16 @@ def _write_headings(episode, blocks, old, written) -> dict[int, int]:
     for position, block in enumerate(blocks):
         if not isinstance(block, Heading):
             continue
-        values = dict(zip(_HEADING_VALUES, (block.level, block.text, _style(_heading_style(block)))))
+        style = _heading_style(block)
+        values = dict(zip(_HEADING_VALUES, (block.level, block.text, _style(style))))
         if block.row is None:
             added.append(HeadingRow(episode=episode, position=position, **values))
             continue
         was_position, was, _section = old[HeadingRow, block.row]
-        columns = _changed_columns(_HEADING_VALUES, (was.level, was.text, _heading_style(was)),
-                                   (block.level, block.text, _heading_style(block)))
+        columns = set() if was == block else _changed_columns(
+            _HEADING_VALUES, (was.level, was.text, _heading_style(was)),
+            (block.level, block.text, style),
+        )
         if was_position != position:
             columns.add("position")
         if columns:
@@ -602,7 +605,7 @@ def _write_turns(episode, blocks, old, section_ids, written) -> None:
             plans.append((position, block, values, section, set(_TURN_VALUES) | {"heading"}))
             continue
         was_position, was, was_section = old[TurnRow, block.row]
-        columns = _changed_columns(_TURN_VALUES, _turn_values(was), values)
+        columns = set() if was == block else _changed_columns(_TURN_VALUES, _turn_values(was), values)
         if was_position != position:
             columns.add("position")
         if was_section != section:
