@@ -228,7 +228,7 @@ class Episode(models.Model):
         "self", null=True, blank=True, editable=False, on_delete=models.CASCADE,
         related_name="working_copy",
         help_text="Set on the editors' copy of a reviewed episode whose changes wait for "
-        "review (see editorial.held); readers, search and export never see such a row.",
+        "review (see editorial.review.held); readers, search and export never see such a row.",
     )
 
     objects = LiveEpisodeManager()

@@ -88,7 +88,7 @@ def editor_figures(client, episode, runs: int) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from editorial import held
+    from editorial.review import held
     from tests.editorial.helpers import TranscriptForm
 
     url = reverse("admin:editorial_transcript", args=[episode.pk])

@@ -54,7 +54,7 @@ def floor_seconds(episode_ids) -> float:
 def merge_figures(kind: str, source: str, target: str, by) -> None:
     from django.db import connection
 
-    from editorial import names
+    from editorial.names import merging as names
 
     plan, plan_time = timed(lambda: names.plan_rename(kind=kind, sources=[source], target=target))
     plan_cpu = timed.cpu
@@ -101,8 +101,8 @@ def main() -> None:
 
         from archive.models import Organization, Speaker
         from archive.search.index import repair
-        from editorial import names
-        from editorial.name_duplicates import duplicates_report
+        from editorial.names import merging as names
+        from editorial.names.duplicates import duplicates_report
 
         call_command("migrate", verbosity=0)
         # The copy's search index is brought up to date first: a merge re-indexes

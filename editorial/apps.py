@@ -7,7 +7,5 @@ class EditorialConfig(AppConfig):
     verbose_name = _("Editorial")
 
     def ready(self):
-        from . import (
-            publishing,  # noqa: F401  (answers archive.content.publishing.collect_notes)
-            receivers,  # noqa: F401  (connects the receivers)
-        )
+        from .review import receivers  # noqa: F401  (connects the receivers)
+        from .revisions import credit  # noqa: F401  (answers archive.content.publishing.collect_notes)

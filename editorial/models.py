@@ -4,7 +4,7 @@ the revisions of its file.
 The file's own workflow fields stay on ``archive.Episode`` (``draft``, ``status``,
 ``exclude``); ``EpisodeReview`` adds only what the file cannot say: that a draft is
 waiting for a publisher. Every change to these rows goes through
-``editorial.workflow`` or ``editorial.editing``.
+``editorial.review.workflow`` or ``editorial.edits.editing``.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.models import Episode
 
-from . import revisiontext
+from .revisions import storage as revisiontext
 
 
 class ReviewState(models.TextChoices):
@@ -31,7 +31,7 @@ class EpisodeReview(models.Model):
     ``reviewed`` and ``changed`` (edited since it was reviewed, waiting for a
     publisher) go with ``Episode.draft`` false, the other states with true; when an
     import changes ``draft`` behind the workflow's back, the file wins (the one rule
-    is ``editorial.reviewstate``). ``reviewed_version`` is the revision a publisher
+    is ``editorial.review.state``). ``reviewed_version`` is the revision a publisher
     last approved: what readers should keep seeing while ``changed``.
     """
 
@@ -124,11 +124,11 @@ class Revision(models.Model):
 
     The first edit of an episode first keeps the file as it was (``kind`` "original",
     dated at its import); a re-import keeps the file it replaced and the file it
-    brought ("outside", see ``editorial.receivers``), so consecutive revisions always
+    brought ("outside", see ``editorial.review.receivers``), so consecutive revisions always
     diff to one save's changes.
 
     ``text`` is a str. It is stored compressed (``compressed``, see
-    ``editorial.revisiontext``): whole, or as a delta against the episode's revision
+    ``editorial.revisions.storage``): whole, or as a delta against the episode's revision
     ``base_version`` (stored whole), which a new revision gets from
     :meth:`keep_text`. Revisions are never deleted one by one, so a base is always
     there.

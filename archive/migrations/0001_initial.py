@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('synced_at', models.DateTimeField(blank=True, null=True)),
-                ('working_copy_of', models.OneToOneField(blank=True, editable=False, help_text="Set on the editors' copy of a reviewed episode whose changes wait for review (see editorial.held); readers, search and export never see such a row.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='working_copy', to='archive.episode')),
+                ('working_copy_of', models.OneToOneField(blank=True, editable=False, help_text="Set on the editors' copy of a reviewed episode whose changes wait for review (see editorial.review.held); readers, search and export never see such a row.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='working_copy', to='archive.episode')),
             ],
             options={
                 'ordering': ['-date', 'slug'],

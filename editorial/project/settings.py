@@ -174,13 +174,13 @@ STORAGES = {
 }
 
 TAGGIT_CASE_INSENSITIVE = False
-TAGGIT_TAGS_FROM_STRING = "editorial.tagparsing.comma_splitter"
-TAGGIT_STRING_FROM_TAGS = "editorial.tagparsing.comma_joiner"
+TAGGIT_TAGS_FROM_STRING = "editorial.edits.tagparsing.comma_splitter"
+TAGGIT_STRING_FROM_TAGS = "editorial.edits.tagparsing.comma_joiner"
 
 # The static site shows drafts to everyone; turn this off to make them staff-only.
 ARCHIVE_PUBLIC_DRAFTS = env_bool("ARCHIVE_PUBLIC_DRAFTS", True)
 # Off: an edit of a reviewed episode waits for a publisher's review while readers,
-# search and export keep the reviewed version (editorial.held). On: edits are
+# search and export keep the reviewed version (editorial.review.held). On: edits are
 # published at once.
 ARCHIVE_PUBLISH_EDITS_AT_ONCE = env_bool("ARCHIVE_PUBLISH_EDITS_AT_ONCE", False)
 

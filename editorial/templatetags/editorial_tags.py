@@ -1,11 +1,11 @@
 """Template tags of the editors' admin pages."""
 from django import template
-
 from django.utils.translation import gettext as _
 
 from archive.models import Episode
-from editorial import reviewstate, workflow
 from editorial.models import ReviewState
+from editorial.review import state as reviewstate
+from editorial.review import workflow
 
 register = template.Library()
 

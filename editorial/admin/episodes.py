@@ -3,16 +3,15 @@ entity suggestions; plain views of speakers, turns, headings and entity tags.
 
 Turns, headings and tags are read-only here: they change through the episode's
 transcript editor and form, which lock the episode, raise its version and keep a
-revision (``editorial.editing``).
+revision (``editorial.edits.editing``).
 """
 from __future__ import annotations
-
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
 from django.forms.models import model_to_dict
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,25 +20,19 @@ from archive.codec import parse
 from archive.content import entity_lists, fields
 from archive.models import (
     Episode,
-    Heading,
     Maturity,
-    Media,
-    Organization,
-    Person,
-    Product,
-    Project,
-    Speaker,
-    Topic,
     Turn,
 )
+from editorial.edits import front_matter as episode_edits
+from editorial.edits.editing import EditConflict
+from editorial.edits.tagparsing import comma_joiner, comma_splitter
+from editorial.models import ReviewState
+from editorial.review import held, workflow
+from editorial.review.state import review_state_q
+from editorial.revisions import history as revisions
 
-from . import episodes as episode_edits
-from . import held, revisions, views, workflow
-from .editing import EditConflict
-from .models import EpisodeReview, ReviewState, Revision, Transition
-from .reviewstate import review_state_q
+from . import views
 from .safeurls import is_safe_link
-from .tagparsing import comma_joiner, comma_splitter
 
 admin.site.site_header = gettext_lazy("Archive CMS")
 admin.site.site_title = gettext_lazy("Archive CMS")
@@ -377,7 +370,7 @@ class EpisodeAdmin(admin.ModelAdmin):
     def has_unlist_permission(self, request):
         return request.user.has_perm("editorial.unlist_episode")
 
-    # Saving: through editorial.episodes, under the version lock
+    # Saving: through editorial.edits.front_matter, under the version lock
 
     def save_model(self, request, obj, form, change):
         # Only what the editor touched: an untouched value is never rewritten, so the
@@ -488,95 +481,3 @@ class EpisodeAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Relist selected (exclude: false)"), permissions=["unlist"])
     def relist_selected(self, request, queryset):
         self._bulk(request, queryset, workflow.episode_relist)
-
-
-# Read-only registrations -------------------------------------------------------------
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows that change only through an episode's editor, never one by one."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-def _episode_link(episode_id, text):
-    url = reverse("admin:editorial_transcript", args=[episode_id])
-    return format_html('<a href="{}">{}</a>', url, text)
-
-
-@admin.register(Turn)
-class TurnAdmin(ReadOnlyAdmin):
-    list_display = ("episode", "position", "kind", "speaker_label", "short_text", "edit")
-    list_filter = ("kind",)
-    search_fields = ("translation", "english", "speaker_label", "episode__title")
-    list_select_related = ("episode",)
-    raw_id_fields = ("episode", "heading", "speaker")
-
-    @admin.display(description=gettext_lazy("text"))
-    def short_text(self, turn):
-        return (turn.translation or turn.english or turn.verbatim or "")[:80]
-
-    @admin.display(description="")
-    def edit(self, turn):
-        return _episode_link(turn.episode_id, _("Edit in the transcript editor"))
-
-
-@admin.register(Heading)
-class HeadingAdmin(ReadOnlyAdmin):
-    list_display = ("episode", "position", "level", "title", "edit")
-    search_fields = ("title", "episode__title")
-    list_select_related = ("episode",)
-
-    @admin.display(description="")
-    def edit(self, heading):
-        return _episode_link(heading.episode_id, _("Edit in the transcript editor"))
-
-
-@admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
-
-
-class EntityTagAdmin(ReadOnlyAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name", "slug")
-
-
-for tag_model in (Topic, Person, Organization, Product, Media, Project):
-    admin.site.register(tag_model, EntityTagAdmin)
-
-
-@admin.register(Transition)
-class TransitionAdmin(ReadOnlyAdmin):
-    list_display = ("at", "episode", "action", "from_value", "to_value", "by", "comment")
-    list_filter = ("action",)
-    search_fields = ("episode__title", "comment")
-    list_select_related = ("episode", "by")
-
-
-@admin.register(Revision)
-class RevisionAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "episode", "version", "kind", "summary", "author")
-    list_filter = ("kind",)
-    search_fields = ("episode__title", "summary")
-    list_select_related = ("episode", "author")
-    exclude = ("compressed",)
-
-
-@admin.register(EpisodeReview)
-class EpisodeReviewAdmin(ReadOnlyAdmin):
-    list_display = ("episode", "state", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by")
-    list_filter = ("state",)
-    list_select_related = ("episode", "submitted_by", "reviewed_by")
-
-
-# Speakers and entity tags with the names tools (merge, rename, duplicates).
-from . import names_admin  # noqa: E402,F401

@@ -3,7 +3,7 @@
 A change is first planned (:func:`plan_rename`): the episodes it touches, each with
 the exact lines of its file that will change, computed from the episodes' documents
 without writing anything. :func:`apply_rename` then makes that same change, each
-episode through ``editorial.editing.edit`` (row lock, version check, one revision),
+episode through ``editorial.edits.editing.edit`` (row lock, version check, one revision),
 all in one transaction. It refuses when the archive changed since the plan was
 shown (the plan's ``token``), and rolls everything back if an episode's file would
 come out other than planned, so the exported diff of every episode is the preview.
@@ -45,8 +45,7 @@ from archive.content.named import ensure_named, ensure_speakers
 from archive.content.store import block_of, load_documents, person_speaking
 from archive.models import Appearance, Episode, Speaker
 from archive.models import Turn as TurnRow
-
-from . import editing
+from editorial.edits import editing
 
 SPEAKER = "speaker"
 # Revision summaries and git commit messages say these in English (they are the

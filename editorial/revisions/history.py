@@ -1,7 +1,7 @@
 """Revisions of an episode's file: turn-by-turn differences and reverting.
 
 A revision is the whole file as ``export_markdown`` would have written it after one
-save (see ``editorial.editing``); storing the text rather than rows keeps every old
+save (see ``editorial.edits.editing``); storing the text rather than rows keeps every old
 revision readable whatever the schema becomes, and the codec turns two texts back
 into blocks to compare them block by block.
 """
@@ -19,9 +19,8 @@ from archive.codec import Comment, Heading, Raw, Turn, parse, render_block
 from archive.content.store import save_document
 from archive.models import Episode
 from archive.site.rendering import plain
-
-from . import editing
-from .models import Revision
+from editorial.edits import editing
+from editorial.models import Revision
 
 # Texts longer than this are compared line by line, not word by word.
 _TOKEN_DIFF_LIMIT = 20000

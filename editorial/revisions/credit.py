@@ -8,8 +8,7 @@ import re
 from django.dispatch import receiver
 
 from archive.content.publishing import Author, Note, collect_notes
-
-from .models import Revision
+from editorial.models import Revision
 
 # Revisions that record an editor's work; the others record imports.
 EDITOR_KINDS = (Revision.Kind.EDIT, Revision.Kind.WORKFLOW, Revision.Kind.REVERT)

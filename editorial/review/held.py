@@ -19,9 +19,9 @@ from django.conf import settings
 
 from archive.content import store
 from archive.models import Episode, Heading, Turn
+from editorial.models import ReviewState
 
-from .models import ReviewState
-from .reviewstate import review_state
+from .state import review_state
 
 HELD_STATES = (ReviewState.REVIEWED, ReviewState.CHANGED)
 

@@ -4,15 +4,15 @@ listing.
 Review: draft (unreviewed, the file's ``draft: true``) → in review → reviewed
 (``draft: false``); a publisher sends an episode in review back with a comment, or
 reopens a reviewed one. An edit of a reviewed episode makes it "changed since
-review" (``editorial.reviewstate``) while readers keep the reviewed version
-(``editorial.held``): a publisher approves the changes (mark reviewed), which
+review" (``editorial.review.state``) while readers keep the reviewed version
+(``editorial.review.held``): a publisher approves the changes (mark reviewed), which
 publishes them, or reverts to the version they approved. Maturity is the file's ``status`` (seedling, budding,
 evergreen). Listing is ``exclude``. Editors submit; publishers do everything.
 
 Each function checks the permission (:class:`NotPermitted`) and the current state
 (:class:`InvalidTransition`), changes the rows in one transaction under the
 episode's lock, logs a :class:`~editorial.models.Transition`, and keeps a revision
-when the file changes (see ``editorial.editing``).
+when the file changes (see ``editorial.edits.editing``).
 """
 from __future__ import annotations
 
@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from archive.models import Episode, Maturity
+from editorial.edits import editing
+from editorial.models import EpisodeReview, ReviewState, Revision, Transition
 
-from . import editing
-from .models import EpisodeReview, ReviewState, Revision, Transition
-from .reviewstate import review_state
+from .state import review_state
 
 Action = Transition.Action
 

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from archive.content import store
 from archive.signals import file_reimported
+from editorial.edits.editing import file_dated, new_revision
+from editorial.models import Revision
 
-from . import held, reviewstate
-from .editing import file_dated, new_revision
-from .models import Revision
+from . import held
+from . import state as reviewstate
 
 ROLE_GROUPS = ("Editor", "Publisher")
 

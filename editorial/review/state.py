@@ -15,8 +15,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from archive.models import Episode
-
-from .models import EpisodeReview, ReviewState, Revision, Transition
+from editorial.models import EpisodeReview, ReviewState, Revision, Transition
 
 # Review states a publisher has to look at, in the review queue.
 WAITING = (ReviewState.IN_REVIEW, ReviewState.CHANGED)

@@ -21,9 +21,9 @@ from archive.content import store
 from archive.content.store import Written, load_document
 from archive.models import Episode, FileVersion
 from archive.signals import episodes_changed
-
-from . import held, reviewstate
-from .models import Revision
+from editorial.models import Revision
+from editorial.review import held
+from editorial.review import state as reviewstate
 
 
 class EditConflict(Exception):
@@ -44,7 +44,7 @@ class Session:
     """What one edit changes; ``file_changed`` false skips the version and revision.
 
     ``episode`` is the row the edit writes: the episode, or its working copy when
-    the edit waits for review (``editorial.held``). ``targets`` are every row it
+    the edit waits for review (``editorial.review.held``). ``targets`` are every row it
     writes: an edit that applies to readers' version and the held changes alike (a
     workflow step, a publisher's rename) changes each of them. ``moved_keys`` maps
     the episode's row keys to the copy's when this edit made the copy.
@@ -107,7 +107,7 @@ def edit(
     """Run one edit under a row lock; raise :class:`EditConflict` on a stale version.
 
     ``episode_id`` is the episode's, never its working copy's. A content edit of an
-    episode whose edits are held (``editorial.held``) writes its working copy, made
+    episode whose edits are held (``editorial.review.held``) writes its working copy, made
     now if it has none; a workflow step, or an edit made ``everywhere`` (a
     publisher's rename across the archive: approved as it is made), writes the
     episode and the copy alike.
@@ -116,7 +116,7 @@ def edit(
     ``session.targets``), adding column names to ``session.update_fields``, or
     through bulk queries; on leaving, the version is raised, the file rendered into
     a new :class:`Revision` (with ``session.summary``), the review state brought up
-    to date (``editorial.reviewstate.note_edit``), a copy that came back to the
+    to date (``editorial.review.state.note_edit``), a copy that came back to the
     episode's text dropped and ``episodes_changed`` sent if readers' version
     changed, all in the same transaction.
     """
@@ -178,7 +178,7 @@ def keep_earlier_state(episode: Episode, working: Episode) -> Revision | None:
     """Make sure a revision of ``episode`` holds the file of ``working`` (the
     episode, or its working copy) as it is now, before it is changed.
 
-    Every save and every re-import (``editorial.receivers``) leaves a revision at
+    Every save and every re-import (``editorial.review.receivers``) leaves a revision at
     the episode's version, taken when the working row's ``updated_at`` was what it
     is: then there is nothing to keep. Otherwise the file is rendered, and kept
     unless the latest revision already holds exactly that text: "As imported"

@@ -1,4 +1,4 @@
-"""Likely duplicate names, for a Publisher to confirm and merge (``editorial.names``).
+"""Likely duplicate names, for a Publisher to confirm and merge (``editorial.names.merging``).
 
 Names are grouped, never compared pair by pair, so the report stays linear in the
 number of names (plus a sort):
@@ -24,7 +24,7 @@ from archive.content import fields
 from archive.models import Appearance, Turn
 from archive.search.textfold import to_simplified
 
-from .names import SPEAKER
+from .merging import SPEAKER
 
 # Compared after folding (so "[笑声]", "Laughter" and "LAUGHTER:" all match).
 SOUND_CUES = (

@@ -1,7 +1,7 @@
 """The admin pages for names across the archive: merge or rename with a preview, and
 the report of likely duplicates. Publishers only: one action rewrites many episodes.
 
-The views parse the request, call ``editorial.names`` / ``editorial.name_duplicates``
+The views parse the request, call ``editorial.names.merging`` / ``editorial.names.duplicates``
 and render; they catch only the typed errors those raise.
 """
 from __future__ import annotations
@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import names
-from .editing import EditConflict
-from .name_duplicates import duplicates_report
+from editorial.edits.editing import EditConflict
+
+from . import merging as names
+from .duplicates import duplicates_report
 
 PERMISSION = "editorial.review_episode"
 

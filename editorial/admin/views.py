@@ -1,7 +1,7 @@
 """The episode admin's extra pages: transcript editor, workflow buttons, revisions,
 preview, entity suggestions, review queue and the duplicate-source report.
 
-Views parse the request, call ``editorial.workflow`` / ``transcript`` / ``episodes`` /
+Views parse the request, call ``editorial.review.workflow`` / ``transcript`` / ``episodes`` /
 ``revisions`` and render; they catch only the typed errors those raise.
 """
 from __future__ import annotations
@@ -22,21 +22,14 @@ from django.utils.translation import ngettext
 
 from archive.content import fields
 from archive.models import Episode, Speaker
-
-from . import episodes as episode_edits
-from . import (
-    held,
-    preview,
-    rebase,
-    reviewstate,
-    revisions,
-    speaker_rename,
-    transcript,
-    workflow,
-)
-from .editing import EditConflict, render_episode
-from .models import ReviewState, Revision, Transition
-from .reviewstate import review_state_q
+from editorial.edits import front_matter as episode_edits
+from editorial.edits import preview, rebase, speaker_rename, transcript
+from editorial.edits.editing import EditConflict, render_episode
+from editorial.models import ReviewState, Revision, Transition
+from editorial.review import held, workflow
+from editorial.review import state as reviewstate
+from editorial.review.state import review_state_q
+from editorial.revisions import history as revisions
 
 TRANSITIONS = {
     Transition.Action.SUBMIT: workflow.episode_submit,

@@ -1,8 +1,7 @@
 """Speakers and entity tags in the admin with the names tools: each list links to
 "Merge or rename…" and "Likely duplicates", pages served by the Speaker admin.
 
-Loaded by one import at the end of ``editorial.admin``; it replaces that module's
-registrations of these models with subclasses, so their own options stay as they are.
+The pages themselves are ``editorial.names.views``; this module only registers the models.
 """
 from __future__ import annotations
 
@@ -11,10 +10,21 @@ from django.urls import path
 
 from archive.content import fields
 from archive.models import Speaker
+from editorial.names import merging as names
+from editorial.names.views import PERMISSION, NamePages
 
-from . import names
-from .admin import EntityTagAdmin, SpeakerAdmin
-from .names_views import PERMISSION, NamePages
+from .records import ReadOnlyAdmin
+
+
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class EntityTagAdmin(ReadOnlyAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
 
 
 class NamesToolsMixin:
@@ -44,8 +54,6 @@ def _tag_admin(kind: str):
     return type(f"{kind.title()}NamesAdmin", (NamesToolsMixin, EntityTagAdmin), {"names_kind": kind})
 
 
-admin.site.unregister(Speaker)
 admin.site.register(Speaker, SpeakerNamesAdmin)
 for key, (tag_model, _) in fields.ENTITY_KEYS.items():
-    admin.site.unregister(tag_model)
     admin.site.register(tag_model, _tag_admin(key))

@@ -1,6 +1,6 @@
 """Edits of an episode's front matter and entity lists, and the entity suggestions.
 
-Each edit goes through ``editorial.editing.edit`` (lock, version, revision). A list
+Each edit goes through ``editorial.edits.editing.edit`` (lock, version, revision). A list
 is rewritten only when its names or their order changed, so the exported file keeps
 the lines of every list that was not touched.
 """

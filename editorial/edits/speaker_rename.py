@@ -1,6 +1,6 @@
 """Renaming a speaker label across one episode's turns, as one edit of its document.
 
-The archive-wide renames and merges of names are ``editorial.names``.
+The archive-wide renames and merges of names are ``editorial.names.merging``.
 """
 from __future__ import annotations
 
