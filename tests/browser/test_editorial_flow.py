@@ -148,7 +148,7 @@ def test_the_editor_inserts_splits_and_moves_rows_with_the_buttons(chromium, liv
 
 def test_an_edit_of_a_reviewed_episode_waits_for_the_publisher(chromium, live_server, archive, screenshots):
     from archive.models import Episode
-    from editorial import workflow
+    from editorial.review import workflow
     from tests.factories import user_in
 
     episode = Episode.objects.get(slug="flow")

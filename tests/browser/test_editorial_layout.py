@@ -118,7 +118,7 @@ def test_the_unsaved_count_is_readable(chromium_browser, live_server, archive, w
 
 def test_submit_review_approve_and_changes_since_review(chromium_browser, live_server, archive, screenshots):
     from editorial.models import ReviewState
-    from editorial.reviewstate import review_state
+    from editorial.review.state import review_state
 
     pk = episode().pk
     page = log_in(chromium_browser, live_server, "eddie", 1280)

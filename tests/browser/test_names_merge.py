@@ -16,7 +16,6 @@ from django.core.management import call_command
 from tests.browser.admin_login import PASSWORD
 from tests.factories import user_in
 
-
 FIRST = """\
 ---
 title: 第一集

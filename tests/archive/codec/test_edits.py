@@ -11,7 +11,13 @@ from dataclasses import replace
 import pytest
 
 from archive.codec import (
-    Heading, Turn, edited, parse, render, with_value, without_key,
+    Heading,
+    Turn,
+    edited,
+    parse,
+    render,
+    with_value,
+    without_key,
 )
 
 ALPHABETICAL = """\

@@ -11,7 +11,6 @@ import json
 from dataclasses import replace
 
 import yaml
-
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 

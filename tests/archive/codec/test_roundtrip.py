@@ -13,7 +13,16 @@ from pathlib import Path
 import pytest
 
 from archive.codec import (
-    Comment, English, Heading, Raw, Turn, as_list, edited, parse, render, speaker_name,
+    Comment,
+    English,
+    Heading,
+    Raw,
+    Turn,
+    as_list,
+    edited,
+    parse,
+    render,
+    speaker_name,
 )
 
 FM = "---\ntitle: t\n---\n"

@@ -9,8 +9,19 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from archive.codec import (
-    UNSET, Comment, English, Heading, Turn, UnwritableBlock, edited_turn, new_heading,
-    new_turn, parse, rebuilt, render, style_fields,
+    UNSET,
+    Comment,
+    English,
+    Heading,
+    Turn,
+    UnwritableBlock,
+    edited_turn,
+    new_heading,
+    new_turn,
+    parse,
+    rebuilt,
+    render,
+    style_fields,
 )
 
 from .test_properties import SETTINGS, documents

@@ -163,9 +163,9 @@ def test_loading_episodes_costs_the_same_queries_for_few_or_many():
 def test_every_writer_numbers_colliding_slugs_the_static_sites_way(django_assert_max_num_queries):
     """The import, the editor and a rename all take their slugs from one allocator:
     the second name of a slug is ``-1``, the third ``-2``, as the static site does."""
+    from archive.content.entity_lists import set_list as set_entity_names
     from archive.content.named import ensure_named
     from archive.models import Topic
-    from archive.content.entity_lists import set_list as set_entity_names
 
     episode = save_document(parse(INSERTION_ERA), source_path="ep.md", slug="ep", source_hash="")
     set_entity_names(episode, "tags", ["OpenAI"])

@@ -5,11 +5,13 @@ import pytest
 from django.urls import reverse
 
 from archive.models import Episode
-from editorial import episodes as episode_edits
-from editorial import revisions, reviewstate, transcript, workflow
+from editorial.edits import front_matter as episode_edits
+from editorial.edits import transcript
 from editorial.models import EpisodeReview, ReviewState, Transition
+from editorial.review import state as reviewstate
+from editorial.review import workflow
+from editorial.revisions import history as revisions
 from tests.factories import BILINGUAL, episode_from_text
-
 
 pytestmark = pytest.mark.django_db
 

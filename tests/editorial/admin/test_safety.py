@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from archive.models import Episode
-from editorial.safeurls import is_safe_link
+from editorial.admin.safeurls import is_safe_link
 from tests.editorial.helpers import TranscriptForm, framed_page, read_form
 from tests.factories import BILINGUAL, episode_from_text
 

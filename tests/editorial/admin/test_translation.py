@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from editorial import workflow
-
-from .helpers import TranscriptForm
+from editorial.review import workflow
+from tests.editorial.helpers import TranscriptForm
 
 pytestmark = pytest.mark.django_db
 
-CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES"
+CATALOGUE = Path(__file__).resolve().parents[3] / "locale" / "zh_Hans" / "LC_MESSAGES"
 
 
 def pages(client, episode):

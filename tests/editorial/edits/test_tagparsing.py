@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from editorial.tagparsing import comma_joiner, comma_splitter
+from editorial.edits.tagparsing import comma_joiner, comma_splitter
 
 
 def tags(*names):

@@ -3,8 +3,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from archive.models import Episode
-from editorial import workflow
 from editorial.models import ReviewState, Revision, Transition
+from editorial.review import workflow
 from tests.factories import user_in
 
 pytestmark = pytest.mark.django_db

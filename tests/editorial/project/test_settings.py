@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.utils import get_random_secret_key
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SETTINGS_VARIABLES = (
     "DEBUG",
     "SECRET_KEY",

@@ -3,12 +3,11 @@ import pytest
 from django.urls import reverse
 
 from archive.models import Episode
-from editorial import revisions
-from editorial.editing import render_episode
+from editorial.edits.editing import render_episode
 from editorial.models import Revision
+from editorial.revisions import history as revisions
+from tests.editorial.helpers import TranscriptForm
 from tests.factories import BILINGUAL, episode_from_text
-
-from .helpers import TranscriptForm
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +62,7 @@ def test_the_pages_list_compare_and_revert(client, edited_twice):
 
 
 def test_a_revert_keeps_the_review_decision(publisher):
-    from editorial import workflow
+    from editorial.review import workflow
 
     episode = episode_from_text()
     workflow.episode_submit(episode=episode, by=publisher)
@@ -190,7 +189,7 @@ def test_a_small_edit_is_stored_as_a_small_delta(client, edited_twice):
 
 
 def test_a_text_far_from_its_base_is_stored_whole(editor, episode):
-    from editorial import episodes as episode_edits
+    from editorial.edits import front_matter as episode_edits
 
     episode_edits.episode_update(
         episode=episode, by=editor, version=1, columns={"summary": "".join(chr(0x4E00 + i * 7919 % 20000) for i in range(3000))},
@@ -205,7 +204,7 @@ def test_revision_texts_read_back_for_any_edit():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from editorial import revisiontext
+    from editorial.revisions import storage as revisiontext
 
     @settings(max_examples=60, deadline=None)
     @given(st.text(max_size=300), st.text(max_size=300))

@@ -14,16 +14,23 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from archive.models import Appearance, Episode, Organization, Speaker, Turn
-from editorial import editing, names
+from editorial.edits import editing
 from editorial.models import Revision
-from editorial.name_duplicates import (
-    NameUse, duplicates_report, fold, fold_groups, prefix_groups, sound_cues,
+from editorial.names import merging as names
+from editorial.names.duplicates import (
+    NameUse,
+    duplicates_report,
+    fold,
+    fold_groups,
+    prefix_groups,
+    sound_cues,
 )
 from tests.editorial.helpers import changed_lines
-
 
 INTERVIEW = """\
 ---
@@ -401,7 +408,7 @@ def test_fold_groups_are_exactly_the_pairs_that_fold_alike(all_names):
 @hypothesis_settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(alphabet="ab 超", min_size=1, max_size=5), unique=True, max_size=25))
 def test_prefix_groups_match_a_comparison_of_every_pair(all_names):
-    from editorial.name_duplicates import _is_cjk, _spaced
+    from editorial.names.duplicates import _is_cjk, _spaced
 
     found = {
         (group.names[-1].name, use.name) for group in prefix_groups([NameUse(n, 1) for n in all_names])

@@ -11,12 +11,14 @@ from django.urls import reverse
 from archive.content import entity_lists
 from archive.models import Episode, Turn
 from archive.search import index as search_index
-from editorial import held, names, revisions, transcript, workflow
+from editorial.edits import transcript
 from editorial.models import ReviewState, Revision
-from editorial.reviewstate import review_state
+from editorial.names import merging as names
+from editorial.review import held, workflow
+from editorial.review.state import review_state
+from editorial.revisions import history as revisions
+from tests.editorial.helpers import TranscriptForm, read_form
 from tests.factories import BILINGUAL
-
-from .helpers import TranscriptForm, read_form
 
 pytestmark = pytest.mark.django_db
 

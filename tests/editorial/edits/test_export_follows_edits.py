@@ -6,10 +6,9 @@ from django.test import Client
 from django.urls import reverse
 
 from archive.models import Episode
-from editorial import workflow
+from editorial.review import workflow
+from tests.editorial.helpers import TranscriptForm, changed_lines, read_form
 from tests.factories import BILINGUAL
-
-from .helpers import TranscriptForm, changed_lines, read_form
 
 pytestmark = pytest.mark.django_db
 

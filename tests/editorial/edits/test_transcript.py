@@ -8,12 +8,11 @@ from django.urls import reverse
 
 from archive.models import Episode, Heading, Speaker, Turn
 from archive.signals import episodes_changed
-from editorial import speaker_rename, transcript
-from editorial.editing import render_episode
+from editorial.edits import speaker_rename, transcript
+from editorial.edits.editing import render_episode
 from editorial.models import Revision
+from tests.editorial.helpers import TranscriptForm, changed_lines
 from tests.factories import BILINGUAL, episode_from_text
-
-from .helpers import TranscriptForm, changed_lines
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,11 @@ from django.urls import reverse
 
 from archive.models import Episode
 from archive.signals import file_reimported
-from editorial import revisions
-from editorial.editing import render_episode
+from editorial.edits.editing import render_episode
 from editorial.models import Revision
+from editorial.revisions import history as revisions
+from tests.editorial.helpers import TranscriptForm
 from tests.factories import BILINGUAL, episode_from_text
-
-from .helpers import TranscriptForm
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +113,7 @@ def test_a_reimport_after_edits_does_not_keep_the_old_file_twice(editor):
 
     episode = episode_from_text()
     revisions_before = Revision.objects.filter(episode=episode).count()
-    from editorial import episodes as episode_edits
+    from editorial.edits import front_matter as episode_edits
 
     episode_edits.episode_update(episode=episode, by=editor, version=1,
                                  columns={"title": "新标题"}, entities={})
@@ -131,7 +130,8 @@ def test_a_reimport_after_edits_does_not_keep_the_old_file_twice(editor):
 
 
 def test_a_reimported_reviewed_file_is_the_approved_version(publisher, folder):
-    from editorial import reviewstate, workflow
+    from editorial.review import state as reviewstate
+    from editorial.review import workflow
 
     episode = Episode.objects.get(source_path__endswith="ep.md")
     workflow.episode_submit(episode=episode, by=publisher)

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 
 from archive.content.publishing import Author, Note, choose_authors
 from archive.models import Episode
-from editorial.episodes import episode_update
+from editorial.edits.front_matter import episode_update
 from tests.factories import BILINGUAL
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="the git program is not installed")
@@ -184,7 +184,7 @@ def test_the_author_with_most_changes_wins_and_the_latest_breaks_a_tie():
 
 
 def test_a_name_that_would_break_git_s_identity_is_cleaned(db):
-    from editorial.publishing import author_of
+    from editorial.revisions.credit import author_of
 
     user = User.objects.create_user("evil", first_name="Eve <x@y>\nCo-authored-by: z", email="")
     author = author_of(user)

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from archive.models import Episode, Organization
-from editorial import episodes as episode_edits
-from editorial import workflow
+from editorial.edits import front_matter as episode_edits
 from editorial.models import Transition
+from editorial.review import workflow
 from tests.editorial.helpers import framed_page
 from tests.factories import BILINGUAL, episode_from_text
 
@@ -163,7 +163,7 @@ def test_entity_autocomplete(client, editor):
 def test_the_form_keeps_entity_order_and_names_with_spaces(client, editor, episode):
     client.force_login(editor)
     url = reverse("admin:archive_episode_change", args=[episode.pk])
-    from .helpers import read_form
+    from tests.editorial.helpers import read_form
 
     data = dict(read_form(client.get(url).content.decode(), "episode_form"))
     assert data["companies_orgs"] == "Nvidia"
@@ -177,7 +177,7 @@ def test_the_form_keeps_entity_order_and_names_with_spaces(client, editor, episo
 def test_workflow_fields_are_not_editable_in_the_form(client, editor, episode):
     client.force_login(editor)
     url = reverse("admin:archive_episode_change", args=[episode.pk])
-    from .helpers import read_form
+    from tests.editorial.helpers import read_form
 
     data = dict(read_form(client.get(url).content.decode(), "episode_form"))
     assert "draft" not in data and "status" not in data and "exclude" not in data

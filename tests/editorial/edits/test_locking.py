@@ -5,10 +5,9 @@ from django.test import Client
 from django.urls import reverse
 
 from archive.models import Episode, Turn
-from editorial.editing import render_episode
+from editorial.edits.editing import render_episode
+from tests.editorial.helpers import TranscriptForm, read_form
 from tests.factories import user_in
-
-from .helpers import TranscriptForm, read_form
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +109,7 @@ def test_two_editors_of_the_front_matter_lose_nothing(episode, order):
 
 
 def test_a_workflow_step_in_between_also_refuses_a_stale_transcript(episode):
-    from editorial import workflow
+    from editorial.review import workflow
 
     one, _ = clients()
     form = TranscriptForm(one, episode)
