@@ -263,12 +263,7 @@ def _insert_content(episodes: list[tuple[int, EpisodeRows]], known_ids: dict) ->
         for pk, rows in episodes
         for position, section, kind, label, person, *rest in rows.turns
     ))
-    insert_rows(Appearance, ("episode_id", "speaker_id", "role"), (
-        (pk, speakers[name], role)
-        for pk, rows in episodes
-        for role, names in ((Appearance.Role.HOST, rows.hosts), (Appearance.Role.GUEST, rows.guests))
-        for name in dict.fromkeys(names)
-    ))
+    _insert_appearances(episodes, speakers)
     for key, (tag_model, link_model) in fields.ENTITY_KEYS.items():
         tags = ensure_ids(tag_model, [
             name for _, rows in episodes for name in rows.entities[key]
@@ -277,6 +272,15 @@ def _insert_content(episodes: list[tuple[int, EpisodeRows]], known_ids: dict) ->
             (pk, tags[name], position)
             for pk, rows in episodes for position, name in enumerate(rows.entities[key])
         ))
+
+
+def _insert_appearances(episodes: list[tuple[int, EpisodeRows]], speakers: dict[str, int]) -> None:
+    insert_rows(Appearance, ("episode_id", "speaker_id", "role"), (
+        (pk, speakers[name], role)
+        for pk, rows in episodes
+        for role, names in ((Appearance.Role.HOST, rows.hosts), (Appearance.Role.GUEST, rows.guests))
+        for name in dict.fromkeys(names)
+    ))
 
 
 def _delete_content(episode: Episode) -> None:
@@ -510,8 +514,11 @@ _TURN_VALUES = ("kind", "speaker_label", "speaker", "translation", "english", "s
 
 @dataclasses.dataclass
 class Written:
-    """How many rows of each kind one write of an edited document touched."""
+    """What one write of an edited document changed: the front-matter keys whose
+    values changed (in the file's order) and how many rows of each kind it touched."""
 
+    keys_changed: tuple[str, ...] = ()
+    front_matter_changed: bool = False
     turns_changed: int = 0
     turns_added: int = 0
     turns_deleted: int = 0
@@ -521,19 +528,74 @@ class Written:
 
 
 def write_changes(episode: Episode, before: Document, after: Document) -> Written:
-    """Write the body of ``after`` over ``before``, both bodies of ``episode`` (the
+    """Write the document ``after`` over ``before``, both documents of ``episode`` (the
     caller holds its row lock; ``before`` as loaded, its blocks carrying their rows).
 
-    Only rows whose text, style, speaker, section or position changed are written,
-    grouped by the columns that changed: a one-turn edit is one UPDATE. Blocks
-    without a row are inserted; rows ``after`` no longer has are deleted.
+    The one way an edit reaches the rows: afterwards ``load_document(episode)`` gives
+    ``after`` back (block rows aside), and every row derived from it says what it
+    says. A changed front matter writes the episode's columns, its kept lines and
+    values, the entity lists whose names changed and, when ``speaker`` or ``guest``
+    changed, the appearances derived from them; ``episode`` is updated in place.
+    Of the body, only rows whose text, style, speaker, section or position changed
+    are written, grouped by the columns that changed: a one-turn edit is one
+    UPDATE. Blocks without a row are inserted; rows ``after`` no longer has are
+    deleted.
     """
+    written = Written()
+    if (before.front_matter, before.newline, before.bom) != (
+        after.front_matter, after.newline, after.bom
+    ):
+        written.keys_changed = _write_front_matter(episode, before, after)
+        written.front_matter_changed = True
+    _write_body(episode, before, after, written)
+    return written
+
+
+def _write_front_matter(episode: Episode, before: Document, after: Document) -> tuple[str, ...]:
+    """Columns, kept lines, entity lists and appearances of ``after``'s front matter;
+    the keys whose values changed."""
+    was, now = episode_rows_of_front_matter(before), episode_rows_of_front_matter(after)
+    columns = {
+        name: value for name, value in now.columns.items()
+        if name in _JSON_COLUMNS or value != was.columns[name]
+    }
+    Episode.with_working_copies.filter(pk=episode.pk).update(**columns)
+    for name, value in columns.items():
+        setattr(episode, name, value)
+    for key, (tag_model, link_model) in fields.ENTITY_KEYS.items():
+        if now.entities[key] != was.entities[key]:
+            link_model.objects.filter(content_object_id=episode.pk).delete()
+            tags = ensure_ids(tag_model, now.entities[key], {})
+            insert_rows(link_model, ("content_object_id", "tag_id", "position"), (
+                (episode.pk, tags[name], position)
+                for position, name in enumerate(now.entities[key])
+            ))
+    if (now.hosts, now.guests) != (was.hosts, was.guests):
+        delete_rows(Appearance, "episode", episode.pk)
+        _insert_appearances([(episode.pk, now)], ensure_ids(Speaker, now.speaker_names(), {}))
+    old_values, new_values = before.front_matter.values, after.front_matter.values
+    changed = {
+        key for key in {*old_values, *new_values}
+        if old_values.get(key, _MISSING) != new_values.get(key, _MISSING)
+    }
+    order = [*after.front_matter.keys(), *before.front_matter.keys()]
+    return tuple(key for key in dict.fromkeys(order) if key in changed)
+
+
+_MISSING = object()
+
+
+def episode_rows_of_front_matter(document: Document) -> EpisodeRows:
+    """The rows of ``document``'s front matter alone (no headings nor turns)."""
+    return episode_rows(dataclasses.replace(document, blocks=()))
+
+
+def _write_body(episode: Episode, before: Document, after: Document, written: Written) -> None:
     old = _placed(before.blocks)
     new = _placed(after.blocks)
     stray = set(new) - set(old)
     if stray:
         raise ValueError(f"blocks of rows this episode does not have: {sorted(r for _, r in stray)}")
-    written = Written()
     gone = {model: [row for kind, row in old if kind is model and (kind, row) not in new]
             for model in (TurnRow, HeadingRow)}  # turns first: see _delete_content
     for model, rows in gone.items():
@@ -549,7 +611,6 @@ def write_changes(episode: Episode, before: Document, after: Document) -> Writte
     written.headings_deleted = len(gone[HeadingRow])
     _write_turns(episode, after.blocks, old, section_ids, written)
     written.turns_deleted = len(gone[TurnRow])
-    return written
 
 
 def _placed(blocks) -> dict:
