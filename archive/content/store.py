@@ -15,6 +15,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -78,6 +79,31 @@ class EpisodeRows:
 
     def speaker_names(self) -> list[str]:
         return [*self.hosts, *self.guests, *(turn[4] for turn in self.turns if turn[4])]
+
+    def heading_texts(self) -> Iterator[HeadingText]:
+        """Each heading's position and title, for readers of these rows (search)."""
+        for position, _level, title, _style in self.headings:
+            yield HeadingText(position, title)
+
+    def turn_texts(self) -> Iterator[TurnText]:
+        """Each turn, comment or raw block with what a reader of it needs, by name:
+        the tuples' layout is the store's own."""
+        for position, _section, kind, label, _person, translation, english, _style, verbatim in self.turns:
+            yield TurnText(position, kind, label, translation, english, verbatim)
+
+
+class HeadingText(NamedTuple):
+    position: int
+    title: str
+
+
+class TurnText(NamedTuple):
+    position: int
+    kind: str
+    label: str
+    translation: str | None
+    english: str | None
+    verbatim: str | None
 
 
 def episode_rows(document: Document) -> EpisodeRows:
@@ -465,6 +491,13 @@ def _front_matter(episode: Episode, entity_names: dict[str, list[str]]) -> Front
     return front_matter
 
 
+def original_summary(turn: TurnRow) -> str:
+    """What the ``<summary>`` of a turn row's folded original says (``Original
+    English`` unless the file says otherwise): readers of rows need not know how the
+    store keeps a block's style."""
+    return _block_style(_style_text(turn.style))[1]["summary"]
+
+
 def block_of(turn: TurnRow) -> Turn | Comment | Raw:
     """The codec block of a turn row."""
     return _block_of_values(
@@ -474,7 +507,7 @@ def block_of(turn: TurnRow) -> Turn | Comment | Raw:
 
 
 def _block_of_values(kind, label, translation, english, style, verbatim, row):
-    turn_style, english_style = _block_style(style if isinstance(style, str) else _json(style))
+    turn_style, english_style = _block_style(_style_text(style))
     if kind == TurnRow.Kind.COMMENT:
         return Comment(verbatim or "", turn_style["trailing"], row=row)
     if kind == TurnRow.Kind.RAW:
@@ -484,6 +517,10 @@ def _block_of_values(kind, label, translation, english, style, verbatim, row):
         english=None if english is None else _english(english, english_style, verbatim),
         row=row, **turn_style,
     )
+
+
+def _style_text(style) -> str:
+    return style if isinstance(style, str) else _json(style)
 
 
 @functools.lru_cache(maxsize=4096)

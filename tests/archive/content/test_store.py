@@ -179,3 +179,16 @@ def test_every_writer_numbers_colliding_slugs_the_static_sites_way(django_assert
     slugs = [made[name].slug for name in many]
     assert len(set(slugs)) == len(slugs)
     assert sorted(slugs, key=lambda s: int(s.rsplit("-", 1)[1])) == [f"open-ai-{n}" for n in range(2, 61)]
+
+
+def test_rows_name_their_texts_for_their_readers():
+    from archive.codec import parse
+    from archive.content.store import episode_rows
+
+    rows = episode_rows(parse(
+        "---\ntitle: t\n---\n### 开场\n\n**Ada**: 你好。\n\n<!-- note -->\n"
+    ))
+    assert [tuple(h) for h in rows.heading_texts()] == [(0, "开场")]
+    turn, comment = rows.turn_texts()
+    assert (turn.position, turn.kind, turn.label, turn.translation) == (1, "turn", "Ada", "你好。")
+    assert (comment.kind, comment.verbatim) == ("comment", "<!-- note -->")
