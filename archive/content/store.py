@@ -479,11 +479,7 @@ def _front_matter(episode: Episode, entity_names: dict[str, list[str]]) -> Front
     for key, was in read.items():
         now = getattr(episode, key)
         if now != was:
-            value = fields.front_matter_value(key, now)
-            front_matter = (
-                without_key(front_matter, key) if value is None
-                else with_value(front_matter, key, value)
-            )
+            front_matter = with_column(front_matter, key, now)
     listed = fields.entity_names(values)
     for key, names in entity_names.items():
         if names != listed[key]:
@@ -496,6 +492,28 @@ def original_summary(turn: TurnRow) -> str:
     English`` unless the file says otherwise): readers of rows need not know how the
     store keeps a block's style."""
     return _block_style(_style_text(turn.style))[1]["summary"]
+
+
+def with_column(front_matter: FrontMatter, key: str, value) -> FrontMatter:
+    """``front_matter`` with the key of an Episode column (``title``, ``date``,
+    ``draft``…) holding the column value ``value``: its lines rewritten in the file's
+    dialect, or dropped for a date cleared; unchanged when it already reads so."""
+    if fields.column_values(front_matter.values)[key] == value:
+        return front_matter
+    written = fields.front_matter_value(key, value)
+    if written is None:
+        return without_key(front_matter, key)
+    return with_value(front_matter, key, written)
+
+
+def column_of(document: Document, key: str):
+    """The Episode column value that ``document``'s front matter gives ``key``."""
+    return fields.column_values(document.front_matter.values)[key]
+
+
+def entity_list(document: Document, key: str) -> list[str]:
+    """One entity list (``tags``, ``people``…) of ``document``, in its order."""
+    return fields.entity_names(document.front_matter.values)[key]
 
 
 def block_of(turn: TurnRow) -> Turn | Comment | Raw:
