@@ -154,16 +154,17 @@ def save_document(
         return episode
 
 
-def copy_episode(episode: Episode) -> Episode:
+def copy_episode(episode: Episode, document: Document | None = None) -> Episode:
     """A new row holding ``episode``'s content as its working copy (see
     ``Episode.working_copy_of``): the same columns, turns, headings and lists, so
-    that both render the same file until the copy is edited."""
+    that both render the same file until the copy is edited. ``document`` is the
+    episode's, when the caller has just loaded it."""
     copy = Episode.with_working_copies.get(pk=episode.pk)
     copy.pk, copy.working_copy_of = None, episode
     copy.save(force_insert=True)
     Episode.with_working_copies.filter(pk=copy.pk).update(updated_at=episode.updated_at)
     copy.updated_at = episode.updated_at
-    _insert_content([(copy.pk, episode_rows(load_document(episode)))], {})
+    _insert_content([(copy.pk, episode_rows(document or load_document(episode)))], {})
     return copy
 
 

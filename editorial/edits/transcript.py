@@ -106,6 +106,10 @@ class SaveReport(Written):
 
     version: int = 0
 
+    @classmethod
+    def of(cls, written: Written) -> SaveReport:
+        return cls(**dataclasses.asdict(written))
+
     @property
     def nothing(self) -> bool:
         return not any(getattr(self, f.name) for f in dataclasses.fields(Written))
@@ -272,13 +276,13 @@ def save_transcript(*, episode: Episode, by, version: int, rows: Sequence[Row]) 
     one-turn edit is one UPDATE of one turn. Nothing is written, and no revision
     kept, when nothing changed.
     """
-    with editing.edit(episode.pk, by=by, expected_version=version, summary="") as session:
-        keys = session.moved_keys  # the working copy's rows, when this save made it
-        rows = [dataclasses.replace(row, key=keys.get(row.key, row.key)) for row in rows]
-        written = session.write(edited_document(session.document, rows))
-        report = SaveReport(**dataclasses.asdict(written))
-        session.summary = _("Transcript: %(report)s") % {"report": report}
-    report.version = session.episode.version
+    edited = editing.edit(
+        episode.pk, lambda document: edited_document(document, rows), by=by,
+        expected_version=version,
+        summary=lambda written: _("Transcript: %(report)s") % {"report": SaveReport.of(written)},
+    )
+    report = SaveReport.of(edited.written)
+    report.version = edited.version
     return report
 
 
