@@ -168,7 +168,7 @@ def copy_episode(episode: Episode, document: Document | None = None) -> Episode:
     return copy
 
 
-def publish_copy(copy: Episode) -> Episode:
+def apply_copy(copy: Episode) -> Episode:
     """Give the copy's episode the copy's content (slug included), delete the copy
     and return the episode; its version becomes the copy's, its sync state stays."""
     episode = Episode.with_working_copies.get(pk=copy.working_copy_of_id)

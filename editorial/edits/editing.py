@@ -78,7 +78,7 @@ def render_episode(episode_id: int) -> str:
 def edit(
     episode_id: int, change: Change, *, by, summary: str | Callable[[Written], str],
     kind: str = Revision.Kind.EDIT, expected_version: int | None = None,
-    everywhere: bool = False, publish_held: bool = False,
+    everywhere: bool = False, apply_held: bool = False,
 ) -> Edited:
     """Apply ``change`` to the episode as one edit, under its row lock, in one
     transaction (the caller's, when it has one); raise :class:`EditConflict` when
@@ -90,7 +90,7 @@ def edit(
     when an edit first changes something (the rows of the document ``change`` got
     become the copy's). A workflow step, or an edit made ``everywhere`` (a
     publisher's rename across the archive, approved as it is made), changes the
-    episode and its copy alike, each through its own document; ``publish_held``
+    episode and its copy alike, each through its own document; ``apply_held``
     first gives the episode its copy's content (an approval, or a reopening, which
     shows edits at once).
 
@@ -107,9 +107,9 @@ def edit(
         copy = held.working_copy(live)
         keep_earlier_state(live, copy or live)
         version_before = live.version
-        published = publish_held and copy is not None
-        if published:
-            live, copy = store.publish_copy(copy), None
+        applied = apply_held and copy is not None
+        if applied:
+            live, copy = store.apply_copy(copy), None
         on_both = everywhere or kind == Revision.Kind.WORKFLOW
         if on_both:
             targets = [live] if copy is None else [live, copy]
@@ -128,7 +128,7 @@ def edit(
             documents[target] = after
         working = copy or live
         shown = written.get(working.pk, Written())
-        if not published and all(w == Written() for w in written.values()):
+        if not applied and all(w == Written() for w in written.values()):
             reviewstate.note_edit(live, kind=kind, version_before=version_before, by=by)
             return Edited(live, shown, None, None)
         now = timezone.now()

@@ -5,7 +5,7 @@ the episode itself, which every reader, the search index and ``export_markdown``
 read, but to its working copy: a second ``Episode`` row whose ``working_copy_of``
 names the episode, which the default manager hides. Editors see and edit the copy
 (:func:`working`); a publisher's approval, or reopening the episode as a draft,
-publishes it into the episode (``store.publish_copy``); when the copy comes back to
+applies it to the episode (``store.apply_copy``); when the copy comes back to
 the episode's text it is dropped. Revisions, review state and transitions stay on
 the episode, whose ``version`` counts every save of either.
 

@@ -6,7 +6,7 @@ Review: draft (unreviewed, the file's ``draft: true``) → in review → reviewe
 reopens a reviewed one. An edit of a reviewed episode makes it "changed since
 review" (``editorial.review.state``) while readers keep the reviewed version
 (``editorial.review.held``): a publisher approves the changes (mark reviewed), which
-publishes them, or reverts to the version they approved. Maturity is the file's ``status`` (seedling, budding,
+applies them to the episode, or reverts to the version they approved. Maturity is the file's ``status`` (seedling, budding,
 evergreen). Listing is ``exclude``. Editors submit; publishers do everything.
 
 Each function checks the permission (:class:`NotPermitted`) and the current state
@@ -144,11 +144,11 @@ def _review(episode, by, action, sources, target, comment) -> Episode:
                 "action": Action(action).label, "state": str(ReviewState(current).label).lower(),
             })
         # Approved, or a draft again (which shows edits at once): held changes are
-        # published with the step.
+        # applied to the episode with the step.
         edited = editing.edit(
             locked.pk, _setting("draft", target != ReviewState.REVIEWED), by=by,
             kind=Revision.Kind.WORKFLOW, summary=_summary(action, comment),
-            publish_held=target != ReviewState.IN_REVIEW,
+            apply_held=target != ReviewState.IN_REVIEW,
         )
         now = timezone.now()
         review = EpisodeReview.objects.get_or_create(episode=locked)[0]

@@ -75,7 +75,7 @@ def _tag(episode, by, name):
 
 def _transcript(episode, by, name):
     rows = transcript.rows_of(episode)
-    rows.insert(1, transcript.Row(key="n1", label=name, translation=f"{name}说的话。",
+    rows.insert(1, transcript.EditorRow(key="n1", label=name, translation=f"{name}说的话。",
                                   english=f"{name} speaking."))
     transcript.save_transcript(episode=episode, by=by, version=episode.version, rows=rows)
 
