@@ -1,5 +1,5 @@
-"""An episode's entity lists (``tags``, ``people``, ``companies_orgs``…): the one
-reader and the one writer of the link rows.
+"""An episode's entity lists (``tags``, ``people``, ``companies_orgs``…) as their
+link rows hold them (``store.write_changes`` writes them, from the front matter).
 
 A list is its link rows in ``position`` order. The names' rows, and their slugs,
 come from ``named.ensure_named``, the one slug allocator.
@@ -14,7 +14,6 @@ from django.db.models import Value
 from archive.models import Episode
 
 from . import fields
-from .named import ensure_named
 
 
 def lists_of(episode_ids: Iterable[int]) -> dict[int, dict[str, list[str]]]:
@@ -42,19 +41,3 @@ def list_of(episode: Episode, key: str) -> list[str]:
     link_model = fields.ENTITY_KEYS[key][1]
     links = link_model.objects.filter(content_object=episode).order_by("position", "pk")
     return list(links.values_list("tag__name", flat=True))
-
-
-def set_list(episode: Episode, key: str, names: list[str]) -> bool:
-    """Make the list exactly ``names`` (trimmed, each once) in that order; False when
-    it already was."""
-    names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
-    if list_of(episode, key) == names:
-        return False
-    tag_model, link_model = fields.ENTITY_KEYS[key]
-    link_model.objects.filter(content_object=episode).delete()
-    tags = ensure_named(tag_model, names)
-    link_model.objects.bulk_create(
-        link_model(content_object=episode, tag=tags[name], position=position)
-        for position, name in enumerate(names)
-    )
-    return True

@@ -15,6 +15,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -79,6 +80,31 @@ class EpisodeRows:
     def speaker_names(self) -> list[str]:
         return [*self.hosts, *self.guests, *(turn[4] for turn in self.turns if turn[4])]
 
+    def heading_texts(self) -> Iterator[HeadingText]:
+        """Each heading's position and title, for readers of these rows (search)."""
+        for position, _level, title, _style in self.headings:
+            yield HeadingText(position, title)
+
+    def turn_texts(self) -> Iterator[TurnText]:
+        """Each turn, comment or raw block with what a reader of it needs, by name:
+        the tuples' layout is the store's own."""
+        for position, _section, kind, label, _person, translation, english, _style, verbatim in self.turns:
+            yield TurnText(position, kind, label, translation, english, verbatim)
+
+
+class HeadingText(NamedTuple):
+    position: int
+    title: str
+
+
+class TurnText(NamedTuple):
+    position: int
+    kind: str
+    label: str
+    translation: str | None
+    english: str | None
+    verbatim: str | None
+
 
 def episode_rows(document: Document) -> EpisodeRows:
     """The rows of ``document``: needs no database, so it runs in parsing workers."""
@@ -128,20 +154,21 @@ def save_document(
         return episode
 
 
-def copy_episode(episode: Episode) -> Episode:
+def copy_episode(episode: Episode, document: Document | None = None) -> Episode:
     """A new row holding ``episode``'s content as its working copy (see
     ``Episode.working_copy_of``): the same columns, turns, headings and lists, so
-    that both render the same file until the copy is edited."""
+    that both render the same file until the copy is edited. ``document`` is the
+    episode's, when the caller has just loaded it."""
     copy = Episode.with_working_copies.get(pk=episode.pk)
     copy.pk, copy.working_copy_of = None, episode
     copy.save(force_insert=True)
     Episode.with_working_copies.filter(pk=copy.pk).update(updated_at=episode.updated_at)
     copy.updated_at = episode.updated_at
-    _insert_content([(copy.pk, episode_rows(load_document(episode)))], {})
+    _insert_content([(copy.pk, episode_rows(document or load_document(episode)))], {})
     return copy
 
 
-def publish_copy(copy: Episode) -> Episode:
+def apply_copy(copy: Episode) -> Episode:
     """Give the copy's episode the copy's content (slug included), delete the copy
     and return the episode; its version becomes the copy's, its sync state stays."""
     episode = Episode.with_working_copies.get(pk=copy.working_copy_of_id)
@@ -263,12 +290,7 @@ def _insert_content(episodes: list[tuple[int, EpisodeRows]], known_ids: dict) ->
         for pk, rows in episodes
         for position, section, kind, label, person, *rest in rows.turns
     ))
-    insert_rows(Appearance, ("episode_id", "speaker_id", "role"), (
-        (pk, speakers[name], role)
-        for pk, rows in episodes
-        for role, names in ((Appearance.Role.HOST, rows.hosts), (Appearance.Role.GUEST, rows.guests))
-        for name in dict.fromkeys(names)
-    ))
+    _insert_appearances(episodes, speakers)
     for key, (tag_model, link_model) in fields.ENTITY_KEYS.items():
         tags = ensure_ids(tag_model, [
             name for _, rows in episodes for name in rows.entities[key]
@@ -277,6 +299,15 @@ def _insert_content(episodes: list[tuple[int, EpisodeRows]], known_ids: dict) ->
             (pk, tags[name], position)
             for pk, rows in episodes for position, name in enumerate(rows.entities[key])
         ))
+
+
+def _insert_appearances(episodes: list[tuple[int, EpisodeRows]], speakers: dict[str, int]) -> None:
+    insert_rows(Appearance, ("episode_id", "speaker_id", "role"), (
+        (pk, speakers[name], role)
+        for pk, rows in episodes
+        for role, names in ((Appearance.Role.HOST, rows.hosts), (Appearance.Role.GUEST, rows.guests))
+        for name in dict.fromkeys(names)
+    ))
 
 
 def _delete_content(episode: Episode) -> None:
@@ -449,16 +480,41 @@ def _front_matter(episode: Episode, entity_names: dict[str, list[str]]) -> Front
     for key, was in read.items():
         now = getattr(episode, key)
         if now != was:
-            value = fields.front_matter_value(key, now)
-            front_matter = (
-                without_key(front_matter, key) if value is None
-                else with_value(front_matter, key, value)
-            )
+            front_matter = with_column(front_matter, key, now)
     listed = fields.entity_names(values)
     for key, names in entity_names.items():
         if names != listed[key]:
             front_matter = with_value(front_matter, key, names)
     return front_matter
+
+
+def original_summary(turn: TurnRow) -> str:
+    """What the ``<summary>`` of a turn row's folded original says (``Original
+    English`` unless the file says otherwise): readers of rows need not know how the
+    store keeps a block's style."""
+    return _block_style(_style_text(turn.style))[1]["summary"]
+
+
+def with_column(front_matter: FrontMatter, key: str, value) -> FrontMatter:
+    """``front_matter`` with the key of an Episode column (``title``, ``date``,
+    ``draft``…) holding the column value ``value``: its lines rewritten in the file's
+    dialect, or dropped for a date cleared; unchanged when it already reads so."""
+    if fields.column_values(front_matter.values)[key] == value:
+        return front_matter
+    written = fields.front_matter_value(key, value)
+    if written is None:
+        return without_key(front_matter, key)
+    return with_value(front_matter, key, written)
+
+
+def column_of(document: Document, key: str):
+    """The Episode column value that ``document``'s front matter gives ``key``."""
+    return fields.column_values(document.front_matter.values)[key]
+
+
+def entity_list(document: Document, key: str) -> list[str]:
+    """One entity list (``tags``, ``people``…) of ``document``, in its order."""
+    return fields.entity_names(document.front_matter.values)[key]
 
 
 def block_of(turn: TurnRow) -> Turn | Comment | Raw:
@@ -470,7 +526,7 @@ def block_of(turn: TurnRow) -> Turn | Comment | Raw:
 
 
 def _block_of_values(kind, label, translation, english, style, verbatim, row):
-    turn_style, english_style = _block_style(style if isinstance(style, str) else _json(style))
+    turn_style, english_style = _block_style(_style_text(style))
     if kind == TurnRow.Kind.COMMENT:
         return Comment(verbatim or "", turn_style["trailing"], row=row)
     if kind == TurnRow.Kind.RAW:
@@ -480,6 +536,10 @@ def _block_of_values(kind, label, translation, english, style, verbatim, row):
         english=None if english is None else _english(english, english_style, verbatim),
         row=row, **turn_style,
     )
+
+
+def _style_text(style) -> str:
+    return style if isinstance(style, str) else _json(style)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -510,8 +570,11 @@ _TURN_VALUES = ("kind", "speaker_label", "speaker", "translation", "english", "s
 
 @dataclasses.dataclass
 class Written:
-    """How many rows of each kind one write of an edited document touched."""
+    """What one write of an edited document changed: the front-matter keys whose
+    values changed (in the file's order) and how many rows of each kind it touched."""
 
+    keys_changed: tuple[str, ...] = ()
+    front_matter_changed: bool = False
     turns_changed: int = 0
     turns_added: int = 0
     turns_deleted: int = 0
@@ -521,19 +584,74 @@ class Written:
 
 
 def write_changes(episode: Episode, before: Document, after: Document) -> Written:
-    """Write the body of ``after`` over ``before``, both bodies of ``episode`` (the
+    """Write the document ``after`` over ``before``, both documents of ``episode`` (the
     caller holds its row lock; ``before`` as loaded, its blocks carrying their rows).
 
-    Only rows whose text, style, speaker, section or position changed are written,
-    grouped by the columns that changed: a one-turn edit is one UPDATE. Blocks
-    without a row are inserted; rows ``after`` no longer has are deleted.
+    The one way an edit reaches the rows: afterwards ``load_document(episode)`` gives
+    ``after`` back (block rows aside), and every row derived from it says what it
+    says. A changed front matter writes the episode's columns, its kept lines and
+    values, the entity lists whose names changed and, when ``speaker`` or ``guest``
+    changed, the appearances derived from them; ``episode`` is updated in place.
+    Of the body, only rows whose text, style, speaker, section or position changed
+    are written, grouped by the columns that changed: a one-turn edit is one
+    UPDATE. Blocks without a row are inserted; rows ``after`` no longer has are
+    deleted.
     """
+    written = Written()
+    if (before.front_matter, before.newline, before.bom) != (
+        after.front_matter, after.newline, after.bom
+    ):
+        written.keys_changed = _write_front_matter(episode, before, after)
+        written.front_matter_changed = True
+    _write_body(episode, before, after, written)
+    return written
+
+
+def _write_front_matter(episode: Episode, before: Document, after: Document) -> tuple[str, ...]:
+    """Columns, kept lines, entity lists and appearances of ``after``'s front matter;
+    the keys whose values changed."""
+    was, now = episode_rows_of_front_matter(before), episode_rows_of_front_matter(after)
+    columns = {
+        name: value for name, value in now.columns.items()
+        if name in _JSON_COLUMNS or value != was.columns[name]
+    }
+    Episode.with_working_copies.filter(pk=episode.pk).update(**columns)
+    for name, value in columns.items():
+        setattr(episode, name, value)
+    for key, (tag_model, link_model) in fields.ENTITY_KEYS.items():
+        if now.entities[key] != was.entities[key]:
+            link_model.objects.filter(content_object_id=episode.pk).delete()
+            tags = ensure_ids(tag_model, now.entities[key], {})
+            insert_rows(link_model, ("content_object_id", "tag_id", "position"), (
+                (episode.pk, tags[name], position)
+                for position, name in enumerate(now.entities[key])
+            ))
+    if (now.hosts, now.guests) != (was.hosts, was.guests):
+        delete_rows(Appearance, "episode", episode.pk)
+        _insert_appearances([(episode.pk, now)], ensure_ids(Speaker, now.speaker_names(), {}))
+    old_values, new_values = before.front_matter.values, after.front_matter.values
+    changed = {
+        key for key in {*old_values, *new_values}
+        if old_values.get(key, _MISSING) != new_values.get(key, _MISSING)
+    }
+    order = [*after.front_matter.keys(), *before.front_matter.keys()]
+    return tuple(key for key in dict.fromkeys(order) if key in changed)
+
+
+_MISSING = object()
+
+
+def episode_rows_of_front_matter(document: Document) -> EpisodeRows:
+    """The rows of ``document``'s front matter alone (no headings nor turns)."""
+    return episode_rows(dataclasses.replace(document, blocks=()))
+
+
+def _write_body(episode: Episode, before: Document, after: Document, written: Written) -> None:
     old = _placed(before.blocks)
     new = _placed(after.blocks)
     stray = set(new) - set(old)
     if stray:
         raise ValueError(f"blocks of rows this episode does not have: {sorted(r for _, r in stray)}")
-    written = Written()
     gone = {model: [row for kind, row in old if kind is model and (kind, row) not in new]
             for model in (TurnRow, HeadingRow)}  # turns first: see _delete_content
     for model, rows in gone.items():
@@ -549,7 +667,6 @@ def write_changes(episode: Episode, before: Document, after: Document) -> Writte
     written.headings_deleted = len(gone[HeadingRow])
     _write_turns(episode, after.blocks, old, section_ids, written)
     written.turns_deleted = len(gone[TurnRow])
-    return written
 
 
 def _placed(blocks) -> dict:

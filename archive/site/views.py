@@ -20,8 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from archive.codec import English
 from archive.content.slugs import collation_key
+from archive.content.store import original_summary
 from archive.models import Appearance, Episode, Heading, ProjectLink, Turn
 from archive.search.views import search, suggest as search_suggest  # noqa: F401  (routed in urls)
 
@@ -176,9 +176,7 @@ def episode_page(request, episode: Episode):
             item = {"turn": row, "zh": render_markdown(row.translation), "en": None}
             if row.english:
                 item["en"] = render_markdown(row.english)
-                # The style keeps a summary only where it is not the codec's default.
-                summary = (row.style or {}).get("summary", English.summary)
-                item["lang"], item["label"] = original_language(summary, row.english)
+                item["lang"], item["label"] = original_language(original_summary(row), row.english)
             items.append(item)
     appearances = list(
         Appearance.objects.filter(episode=episode).select_related("speaker").order_by("role", "pk")

@@ -358,6 +358,9 @@ class EpisodeAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # episodes come from files (import_markdown)
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # an episode is its file: the next import would bring it back
+
     def has_submit_permission(self, request):
         return request.user.has_perm("editorial.submit_episode")
 

@@ -1,7 +1,9 @@
 """Speakers and entity tags in the admin with the names tools: each list links to
 "Merge or rename…" and "Likely duplicates", pages served by the Speaker admin.
 
-The pages themselves are ``editorial.names.views``; this module only registers the models.
+The pages themselves are ``editorial.names.views``; this module only registers the models,
+read-only: a name saved here would change published pages with no review, no
+revision and no change to any file.
 """
 from __future__ import annotations
 
@@ -16,13 +18,11 @@ from editorial.names.views import PERMISSION, NamePages
 from .records import ReadOnlyAdmin
 
 
-class SpeakerAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
+class NameAdmin(ReadOnlyAdmin):
+    """A speaker's or entity's name shows on every episode that names it, so it is
+    never saved here: "Merge or rename…" changes it in each episode's file, through
+    the episode's edit (version, revision, review), for Publishers."""
 
-
-class EntityTagAdmin(ReadOnlyAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
 
@@ -39,7 +39,7 @@ class NamesToolsMixin:
         return super().changelist_view(request, extra_context)
 
 
-class SpeakerNamesAdmin(NamesToolsMixin, SpeakerAdmin):
+class SpeakerNamesAdmin(NamesToolsMixin, NameAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         pages = NamePages(self)
@@ -51,7 +51,7 @@ class SpeakerNamesAdmin(NamesToolsMixin, SpeakerAdmin):
 
 
 def _tag_admin(kind: str):
-    return type(f"{kind.title()}NamesAdmin", (NamesToolsMixin, EntityTagAdmin), {"names_kind": kind})
+    return type(f"{kind.title()}NamesAdmin", (NamesToolsMixin, NameAdmin), {"names_kind": kind})
 
 
 admin.site.register(Speaker, SpeakerNamesAdmin)

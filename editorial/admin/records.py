@@ -1,4 +1,5 @@
-"""The admin's read-only lists: turns, headings, transitions, revisions and review rows.
+"""The admin's read-only lists: turns, headings, transitions, revisions and review rows,
+and the base of every read-only admin (speakers and entity tags too, ``names``).
 
 They change only through an episode's editor and workflow (``editorial.edits.editing``,
 ``editorial.review.workflow``), which lock the episode, raise its version and keep a
@@ -84,7 +85,3 @@ class EpisodeReviewAdmin(ReadOnlyAdmin):
     list_display = ("episode", "state", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by")
     list_filter = ("state",)
     list_select_related = ("episode", "submitted_by", "reviewed_by")
-
-
-# Speakers and entity tags with the names tools (merge, rename, duplicates).
-from . import names as names_admin  # noqa: E402,F401

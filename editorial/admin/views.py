@@ -315,9 +315,14 @@ class EpisodePages:
         except EditConflict as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("Reverted to version %(old)s (now version %(new)s).") % {
-                "old": revision.version, "new": new.version,
-            })
+            if new is None:
+                messages.info(request, _(
+                    "Nothing to revert: the episode is as it was in version %(old)s."
+                ) % {"old": revision.version})
+            else:
+                messages.success(request, _("Reverted to version %(old)s (now version %(new)s).") % {
+                    "old": revision.version, "new": new.version,
+                })
         return redirect("admin:editorial_revisions", episode.pk)
 
     # Lists -------------------------------------------------------------------------------

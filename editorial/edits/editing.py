@@ -1,16 +1,19 @@
-"""One edit of an episode: lock it, check the version the editor loaded, change rows,
-raise the version, keep a revision of the file, tell the site.
+"""The one road for an edit of an episode: lock it, check the version the editor
+loaded, hand its documents to the edit, write what changed, raise the version, keep
+a revision of the file written, tell the site.
 
-Every path that writes an episode's content or workflow fields goes through
-:func:`edit`, so optimistic locking and revisions cannot be forgotten by one view.
+An edit is a function from document to document (:data:`Change`): the transcript
+editor's rows, the front-matter form, a workflow step, a rename, a revert. It
+writes no rows itself: :func:`edit` hands what it returns to
+``archive.content.store.write_changes``, which writes the whole document (columns,
+entity lists, appearances, blocks), so nothing derived from a file can fall behind
+it, and optimistic locking and revisions cannot be forgotten by one caller.
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import functools
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,9 +24,12 @@ from archive.content import store
 from archive.content.store import Written, load_document
 from archive.models import Episode, FileVersion
 from archive.signals import episodes_changed
+
 from editorial.models import Revision
 from editorial.review import held
 from editorial.review import state as reviewstate
+
+Change = Callable[[Document], Document]
 
 
 class EditConflict(Exception):
@@ -39,58 +45,28 @@ class EditConflict(Exception):
         ) % {"expected": expected, "current": episode.version})
 
 
-@dataclasses.dataclass
-class Session:
-    """What one edit changes; ``file_changed`` false skips the version and revision.
+@dataclasses.dataclass(frozen=True)
+class Edited:
+    """What one edit did.
 
-    ``episode`` is the row the edit writes: the episode, or its working copy when
-    the edit waits for review (``editorial.review.held``). ``targets`` are every row it
-    writes: an edit that applies to readers' version and the held changes alike (a
-    workflow step, a publisher's rename) changes each of them. ``moved_keys`` maps
-    the episode's row keys to the copy's when this edit made the copy.
-
-    A content edit reads ``document`` (the tree of ``episode`` as it is now, its
-    blocks carrying their rows), changes it with the codec and hands the result to
-    :meth:`write`, which writes the blocks that changed. The body may set
-    ``summary`` once it knows what it changed: the revision keeps the summary as it
-    is when the edit ends."""
+    ``episode`` is the episode (never its working copy) as the edit left it;
+    ``written`` what was written of the version editors see (the working copy when
+    the edit waits for review); ``revision`` the revision kept, None when the file
+    did not change; ``readers_text`` the file readers get, when the edit wrote the
+    episode itself (None when it only wrote held changes, or nothing)."""
 
     episode: Episode
-    summary: str
-    kind: str
-    live: Episode
-    copy: Episode | None = None
-    moved_keys: dict[str, str] = dataclasses.field(default_factory=dict)
-    file_changed: bool = True
-    update_fields: set[str] = dataclasses.field(default_factory=set)
-    revision: Revision | None = None
-
-    @functools.cached_property
-    def document(self) -> Document:
-        return load_document(self.episode)
-
-    def write(self, document: Document) -> Written:
-        """Write ``document``'s body over :attr:`document`'s; a write that changes
-        no row leaves the file, the version and the revisions as they were."""
-        written = store.write_changes(self.episode, self.document, document)
-        self.file_changed = written != Written()
-        self.__dict__.pop("document")
-        return written
+    written: Written
+    revision: Revision | None
+    readers_text: str | None
 
     @property
-    def targets(self) -> list[Episode]:
-        if self.episode.pk != self.live.pk:
-            return [self.episode]
-        return [self.live] if self.copy is None else [self.live, self.copy]
+    def changed(self) -> bool:
+        return self.revision is not None
 
-    def publish_held_changes(self) -> bool:
-        """Give the episode its working copy's content (a publisher approved it, or
-        it becomes a draft again, which shows edits at once); whether it had one."""
-        if self.copy is None:
-            return False
-        self.live = self.episode = store.publish_copy(self.copy)
-        self.copy = None
-        return True
+    @property
+    def version(self) -> int:
+        return self.episode.version
 
 
 def render_episode(episode_id: int) -> str:
@@ -99,25 +75,29 @@ def render_episode(episode_id: int) -> str:
     return render(load_document(Episode.with_working_copies.get(pk=episode_id)))
 
 
-@contextlib.contextmanager
 def edit(
-    episode_id: int, *, by, summary: str, kind: str = Revision.Kind.EDIT,
-    expected_version: int | None = None, everywhere: bool = False,
-) -> Iterator[Session]:
-    """Run one edit under a row lock; raise :class:`EditConflict` on a stale version.
+    episode_id: int, change: Change, *, by, summary: str | Callable[[Written], str],
+    kind: str = Revision.Kind.EDIT, expected_version: int | None = None,
+    everywhere: bool = False, apply_held: bool = False,
+) -> Edited:
+    """Apply ``change`` to the episode as one edit, under its row lock, in one
+    transaction (the caller's, when it has one); raise :class:`EditConflict` when
+    ``expected_version`` is stale. ``change`` may raise to refuse the edit: nothing
+    is written then.
 
     ``episode_id`` is the episode's, never its working copy's. A content edit of an
-    episode whose edits are held (``editorial.review.held``) writes its working copy, made
-    now if it has none; a workflow step, or an edit made ``everywhere`` (a
-    publisher's rename across the archive: approved as it is made), writes the
-    episode and the copy alike.
+    episode whose edits are held (``editorial.review.held``) changes its working copy, made
+    when an edit first changes something (the rows of the document ``change`` got
+    become the copy's). A workflow step, or an edit made ``everywhere`` (a
+    publisher's rename across the archive, approved as it is made), changes the
+    episode and its copy alike, each through its own document; ``apply_held``
+    first gives the episode its copy's content (an approval, or a reopening, which
+    shows edits at once).
 
-    The body changes rows through ``session.episode`` (or each of
-    ``session.targets``), adding column names to ``session.update_fields``, or
-    through bulk queries; on leaving, the version is raised, the file rendered into
-    a new :class:`Revision` (with ``session.summary``), the review state brought up
-    to date (``editorial.review.state.note_edit``), a copy that came back to the
-    episode's text dropped and ``episodes_changed`` sent if readers' version
+    An edit that changes the file raises the version, keeps the file written as a
+    :class:`Revision` (with ``summary``, or ``summary(written)``), brings the review
+    state up to date (``review.reviewstate.note_edit``), drops a copy that came back to
+    the episode's text and sends ``episodes_changed`` when readers' version
     changed, all in the same transaction.
     """
     with transaction.atomic():
@@ -127,51 +107,54 @@ def edit(
         copy = held.working_copy(live)
         keep_earlier_state(live, copy or live)
         version_before = live.version
+        applied = apply_held and copy is not None
+        if applied:
+            live, copy = store.apply_copy(copy), None
         on_both = everywhere or kind == Revision.Kind.WORKFLOW
-        session = Session(episode=copy or live, summary=summary, kind=kind, live=live, copy=copy)
         if on_both:
-            session.episode = live
-        elif copy is None and held.holds_edits(live):
-            session.copy, session.moved_keys = held.start_copy(live)
-            session.episode = session.copy
-        yield session
-        live, copy = session.live, session.copy
-        if not session.file_changed:
-            # Not a change of the file: leave updated_at, which dates the file.
-            _write_columns(session.targets, session.update_fields)
+            targets = [live] if copy is None else [live, copy]
+        else:
+            targets = [copy or live]
+        documents, written = {}, {}
+        for target in targets:
+            before = load_document(target)
+            after = change(before)
+            if target is live and not on_both and held.holds_edits(live):
+                if after == before:
+                    continue
+                target, before, after = held.start_copy(live, before, after)
+                copy = target
+            written[target.pk] = store.write_changes(target, before, after)
+            documents[target] = after
+        working = copy or live
+        shown = written.get(working.pk, Written())
+        if not applied and all(w == Written() for w in written.values()):
             reviewstate.note_edit(live, kind=kind, version_before=version_before, by=by)
-            return
+            return Edited(live, shown, None, None)
         now = timezone.now()
-        for target in session.targets:
-            target.version, target.updated_at = version_before + 1, now
-        _write_columns(session.targets, {*session.update_fields, "version", "updated_at"})
-        if live not in session.targets:
+        for target in {live, *documents}:
+            target.version = version_before + 1
+        for target in documents:
+            target.updated_at = now
+        Episode.with_working_copies.filter(pk__in=[t.pk for t in documents]).update(
+            version=version_before + 1, updated_at=now
+        )
+        if live not in documents:
             # Held: readers' rows are as they were; only the count of saves moves.
             Episode.objects.filter(pk=live.pk).update(version=version_before + 1)
-            live.version = version_before + 1
-        working = copy or live
-        session.revision = new_revision(
-            live, live.version, render_episode(working.pk), kind=kind,
-            summary=str(session.summary)[:255], author=_user(by),
+        text = render(documents[working])
+        revision = new_revision(
+            live, live.version, text, kind=kind, author=_user(by),
+            summary=str(summary(shown) if callable(summary) else summary)[:255],
             episode_updated_at=working.updated_at,
         )
-        reviewstate.note_edit(
-            live, kind=kind, version_before=version_before, by=by, approved=everywhere
-        )
-        if copy is not None and session.revision.text == render_episode(live.pk):
+        reviewstate.note_edit(live, kind=kind, version_before=version_before, by=by, approved=everywhere)
+        readers_text = render(documents[live]) if live in documents else None
+        if copy is not None and text == (readers_text or render_episode(live.pk)):
             store.delete_episode(copy)
-            session.copy = None
-        if live in session.targets:
-            episodes_changed.send(sender=Session, episode_ids=[live.pk])
-
-
-def _write_columns(targets: list[Episode], names: set[str]) -> None:
-    """Write these columns of the edited rows as one UPDATE each, sending no model
-    signal: the edit announces itself once, as ``episodes_changed``."""
-    for target in targets if names else ():
-        Episode.with_working_copies.filter(pk=target.pk).update(
-            **{name: getattr(target, name) for name in names}
-        )
+        if live in documents:
+            episodes_changed.send(sender=Edited, episode_ids=[live.pk])
+        return Edited(live, shown, revision, readers_text)
 
 
 def keep_earlier_state(episode: Episode, working: Episode) -> Revision | None:

@@ -1,6 +1,7 @@
 """Edits of an episode's front matter and entity lists, and the entity suggestions.
 
-Each edit goes through ``editorial.edits.editing.edit`` (lock, version, revision). A list
+Each edit is a change of the episode's front matter handed to
+``editorial.edits.editing.edit`` (lock, version, revision, every row derived). A list
 is rewritten only when its names or their order changed, so the exported file keeps
 the lines of every list that was not touched.
 """
@@ -13,8 +14,10 @@ from collections import Counter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from archive.codec import Document, FrontMatter, with_value
 from archive.content import fields
-from archive.content.entity_lists import list_of, set_list
+from archive.content.entity_lists import list_of
+from archive.content.store import entity_list, with_column
 from archive.models import Episode, Turn
 
 from . import editing
@@ -46,22 +49,21 @@ def episode_update(
     unknown = set(columns) - set(FRONT_MATTER_FIELDS) or set(entities) - set(fields.ENTITY_KEYS)
     if unknown:
         raise ValueError(_("not editable here: %(names)s") % {"names": ", ".join(sorted(unknown))})
-    with editing.edit(
-        episode.pk, by=by, expected_version=version, summary=_("Front matter")
-    ) as session:
-        locked = session.episode
-        changed = [name for name, value in columns.items() if getattr(locked, name) != value]
-        for name in changed:
-            setattr(locked, name, columns[name])
-        session.update_fields |= set(changed)
-        relisted = [key for key, names in entities.items() if set_list(locked, key, names)]
-        session.file_changed = bool(changed or relisted)
-        session.summary = (
-            _("Edited %(fields)s") % {"fields": ", ".join(changed + relisted)}
-            if session.file_changed else ""
-        )
-    episode.version = session.episode.version
-    return session.file_changed
+
+    def change(document: Document) -> Document:
+        front_matter = document.front_matter
+        for name, value in columns.items():
+            front_matter = with_column(front_matter, name, value)
+        for key, names in entities.items():
+            front_matter = _with_list(front_matter, key, names)
+        return dataclasses.replace(document, front_matter=front_matter)
+
+    edited = editing.edit(
+        episode.pk, change, by=by, expected_version=version,
+        summary=lambda written: _("Edited %(fields)s") % {"fields": ", ".join(written.keys_changed)},
+    )
+    episode.version = edited.version
+    return edited.changed
 
 
 def episode_add_entity(*, episode: Episode, by, key: str, name: str) -> bool:
@@ -71,14 +73,27 @@ def episode_add_entity(*, episode: Episode, by, key: str, name: str) -> bool:
     name = name.strip()
     if not name:
         raise ValueError(_("an entity needs a name"))
+
+    def change(document: Document) -> Document:
+        names = entity_list(document, key)
+        if name in names:
+            return document
+        front_matter = _with_list(document.front_matter, key, [*names, name])
+        return dataclasses.replace(document, front_matter=front_matter)
+
     summary = _("Tagged %(name)s (%(label)s)") % {"name": name, "label": ENTITY_LABELS[key]}
-    with editing.edit(episode.pk, by=by, summary=summary) as session:
-        names = list_of(session.episode, key)
-        session.file_changed = name not in names
-        if session.file_changed:
-            set_list(session.episode, key, [*names, name])
-    episode.version = session.episode.version
-    return session.file_changed
+    edited = editing.edit(episode.pk, change, by=by, summary=summary)
+    episode.version = edited.version
+    return edited.changed
+
+
+def _with_list(front_matter: FrontMatter, key: str, names: list[str]) -> FrontMatter:
+    """The list ``key`` made exactly ``names`` (trimmed, each once, in order); its
+    lines are rewritten only when its names or their order change."""
+    names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+    if fields.entity_names(front_matter.values)[key] == names:
+        return front_matter
+    return with_value(front_matter, key, names)
 
 
 @dataclasses.dataclass(frozen=True)

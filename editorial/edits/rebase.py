@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from archive import codec
 from archive.models import Episode
 
-from .transcript import Row, row_of, rows_of
+from .transcript import EditorRow, row_of, rows_of
 
 
-def rebase(mine: Sequence[Row], *, base_text: str | None, episode: Episode) -> list[Row]:
+def rebase(mine: Sequence[EditorRow], *, base_text: str | None, episode: Episode) -> list[EditorRow]:
     """The editor's rows laid over the episode as it is now, to merge and save again.
 
     A row the editor left as it was in the revision they loaded shows the other
@@ -25,7 +25,7 @@ def rebase(mine: Sequence[Row], *, base_text: str | None, episode: Episode) -> l
     base_blocks = codec.parse(base_text).blocks if base_text is not None else ()
     current = {row.key: row for row in rows_of(episode)}
     posted_keys = {row.key for row in mine}
-    merged: list[Row] = []
+    merged: list[EditorRow] = []
     new_number = 0
     for row in mine:
         if row.is_new:
@@ -65,13 +65,13 @@ def rebase(mine: Sequence[Row], *, base_text: str | None, episode: Episode) -> l
     return merged
 
 
-def _base_row(blocks, row: Row) -> Row | None:
+def _base_row(blocks, row: EditorRow) -> EditorRow | None:
     if row.position is None or row.position >= len(blocks):
         return None
     return row_of(blocks[row.position], "", None)
 
 
-def _same_text(a: Row, b: Row) -> bool:
+def _same_text(a: EditorRow, b: EditorRow) -> bool:
     if a.is_heading or b.is_heading:
         return a.is_heading == b.is_heading and (a.title, a.level) == (b.title, b.level)
     if a.kind != "turn" or b.kind != "turn":

@@ -27,12 +27,11 @@ def rename_speaker(
     new_label = one_line(new_label)
     if not new_label:
         raise TranscriptError(_("Give the new speaker label."))
-    with editing.edit(
-        episode.pk, by=by, expected_version=version,
-        summary=_("Renamed speaker %(old)s → %(new)s") % {"old": old_label, "new": new_label},
-    ) as session:
-        blocks = list(session.document.blocks)
-        renamed = [i for i, block in enumerate(blocks) if getattr(block, "label", None) == old_label]
+    renamed = []
+
+    def change(document: codec.Document) -> codec.Document:
+        blocks = list(document.blocks)
+        renamed[:] = [i for i, block in enumerate(blocks) if getattr(block, "label", None) == old_label]
         if not renamed:
             raise TranscriptError(
                 _("No turn of this episode is labelled %(label)r.") % {"label": old_label}
@@ -44,13 +43,18 @@ def rename_speaker(
                 english = _relabelled(english, old_label, new_label)
             blocks[index] = codec.edited_turn(turn, label=new_label, text=turn.text, english=english)
         try:
-            session.write(codec.rebuilt(session.document, blocks))
+            return codec.rebuilt(document, blocks)
         except codec.UnwritableBlock:
             raise TranscriptError(_(
                 "The file cannot hold the speaker label %(label)r: it would read back "
                 "differently (a label may not contain * or a colon followed by text, "
                 "nor be longer than a speaker's name can be). Nothing was renamed."
             ) % {"label": new_label}) from None
+
+    editing.edit(
+        episode.pk, change, by=by, expected_version=version,
+        summary=_("Renamed speaker %(old)s → %(new)s") % {"old": old_label, "new": new_label},
+    )
     return len(renamed)
 
 

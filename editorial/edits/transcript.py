@@ -45,8 +45,9 @@ class TranscriptError(Exception):
 
 
 @dataclasses.dataclass
-class Row:
-    """One row as posted, or as shown on the page."""
+class EditorRow:
+    """One row of the editor's form, as posted or as shown on the page (not a
+    database row: a block's ``row`` is the id of that)."""
 
     key: str
     kind: str = "turn"  # turn, heading, comment or raw
@@ -59,7 +60,7 @@ class Row:
     delete: bool = False
     verbatim: str = ""
     # Shown after a refused save: the other editor's text of this row, and why.
-    theirs: Row | None = None
+    theirs: EditorRow | None = None
     note: str = ""
 
     @property
@@ -106,6 +107,10 @@ class SaveReport(Written):
 
     version: int = 0
 
+    @classmethod
+    def of(cls, written: Written) -> SaveReport:
+        return cls(**dataclasses.asdict(written))
+
     @property
     def nothing(self) -> bool:
         return not any(getattr(self, f.name) for f in dataclasses.fields(Written))
@@ -127,7 +132,7 @@ class SaveReport(Written):
 
 # Document -> rows ---------------------------------------------------------------------
 
-def rows_of(episode: Episode) -> list[Row]:
+def rows_of(episode: Episode) -> list[EditorRow]:
     """Every block of the episode (or working copy) as a row, in file order."""
     return [
         row_of(block, _key(block), position)
@@ -139,19 +144,19 @@ def _key(block) -> str:
     return f"{'h' if isinstance(block, codec.Heading) else 't'}{block.row}"
 
 
-def row_of(block, key: str, position: int | None) -> Row:
+def row_of(block, key: str, position: int | None) -> EditorRow:
     if isinstance(block, codec.Heading):
-        return Row(key=key, kind="heading", position=position, title=block.text, level=block.level)
+        return EditorRow(key=key, kind="heading", position=position, title=block.text, level=block.level)
     if isinstance(block, codec.Turn):
-        return Row(
+        return EditorRow(
             key=key, position=position, label=block.label, translation=block.text or "",
             english=block.english.text if block.english else "",
         )
     kind = "comment" if isinstance(block, codec.Comment) else "raw"
-    return Row(key=key, kind=kind, position=position, verbatim=block.text)
+    return EditorRow(key=key, kind=kind, position=position, verbatim=block.text)
 
 
-def rows_from_post(data) -> list[Row]:
+def rows_from_post(data) -> list[EditorRow]:
     """The rows of a posted editor form, in the order they were posted."""
     rows = []
     for token in data.getlist("row"):
@@ -164,7 +169,7 @@ def rows_from_post(data) -> list[Row]:
             )
         prefix = f"{key}-"
         kind = "heading" if key[0] in "hm" else data.get(prefix + "kind", "turn")
-        rows.append(Row(
+        rows.append(EditorRow(
             key=key, kind=kind if kind in {"turn", "heading", "comment", "raw"} else "turn",
             position=int(position) if position else None,
             label=one_line(data.get(prefix + "label", "")),
@@ -194,7 +199,7 @@ def _level(value) -> int:
 
 # Rows -> document ---------------------------------------------------------------------
 
-def edited_document(document: codec.Document, rows: Sequence[Row]) -> codec.Document:
+def edited_document(document: codec.Document, rows: Sequence[EditorRow]) -> codec.Document:
     """``document`` as the posted rows make it (nothing is saved)."""
     blocks = {_key(block): block for block in document.blocks}
     if sorted(row.key for row in rows if not row.is_new) != sorted(blocks):
@@ -214,7 +219,7 @@ def edited_document(document: codec.Document, rows: Sequence[Row]) -> codec.Docu
         raise TranscriptError(_UNREADABLE % {"number": numbers[error.index]}) from None
 
 
-def _block_of(row: Row, block, number: int):
+def _block_of(row: EditorRow, block, number: int):
     """The block a row stands for, or None for a new row left empty."""
     if row.is_heading:
         if not row.title and row.is_new:
@@ -236,7 +241,7 @@ def _block_of(row: Row, block, number: int):
     return _edited_turn(block, row, number) if isinstance(block, codec.Turn) else block
 
 
-def _edited_turn(turn: codec.Turn, row: Row, number: int) -> codec.Turn:
+def _edited_turn(turn: codec.Turn, row: EditorRow, number: int) -> codec.Turn:
     # An emptied box removes the original (or the translation, leaving the original
     # alone); a box that was empty and stays empty changes nothing.
     english_was = turn.english.text if turn.english else None
@@ -265,25 +270,25 @@ def _check_label(label: str, translation: str | None, number: int) -> None:
         )
 
 
-def save_transcript(*, episode: Episode, by, version: int, rows: Sequence[Row]) -> SaveReport:
+def save_transcript(*, episode: Episode, by, version: int, rows: Sequence[EditorRow]) -> SaveReport:
     """Apply the posted rows; raise ``EditConflict`` if ``version`` is stale.
 
     Writes only the blocks whose text, speaker, section or position changed: a
     one-turn edit is one UPDATE of one turn. Nothing is written, and no revision
     kept, when nothing changed.
     """
-    with editing.edit(episode.pk, by=by, expected_version=version, summary="") as session:
-        keys = session.moved_keys  # the working copy's rows, when this save made it
-        rows = [dataclasses.replace(row, key=keys.get(row.key, row.key)) for row in rows]
-        written = session.write(edited_document(session.document, rows))
-        report = SaveReport(**dataclasses.asdict(written))
-        session.summary = _("Transcript: %(report)s") % {"report": report}
-    report.version = session.episode.version
+    edited = editing.edit(
+        episode.pk, lambda document: edited_document(document, rows), by=by,
+        expected_version=version,
+        summary=lambda written: _("Transcript: %(report)s") % {"report": SaveReport.of(written)},
+    )
+    report = SaveReport.of(edited.written)
+    report.version = edited.version
     return report
 
 
 @contextlib.contextmanager
-def unsaved(episode: Episode, rows: Sequence[Row]) -> Iterator[str]:
+def unsaved(episode: Episode, rows: Sequence[EditorRow]) -> Iterator[str]:
     """Inside the block, the rows of ``episode`` (the episode or its working copy)
     hold what the posted rows would make them, rolled back on leaving; the block
     gets the file they would give."""
@@ -293,7 +298,7 @@ def unsaved(episode: Episode, rows: Sequence[Row]) -> Iterator[str]:
         yield codec.render(after)
 
 
-def labels_of(rows: Iterable[Row]) -> list[str]:
+def labels_of(rows: Iterable[EditorRow]) -> list[str]:
     """The episode's speaker labels, most used first."""
     counts: dict[str, int] = {}
     for row in rows:

@@ -24,7 +24,6 @@ import re
 import unicodedata
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,8 +40,8 @@ from archive.codec import (
     with_value,
 )
 from archive.content import fields
-from archive.content.named import ensure_named, ensure_speakers
-from archive.content.store import block_of, load_documents, person_speaking
+from archive.content.named import ensure_speakers
+from archive.content.store import column_of, load_documents, person_speaking
 from archive.models import Appearance, Episode, Speaker
 from archive.models import Turn as TurnRow
 from editorial.edits import editing
@@ -227,22 +226,9 @@ def _episodes_naming(kind: str, sources: tuple[str, ...]) -> list[int]:
 
 
 def _plan_episode(kind, sources, target, episode: Episode, document) -> EpisodePlan | None:
-    front_matter, blocks = document.front_matter, document.blocks
-    labels, columns, names = {}, {}, None
-    if kind == SPEAKER:
-        for key in SPEAKER_KEYS:
-            value = getattr(episode, key)
-            renamed = renamed_name_list(value, sources, target)
-            if renamed != value:
-                columns[key] = renamed
-                front_matter = with_value(front_matter, key, fields.front_matter_value(key, renamed))
-        blocks = tuple(_renamed_turn(block, sources, target, labels) for block in blocks)
-    else:
-        listed = fields.entity_names(front_matter.values)[kind]
-        names = renamed_entity_list(listed, sources, target)
-        if names != listed:
-            front_matter = with_value(front_matter, kind, names)
-    after = dataclasses.replace(document, front_matter=front_matter, blocks=blocks)
+    labels = {}
+    after, columns, names = renamed_document(kind, sources, target, document, labels)
+    front_matter = after.front_matter
     lines = changed_lines(_parts(document), _parts(after))
     if not lines:
         return None
@@ -254,6 +240,29 @@ def _plan_episode(kind, sources, target, episode: Episode, document) -> EpisodeP
         lines=lines, after_text=after_text,
         labels=labels, columns=columns,
     )
+
+
+def renamed_document(kind, sources, target, document, labels=None):
+    """``document`` with ``sources`` renamed ``target``; with it the ``speaker`` and
+    ``guest`` values that changed and the renamed entity list (None for a speaker).
+    ``labels`` collects each turn label renamed, old to new."""
+    front_matter, blocks = document.front_matter, document.blocks
+    labels = {} if labels is None else labels
+    columns, names = {}, None
+    if kind == SPEAKER:
+        for key in SPEAKER_KEYS:
+            value = column_of(document, key)
+            renamed = renamed_name_list(value, sources, target)
+            if renamed != value:
+                columns[key] = renamed
+                front_matter = with_value(front_matter, key, fields.front_matter_value(key, renamed))
+        blocks = tuple(_renamed_turn(block, sources, target, labels) for block in blocks)
+    else:
+        listed = fields.entity_names(front_matter.values)[kind]
+        names = renamed_entity_list(listed, sources, target)
+        if names != listed:
+            front_matter = with_value(front_matter, kind, names)
+    return dataclasses.replace(document, front_matter=front_matter, blocks=blocks), columns, names
 
 
 def renamed_name_list(text: str, sources, target: str) -> str:
@@ -396,20 +405,15 @@ def apply_rename(*, kind: str, sources, target: str, by, token: str) -> RenamePl
     return plan
 
 
-def _edit(plan: RenamePlan, episode: EpisodePlan, by, write) -> None:
+def _edit(plan: RenamePlan, episode: EpisodePlan, by) -> None:
     """One episode's part of a rename: approved as it is made (the publisher saw
     its lines), so it reaches readers at once and any held changes alike."""
-    with editing.edit(
-        episode.episode_id, by=by, summary=plan.summary, expected_version=episode.version,
-        everywhere=True,
-    ) as session:
-        for holder in session.targets:
-            write(session, holder)
-    shown = session.revision and (
-        session.revision.text if session.copy is None
-        else editing.render_episode(episode.episode_id)
+    edited = editing.edit(
+        episode.episode_id,
+        lambda document: renamed_document(plan.kind, plan.sources, plan.target, document)[0],
+        by=by, summary=plan.summary, expected_version=episode.version, everywhere=True,
     )
-    if shown != episode.after_text:
+    if edited.readers_text != episode.after_text:
         raise NameRefused(_(
             "%(path)s: the file would not come out as previewed; nothing was changed."
         ) % {"path": episode.source_path})
@@ -418,20 +422,7 @@ def _edit(plan: RenamePlan, episode: EpisodePlan, by, write) -> None:
 def _apply_speaker(plan: RenamePlan, by) -> None:
     target = ensure_speakers([plan.target])[plan.target]
     for episode in plan.episodes:
-        def write(session, holder, episode=episode):
-            for key, value in episode.columns.items():
-                setattr(holder, key, value)
-            session.update_fields |= set(episode.columns)
-            turns = list(TurnRow.objects.filter(
-                episode_id=holder.pk, speaker_label__in=list(episode.labels)
-            ))
-            for turn in turns:
-                block = _renamed_turn(block_of(turn), plan.sources, plan.target, {})
-                turn.speaker_label, turn.speaker = block.label, target
-                turn.english = block.english.text if block.english else turn.english
-            TurnRow.objects.bulk_update(turns, ["speaker_label", "speaker", "english"], batch_size=500)
-        _edit(plan, episode, by, write)
-    _relink_appearances([episode for episode in plan.episodes if episode.columns])
+        _edit(plan, episode, by)
     sources = Speaker.objects.filter(name__in=plan.sources)
     # Turns whose label names no one (Speaker A) but that an editor pointed at a
     # source: the link is not in the file, so it moves without a revision.
@@ -439,45 +430,9 @@ def _apply_speaker(plan: RenamePlan, by) -> None:
     sources.filter(turns__isnull=True, appearance__isnull=True).delete()
 
 
-def _relink_appearances(episodes: list[EpisodePlan]) -> None:
-    """Appearances of these episodes as their new speaker and guest fields give them."""
-    if not episodes:
-        return
-    ids = [e.episode_id for e in episodes]
-    rows = list(Episode.with_working_copies.filter(
-        Q(pk__in=ids) | Q(working_copy_of__in=ids)
-    ).values_list("pk", "speaker", "guest"))
-    wanted = {
-        (pk, name, role)
-        for pk, speaker, guest in rows
-        for role, text in ((Appearance.Role.HOST, speaker), (Appearance.Role.GUEST, guest))
-        for name in (part.strip() for part in _NAME_LIST_SEPARATOR.split(text)[::2])
-        if name
-    }
-    speakers = ensure_speakers({name for _, name, _ in wanted})
-    Appearance.objects.filter(episode_id__in=[pk for pk, _, _ in rows]).delete()
-    Appearance.objects.bulk_create(
-        [Appearance(episode_id=pk, speaker=speakers[name], role=role) for pk, name, role in wanted],
-        batch_size=500,
-    )
-
-
 def _apply_entity(plan: RenamePlan, by) -> None:
-    tag_model, link_model = fields.ENTITY_KEYS[plan.kind]
-    target = ensure_named(tag_model, [plan.target])[plan.target]
+    tag_model, _link_model = fields.ENTITY_KEYS[plan.kind]
     source_ids = set(tag_model.objects.filter(name__in=plan.sources).values_list("pk", flat=True))
     for episode in plan.episodes:
-        def write(session, holder):
-            links = link_model.objects.filter(content_object_id=holder.pk)
-            placed, repoint, drop = False, [], []
-            for link in links.order_by("position", "pk"):
-                if link.tag_id in source_ids or link.tag_id == target.pk:
-                    if placed:
-                        drop.append(link.pk)
-                    elif link.tag_id != target.pk:
-                        repoint.append(link.pk)
-                    placed = True
-            link_model.objects.filter(pk__in=drop).delete()
-            link_model.objects.filter(pk__in=repoint).update(tag=target)
-        _edit(plan, episode, by, write)
+        _edit(plan, episode, by)
     tag_model.objects.filter(pk__in=source_ids, links__isnull=True).delete()

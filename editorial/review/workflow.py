@@ -6,23 +6,26 @@ Review: draft (unreviewed, the file's ``draft: true``) → in review → reviewe
 reopens a reviewed one. An edit of a reviewed episode makes it "changed since
 review" (``editorial.review.state``) while readers keep the reviewed version
 (``editorial.review.held``): a publisher approves the changes (mark reviewed), which
-publishes them, or reverts to the version they approved. Maturity is the file's ``status`` (seedling, budding,
+applies them to the episode, or reverts to the version they approved. Maturity is the file's ``status`` (seedling, budding,
 evergreen). Listing is ``exclude``. Editors submit; publishers do everything.
 
 Each function checks the permission (:class:`NotPermitted`) and the current state
-(:class:`InvalidTransition`), changes the rows in one transaction under the
-episode's lock, logs a :class:`~editorial.models.Transition`, and keeps a revision
-when the file changes (see ``editorial.edits.editing``).
+(:class:`InvalidTransition`) under the episode's lock, sets the file's key as an
+edit of its document (``editorial.edits.editing``, which keeps a revision when the
+file changes) and logs a :class:`~editorial.models.Transition`, in one transaction.
 """
 from __future__ import annotations
 
 import dataclasses
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from archive.codec import Document
+from archive.content.store import with_column
 from archive.models import Episode, Maturity
 from editorial.edits import editing
 from editorial.models import EpisodeReview, ReviewState, Revision, Transition
@@ -133,25 +136,20 @@ def episode_reopen(*, episode: Episode, by, comment: str = "") -> Episode:
 
 def _review(episode, by, action, sources, target, comment) -> Episode:
     _check_permission(by, action)
-    with editing.edit(
-        episode.pk, by=by, kind=Revision.Kind.WORKFLOW,
-        summary=_summary(action, comment),
-    ) as session:
-        locked = session.episode
+    with transaction.atomic():
+        locked = Episode.objects.select_for_update().select_related("review").get(pk=episode.pk)
         current = review_state(locked)
         if current not in sources:
             raise InvalidTransition(_("%(action)s is not possible: the episode is %(state)s.") % {
                 "action": Action(action).label, "state": str(ReviewState(current).label).lower(),
             })
         # Approved, or a draft again (which shows edits at once): held changes are
-        # published with the step.
-        published = target != ReviewState.IN_REVIEW and session.publish_held_changes()
-        locked = session.episode
-        draft = target != ReviewState.REVIEWED
-        session.file_changed = published or draft != locked.draft
-        if session.file_changed:
-            locked.draft = draft
-            session.update_fields.add("draft")
+        # applied to the episode with the step.
+        edited = editing.edit(
+            locked.pk, _setting("draft", target != ReviewState.REVIEWED), by=by,
+            kind=Revision.Kind.WORKFLOW, summary=_summary(action, comment),
+            apply_held=target != ReviewState.IN_REVIEW,
+        )
         now = timezone.now()
         review = EpisodeReview.objects.get_or_create(episode=locked)[0]
         review.state = target
@@ -159,10 +157,19 @@ def _review(episode, by, action, sources, target, comment) -> Episode:
             review.submitted_at, review.submitted_by = now, by
         if target == ReviewState.REVIEWED:
             review.reviewed_at, review.reviewed_by = now, by
+            review.reviewed_version = edited.version
         review.full_clean()
         review.save()
         _log(locked, by, action, current, target, comment)
-    return _refreshed(episode, session.episode)
+    return _refreshed(episode, edited.episode)
+
+
+def _setting(name: str, value):
+    """The edit that gives the front-matter key of column ``name`` the value ``value``."""
+    def change(document: Document) -> Document:
+        front_matter = with_column(document.front_matter, name, value)
+        return dataclasses.replace(document, front_matter=front_matter)
+    return change
 
 
 # Maturity and listing ----------------------------------------------------------------
@@ -190,21 +197,21 @@ def episode_relist(*, episode: Episode, by, comment: str = "") -> Episode:
 
 
 def _set_field(episode, by, action, name, value, comment) -> Episode:
-    with editing.edit(
-        episode.pk, by=by, kind=Revision.Kind.WORKFLOW, summary=_summary(action, comment, value),
-    ) as session:
-        locked = session.episode
+    with transaction.atomic():
+        locked = Episode.objects.select_for_update().get(pk=episode.pk)
         before = getattr(locked, name)
         if before == value:
             shown = {"exclude": _("unlisted") if value else _("listed")}.get(name, value)
             raise InvalidTransition(_("%(action)s is not possible: it is already %(value)s.") % {
                 "action": Action(action).label, "value": shown,
             })
-        for target in session.targets:  # readers' version and held changes alike
-            setattr(target, name, value)
-        session.update_fields.add(name)
+        # Readers' version and held changes alike (editing.edit, for a workflow step).
+        edited = editing.edit(
+            locked.pk, _setting(name, value), by=by, kind=Revision.Kind.WORKFLOW,
+            summary=_summary(action, comment, value),
+        )
         _log(locked, by, action, _shown(before), _shown(value), comment)
-    return _refreshed(episode, session.episode)
+    return _refreshed(episode, edited.episode)
 
 
 # Helpers -----------------------------------------------------------------------------

@@ -10,13 +10,14 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+from collections import defaultdict, deque
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from archive.codec import Comment, Heading, Raw, Turn, parse, render_block
-from archive.content.store import save_document
+from archive.codec import Comment, Document, Heading, Raw, Turn, parse, render_block
+from archive.content.store import column_of, with_column
 from archive.models import Episode
 from archive.site.rendering import plain
 from editorial.edits import editing
@@ -194,26 +195,43 @@ def text_at(episode: Episode, version: int) -> str | None:
     return revision.text if revision else None
 
 
-def revert(*, episode: Episode, by, revision: Revision, version: int | None = None) -> Revision:
-    """Make the episode's content what it was in ``revision``, as a new revision.
+def revert(
+    *, episode: Episode, by, revision: Revision, version: int | None = None,
+) -> Revision | None:
+    """Make the episode's content what it was in ``revision``, as a new revision
+    (None when it already is).
 
     The workflow fields (``draft``, ``status``, ``exclude``) stay as they are now:
     reverting restores text, speakers, headings and tags, never a review decision.
     """
     if revision.episode_id != episode.pk:
         raise ValueError("the revision belongs to another episode")
-    with editing.edit(
-        episode.pk, by=by, expected_version=version, kind=Revision.Kind.REVERT,
+    wanted = parse(revision.text)
+
+    def change(document: Document) -> Document:
+        front_matter = wanted.front_matter
+        for name in WORKFLOW_KEYS:
+            front_matter = with_column(front_matter, name, column_of(document, name))
+        blocks = _rows_kept(document.blocks, wanted.blocks)
+        return dataclasses.replace(wanted, front_matter=front_matter, blocks=blocks)
+
+    edited = editing.edit(
+        episode.pk, change, by=by, expected_version=version, kind=Revision.Kind.REVERT,
         summary=_("Reverted to version %(version)s") % {"version": revision.version},
-    ) as session:
-        locked = session.episode
-        state = {name: getattr(locked, name) for name in ("draft", "status", "exclude")}
-        saved = save_document(
-            parse(revision.text), source_path=locked.source_path, slug=locked.slug,
-            source_hash=locked.source_hash, episode=locked,
-        )
-        for name, value in state.items():
-            setattr(saved, name, value)
-        session.episode = saved
-        session.update_fields |= set(state)
-    return session.revision
+    )
+    return edited.revision
+
+
+WORKFLOW_KEYS = ("draft", "status", "exclude")
+
+
+def _rows_kept(current, wanted) -> tuple:
+    """``wanted``'s blocks, each equal to a block of ``current`` taking that block's
+    row: only the blocks that differ are written."""
+    free = defaultdict(deque)
+    for block in current:
+        free[block].append(block.row)
+    return tuple(
+        dataclasses.replace(block, row=free[block].popleft()) if free.get(block) else block
+        for block in wanted
+    )

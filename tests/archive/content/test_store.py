@@ -163,13 +163,22 @@ def test_loading_episodes_costs_the_same_queries_for_few_or_many():
 def test_every_writer_numbers_colliding_slugs_the_static_sites_way(django_assert_max_num_queries):
     """The import, the editor and a rename all take their slugs from one allocator:
     the second name of a slug is ``-1``, the third ``-2``, as the static site does."""
-    from archive.content.entity_lists import set_list as set_entity_names
+    import dataclasses
+
+    from archive.codec import with_value
     from archive.content.named import ensure_named
+    from archive.content.store import write_changes
     from archive.models import Topic
 
     episode = save_document(parse(INSERTION_ERA), source_path="ep.md", slug="ep", source_hash="")
-    set_entity_names(episode, "tags", ["OpenAI"])
-    set_entity_names(episode, "tags", ["OpenAI", "Open AI"])
+
+    def set_entity_names(key, names):
+        before = load_document(episode)
+        after = dataclasses.replace(before, front_matter=with_value(before.front_matter, key, names))
+        write_changes(episode, before, after)
+
+    set_entity_names("tags", ["OpenAI"])
+    set_entity_names("tags", ["OpenAI", "Open AI"])
     assert dict(Topic.objects.filter(name__in=["OpenAI", "Open AI"]).values_list("name", "slug")) == {
         "OpenAI": "open-ai", "Open AI": "open-ai-1",
     }
@@ -179,3 +188,16 @@ def test_every_writer_numbers_colliding_slugs_the_static_sites_way(django_assert
     slugs = [made[name].slug for name in many]
     assert len(set(slugs)) == len(slugs)
     assert sorted(slugs, key=lambda s: int(s.rsplit("-", 1)[1])) == [f"open-ai-{n}" for n in range(2, 61)]
+
+
+def test_rows_name_their_texts_for_their_readers():
+    from archive.codec import parse
+    from archive.content.store import episode_rows
+
+    rows = episode_rows(parse(
+        "---\ntitle: t\n---\n### 开场\n\n**Ada**: 你好。\n\n<!-- note -->\n"
+    ))
+    assert [tuple(h) for h in rows.heading_texts()] == [(0, "开场")]
+    turn, comment = rows.turn_texts()
+    assert (turn.position, turn.kind, turn.label, turn.translation) == (1, "turn", "Ada", "你好。")
+    assert (comment.kind, comment.verbatim) == ("comment", "<!-- note -->")

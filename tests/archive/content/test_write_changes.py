@@ -2,12 +2,16 @@
 import dataclasses
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from archive.codec import edited_turn, new_heading, new_turn, rebuilt, render
-from archive.content.store import load_document, write_changes, written_unsaved
-from archive.models import Episode, Heading, Turn
+from archive.codec import Turn as TurnBlock
+from archive.codec import edited_turn, new_heading, new_turn, rebuilt, render, with_value
+from archive.content.entity_lists import list_of
+from archive.content.store import Written, episode_rows, load_document, write_changes, written_unsaved
+from archive.models import Appearance, Episode, Heading, Turn
 from tests.factories import episode_from_text
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +93,101 @@ def test_unsaved_changes_are_seen_inside_the_block_and_gone_after_it():
         assert Turn.objects.filter(episode=episode, translation="只是预览。").exists()
     assert not Turn.objects.filter(episode=episode, translation="只是预览。").exists()
     assert render(fresh(episode)) == render(before)
+
+
+def test_a_changed_guest_is_written_to_its_column_its_line_and_its_appearances():
+    episode = episode_from_text()
+    before = fresh(episode)
+    after = dataclasses.replace(
+        before, front_matter=with_value(before.front_matter, "guest", "Lin Wei, Ada Park")
+    )
+    written = write_changes(episode, before, after)
+    assert written.keys_changed == ("guest",)
+    assert episode.guest == Episode.objects.get(pk=episode.pk).guest == "Lin Wei, Ada Park"
+    guests = Appearance.objects.filter(episode=episode, role=Appearance.Role.GUEST)
+    assert sorted(guests.values_list("speaker__name", flat=True)) == ["Ada Park", "Lin Wei"]
+    assert render(fresh(episode)) == render(after)
+    assert "guest: 'Lin Wei, Ada Park'\n" in render(after)
+
+
+def test_an_entity_list_is_rewritten_in_its_new_order_and_others_are_untouched():
+    episode = episode_from_text()
+    before = fresh(episode)
+    after = dataclasses.replace(
+        before, front_matter=with_value(before.front_matter, "tags", ["vectors", "databases"])
+    )
+    with CaptureQueriesContext(connection) as queries:
+        written = write_changes(episode, before, after)
+    assert written.keys_changed == ("tags",)
+    assert writes(queries, "archive_personlink") == []
+    assert list_of(episode, "tags") == ["vectors", "databases"]
+    assert list_of(episode, "people") == ["Ada Park"]
+    assert fresh(episode) == after
+
+
+def test_an_unchanged_document_writes_nothing():
+    episode = episode_from_text()
+    before = fresh(episode)
+    with CaptureQueriesContext(connection) as queries:
+        written = write_changes(episode, before, fresh(episode))
+    assert written == Written()
+    assert not [q for q in queries.captured_queries if q["sql"].split()[0] in {"INSERT", "UPDATE", "DELETE"}]
+
+
+# Any edit of front matter and body: loading what was written gives the document back,
+# and the rows derived from it (appearances, entity links, turns' speakers) show it.
+_names = st.text(
+    alphabet=st.sampled_from("Ada Lin Wei 林伟 Zoë-Park."), min_size=1, max_size=12
+).map(str.strip).filter(lambda name: name and "," not in name)
+
+
+@st.composite
+def edits(draw, document):
+    front_matter = document.front_matter
+    for key in draw(st.lists(st.sampled_from(["speaker", "guest", "title", "summary"]), unique=True)):
+        front_matter = with_value(front_matter, key, ", ".join(draw(st.lists(_names, max_size=3))))
+    for key in draw(st.lists(st.sampled_from(["tags", "people", "companies_orgs"]), unique=True)):
+        front_matter = with_value(front_matter, key, draw(st.lists(_names, max_size=3, unique=True)))
+    for key in draw(st.lists(st.sampled_from(["draft", "exclude"]), unique=True)):
+        front_matter = with_value(front_matter, key, draw(st.booleans()))
+    blocks = list(document.blocks)
+    for _ in range(draw(st.integers(0, 3))):
+        action = draw(st.sampled_from(["insert", "delete", "edit"]))
+        index = draw(st.integers(0, max(len(blocks) - 1, 0)))
+        if action == "insert":
+            label = draw(st.sampled_from(["", "Speaker B", "Lin Wei"]))
+            blocks.insert(index, new_turn(label=label, text=draw(_names) + "。", english=None))
+        elif blocks and action == "delete":
+            del blocks[index]
+        elif blocks and isinstance(blocks[index], TurnBlock) and blocks[index].label:
+            turn = blocks[index]
+            blocks[index] = edited_turn(turn, label=draw(_names), text=turn.text,
+                                        english=turn.english.text if turn.english else None)
+    return rebuilt(dataclasses.replace(document, front_matter=front_matter), blocks)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_loading_what_was_written_gives_the_document_and_derived_rows_follow_it(data):
+    with transaction.atomic():
+        episode = episode_from_text()
+        before = fresh(episode)
+        after = data.draw(edits(before))
+        write_changes(episode, before, after)
+        loaded = fresh(episode)
+        assert loaded == after
+        assert render(loaded) == render(after)
+        rows = episode_rows(after)
+        appearances = set(Appearance.objects.filter(episode=episode).values_list("role", "speaker__name"))
+        assert appearances == {
+            *((Appearance.Role.HOST, name) for name in rows.hosts),
+            *((Appearance.Role.GUEST, name) for name in rows.guests),
+        }
+        for key, names in rows.entities.items():
+            assert list_of(episode, key) == names
+        speaking = list(Turn.objects.filter(episode=episode, kind=Turn.Kind.TURN)
+                        .order_by("position").values_list("speaker__name", flat=True))
+        assert speaking == [turn[4] for turn in rows.turns if turn[2] == Turn.Kind.TURN]
+        fields = Episode.objects.filter(pk=episode.pk).values("draft", "exclude", "guest").get()
+        assert fields == {key: rows.columns[key] for key in fields}
+        transaction.set_rollback(True)

@@ -3,6 +3,7 @@ episode, previewed line by line, each episode through the edit road; and the rep
 of likely duplicates."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import re
@@ -18,6 +19,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from archive.codec import with_value
 from archive.models import Appearance, Episode, Organization, Speaker, Turn
 from editorial.edits import editing
 from editorial.models import Revision
@@ -221,9 +223,9 @@ def test_unknown_sources_and_merging_into_itself_are_refused(small_archive):
 def test_a_preview_gone_stale_is_refused_and_nothing_changes(small_archive, publisher):
     plan = names.plan_rename(kind=names.SPEAKER, sources=["Dwarkesh"], target="Dwarkesh Patel")
     second = Episode.objects.get(slug="second")
-    with editing.edit(second.pk, by=publisher, summary="Another edit") as session:
-        session.episode.title = "访谈二（改）"
-        session.update_fields.add("title")
+    editing.edit(second.pk, lambda document: dataclasses.replace(
+        document, front_matter=with_value(document.front_matter, "title", "访谈二（改）"),
+    ), by=publisher, summary="Another edit")
 
     with pytest.raises(names.PlanChanged):
         names.apply_rename(
