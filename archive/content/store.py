@@ -13,7 +13,7 @@ import dataclasses
 import functools
 import json
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -605,6 +605,30 @@ def write_changes(episode: Episode, before: Document, after: Document) -> Writte
         written.front_matter_changed = True
     _write_body(episode, before, after, written)
     return written
+
+
+def with_rows_of(before: Document, after: Document) -> Document:
+    """``after`` (a document parsed or rebuilt, its blocks without rows) taking the
+    rows of ``before``'s blocks: a block equal to one of ``before``'s takes that
+    block's row (the first unclaimed, in order), then a block of the same kind at the
+    same place as an unclaimed one takes its row (an edit in place). Written over
+    ``before``, only what differs is written (a re-import, a revert)."""
+    free = defaultdict(deque)
+    for block in before.blocks:
+        free[block].append(block.row)
+    rows = [free[block].popleft() if free.get(block) else None for block in after.blocks]
+    # Headings and the other blocks are rows of two tables: their ids may coincide.
+    unclaimed = {(type(block), row) for block, queue in free.items() for row in queue}
+    for index, block in enumerate(after.blocks):
+        if rows[index] is None and index < len(before.blocks):
+            was = before.blocks[index]
+            if (type(block), was.row) in unclaimed and type(was) is type(block):
+                rows[index] = was.row
+                unclaimed.discard((type(block), was.row))
+    return dataclasses.replace(after, blocks=tuple(
+        block if row is None else dataclasses.replace(block, row=row)
+        for block, row in zip(after.blocks, rows)
+    ))
 
 
 def _write_front_matter(episode: Episode, before: Document, after: Document) -> tuple[str, ...]:
