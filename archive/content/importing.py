@@ -38,7 +38,8 @@ from .store import (
     episode_rows,
     insert_episodes,
     load_document,
-    replace_episode,
+    with_rows_of,
+    write_changes,
 )
 from .syncstate import sha256
 
@@ -333,7 +334,8 @@ class Importer:
                 f"older than the CMS's copy ({latest.action} "
                 f"{timezone.localtime(latest.at):%Y-%m-%d %H:%M %Z}); --force takes it"
             )
-        previous_text = render(load_document(episode))
+        before = load_document(episode)
+        previous_text = render(before)
         edited = (
             sha256(previous_text.encode("utf-8")) != episode.source_hash
             or Episode.with_working_copies.filter(working_copy_of=episode).exists()
@@ -344,14 +346,16 @@ class Importer:
                 "since the last import or export (or has changes waiting for review); "
                 "export it first, or use --force to take the file's version"
             )
+        # The file as an edit of the episode's document: only what changed is written.
+        write_changes(episode, before, with_rows_of(before, parse(read.text)))
         version = episode.version + 1  # an editor holding the old version must reload
-        replace_episode(
-            episode, read.rows, slug=episode.slug, source_hash=read.source_hash,
-            version=version, synced_version=version, known_ids=self.known_ids,
+        now = timezone.now()
+        Episode.objects.filter(pk=episode.pk).update(
+            source_hash=read.source_hash, version=version, synced_version=version,
+            synced_at=now, updated_at=now,
         )
         FileVersion.objects.create(
-            episode=episode, sha256=read.source_hash, action=FileVersion.Action.IMPORTED,
-            at=timezone.now(),
+            episode=episode, sha256=read.source_hash, action=FileVersion.Action.IMPORTED, at=now,
         )
         episode.refresh_from_db()
         file_reimported.send(

@@ -13,7 +13,7 @@ import dataclasses
 import functools
 import json
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -62,8 +62,7 @@ _ENGLISH_STYLE = style_fields(English)
 @dataclasses.dataclass(frozen=True)
 class EpisodeRows:
     """What a document becomes in the database, built without it: plain data, cheap to
-    send between processes, written by :func:`insert_episodes` or
-    :func:`replace_episode` once ids are known.
+    send between processes, written by :func:`insert_episodes` once ids are known.
 
     ``headings`` are ``(position, level, title, style)``; ``turns`` are ``(position,
     heading position or None, kind, label, person speaking or None, translation,
@@ -136,19 +135,19 @@ def save_document(
     document: Document, *, source_path: str, slug: str, source_hash: str,
     episode: Episode | None = None, known_ids: dict | None = None,
 ) -> Episode:
-    """Write ``document`` as the rows of one episode, replacing any it had."""
-    rows = episode_rows(document)
-    known_ids = {} if known_ids is None else known_ids
+    """Write ``document`` as the rows of a new episode, or over ``episode``'s (as
+    :func:`write_changes` writes an edit: what did not change keeps its rows)."""
     with transaction.atomic():
         if episode is None:
             [pk] = insert_episodes(
-                [NewEpisode(source_path, slug, source_hash, rows)], known_ids=known_ids
+                [NewEpisode(source_path, slug, source_hash, episode_rows(document))],
+                known_ids={} if known_ids is None else known_ids,
             )
             return Episode.objects.get(pk=pk)
-        replace_episode(
-            episode, rows, slug=slug, source_hash=source_hash, version=episode.version,
-            synced_version=episode.synced_version, known_ids=known_ids,
-            synced_at=episode.synced_at,
+        before = load_document(episode)
+        write_changes(episode, before, with_rows_of(before, document))
+        Episode.objects.filter(pk=episode.pk).update(
+            slug=slug, source_hash=source_hash, updated_at=timezone.now()
         )
         episode.refresh_from_db()
         return episode
@@ -169,16 +168,13 @@ def copy_episode(episode: Episode, document: Document | None = None) -> Episode:
 
 
 def apply_copy(copy: Episode) -> Episode:
-    """Give the copy's episode the copy's content (slug included), delete the copy
-    and return the episode; its version becomes the copy's, its sync state stays."""
+    """Give the copy's episode the copy's content as an edit of its document (the
+    blocks the copy did not change keep their rows), delete the copy and return the
+    episode; its version and sync state stay for the caller's edit to move."""
     episode = Episode.with_working_copies.get(pk=copy.working_copy_of_id)
-    rows = episode_rows(load_document(copy))
+    before, wanted = load_document(episode), load_document(copy)
     delete_episode(copy)
-    replace_episode(
-        episode, rows, slug=copy.slug, source_hash=episode.source_hash,
-        version=copy.version, synced_version=episode.synced_version, known_ids={},
-        synced_at=episode.synced_at,
-    )
+    write_changes(episode, before, with_rows_of(before, wanted))
     episode.refresh_from_db()
     return episode
 
@@ -219,30 +215,6 @@ def insert_episodes(episodes: list[NewEpisode], *, known_ids: dict) -> list[int]
     ids = [by_path[new.source_path] for new in episodes]
     _insert_content(list(zip(ids, (new.rows for new in episodes))), known_ids)
     return ids
-
-
-def replace_episode(
-    episode: Episode, rows: EpisodeRows, *, slug: str, source_hash: str, version: int,
-    synced_version: int, known_ids: dict, synced_at=None,
-) -> None:
-    """Replace the content of an existing episode by ``rows`` (the caller holds its
-    row lock), setting its version and the version its file has (synced now unless
-    ``synced_at`` says when)."""
-    _delete_content(episode)
-    now = timezone.now()
-    values = _episode_values(
-        rows.columns, slug=slug, source_path=episode.source_path, source_hash=source_hash,
-        version=version, synced_version=synced_version, now=now,
-        created=episode.created_at, synced=synced_at or now,
-    )
-    table = connection.ops.quote_name(Episode._meta.db_table)
-    assignments = ", ".join(
-        f"{connection.ops.quote_name(Episode._meta.get_field(name).column)} = %s"
-        for name in _EPISODE_COLUMNS
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = %s", [*values, episode.pk])
-    _insert_content([(episode.pk, rows)], known_ids)
 
 
 _EPISODE_COLUMNS = (
@@ -605,6 +577,29 @@ def write_changes(episode: Episode, before: Document, after: Document) -> Writte
         written.front_matter_changed = True
     _write_body(episode, before, after, written)
     return written
+
+
+def with_rows_of(before: Document, after: Document) -> Document:
+    """``after`` (a document parsed, or another episode's) taking the rows of
+    ``before``'s blocks, its own dropped: a block equal to one of ``before``'s takes that
+    block's row (the first unclaimed, in order), then a block of the same kind at the
+    same place as an unclaimed one takes its row (an edit in place). Written over
+    ``before``, only what differs is written (a re-import, a revert)."""
+    free = defaultdict(deque)
+    for block in before.blocks:
+        free[block].append(block.row)
+    rows = [free[block].popleft() if free.get(block) else None for block in after.blocks]
+    # Headings and the other blocks are rows of two tables: their ids may coincide.
+    unclaimed = {(type(block), row) for block, queue in free.items() for row in queue}
+    for index, block in enumerate(after.blocks):
+        if rows[index] is None and index < len(before.blocks):
+            was = before.blocks[index]
+            if (type(block), was.row) in unclaimed and type(was) is type(block):
+                rows[index] = was.row
+                unclaimed.discard((type(block), was.row))
+    return dataclasses.replace(after, blocks=tuple(
+        dataclasses.replace(block, row=row) for block, row in zip(after.blocks, rows)
+    ))
 
 
 def _write_front_matter(episode: Episode, before: Document, after: Document) -> tuple[str, ...]:

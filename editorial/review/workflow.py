@@ -137,7 +137,7 @@ def episode_reopen(*, episode: Episode, by, comment: str = "") -> Episode:
 def _review(episode, by, action, sources, target, comment) -> Episode:
     _check_permission(by, action)
     with transaction.atomic():
-        locked = Episode.objects.select_for_update().select_related("review").get(pk=episode.pk)
+        locked = Episode.objects.select_for_update(of=("self",)).select_related("review").get(pk=episode.pk)
         current = review_state(locked)
         if current not in sources:
             raise InvalidTransition(_("%(action)s is not possible: the episode is %(state)s.") % {

@@ -10,14 +10,13 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from collections import defaultdict, deque
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from archive.codec import Comment, Document, Heading, Raw, Turn, parse, render_block
-from archive.content.store import column_of, with_column
+from archive.content.store import column_of, with_column, with_rows_of
 from archive.models import Episode
 from archive.site.rendering import plain
 from editorial.edits import editing
@@ -212,8 +211,7 @@ def revert(
         front_matter = wanted.front_matter
         for name in WORKFLOW_KEYS:
             front_matter = with_column(front_matter, name, column_of(document, name))
-        blocks = _rows_kept(document.blocks, wanted.blocks)
-        return dataclasses.replace(wanted, front_matter=front_matter, blocks=blocks)
+        return dataclasses.replace(with_rows_of(document, wanted), front_matter=front_matter)
 
     edited = editing.edit(
         episode.pk, change, by=by, expected_version=version, kind=Revision.Kind.REVERT,
@@ -223,15 +221,3 @@ def revert(
 
 
 WORKFLOW_KEYS = ("draft", "status", "exclude")
-
-
-def _rows_kept(current, wanted) -> tuple:
-    """``wanted``'s blocks, each equal to a block of ``current`` taking that block's
-    row: only the blocks that differ are written."""
-    free = defaultdict(deque)
-    for block in current:
-        free[block].append(block.row)
-    return tuple(
-        dataclasses.replace(block, row=free[block].popleft()) if free.get(block) else block
-        for block in wanted
-    )

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from archive.models import Episode, Turn
+from archive.models import Appearance, Episode, Turn
 
 from ..commands import run
 from ..episode_texts import ALPHABETICAL_ERA, INSERTION_ERA, replace_once
@@ -60,6 +60,23 @@ def test_a_changed_file_updates_its_episode(tmp_path):
     assert "1 updated" in output
     assert Turn.objects.filter(translation="新的第一句话。").count() == 1
     assert Episode.objects.get().version == version + 1
+
+
+def test_a_changed_file_is_written_as_an_edit_of_its_episode(tmp_path):
+    """Through the store's one write: the turns that did not change keep their rows,
+    and what the front matter derives (appearances) follows it."""
+    path = write(tmp_path, "a.md", INSERTION_ERA)
+    run_import(tmp_path)
+    kept = dict(Turn.objects.values_list("position", "pk"))
+    changed = replace_once(INSERTION_ERA, "第一句话。", "新的第一句话。")
+    path.write_text(replace_once(changed, "guest: ''", "guest: Lin Wei"), encoding="utf-8")
+    assert "1 updated" in run_import(tmp_path)[1]
+    edited = Turn.objects.get(translation="新的第一句话。")
+    assert dict(Turn.objects.values_list("position", "pk")) == kept
+    assert edited.pk == kept[edited.position]
+    assert list(Appearance.objects.filter(role=Appearance.Role.GUEST).values_list(
+        "speaker__name", flat=True
+    )) == ["Lin Wei"]
 
 
 def test_case_and_leading_dashes_of_file_names_are_kept_in_slugs(tmp_path):

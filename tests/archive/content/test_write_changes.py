@@ -7,10 +7,18 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archive.codec import Heading as HeadingBlock
 from archive.codec import Turn as TurnBlock
-from archive.codec import edited_turn, new_heading, new_turn, rebuilt, render, with_value
+from archive.codec import edited_turn, new_heading, new_turn, parse, rebuilt, render, with_value
 from archive.content.entity_lists import list_of
-from archive.content.store import Written, episode_rows, load_document, write_changes, written_unsaved
+from archive.content.store import (
+    Written,
+    episode_rows,
+    load_document,
+    with_rows_of,
+    write_changes,
+    written_unsaved,
+)
 from archive.models import Appearance, Episode, Heading, Turn
 from tests.factories import episode_from_text
 
@@ -190,4 +198,22 @@ def test_loading_what_was_written_gives_the_document_and_derived_rows_follow_it(
         assert speaking == [turn[4] for turn in rows.turns if turn[2] == Turn.Kind.TURN]
         fields = Episode.objects.filter(pk=episode.pk).values("draft", "exclude", "guest").get()
         assert fields == {key: rows.columns[key] for key in fields}
+        transaction.set_rollback(True)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_document_without_rows_takes_each_row_at_most_once_and_writes_back_whole(data):
+    """What a re-import and a revert do: the file parsed again, matched to the rows."""
+    with transaction.atomic():
+        episode = episode_from_text()
+        before = fresh(episode)
+        after = data.draw(edits(before))
+        parsed = parse(render(after))
+        matched = with_rows_of(before, parsed)
+        claimed = [(isinstance(b, HeadingBlock), b.row) for b in matched.blocks if b.row is not None]
+        assert len(claimed) == len(set(claimed))
+        write_changes(episode, before, matched)
+        assert render(fresh(episode)) == render(after)
+        assert fresh(episode) == parsed
         transaction.set_rollback(True)
