@@ -96,7 +96,7 @@ def invalidate() -> None:
         pass    # tables not migrated yet (a signal during migrate): nothing is cached
 
 
-_invalidation = AfterCommit(lambda _ids: invalidate())
+_invalidation = AfterCommit(lambda _ids: invalidate(), name="the page cache's invalidation", first=True)
 
 
 @receiver(episodes_changed, dispatch_uid="archive.site.cache.follow")
