@@ -5,12 +5,18 @@ refuses a folder outside a git work tree, a work tree with changes of its own, a
 git that does not know who commits), tells it each file written, and finishes it with
 one commit, or none when nothing changed.
 
-The commit says who did the work. Who edited what is not the archive's knowledge, so
-the run asks for it with the ``collect_notes`` signal; the editors' side answers with
-the revisions made since each file was last in step with the CMS. The editor with the
-most of those revisions is git's author (git holds one); the others are
+The commit says who did the work it holds. Who edited what is not the archive's
+knowledge, so the run asks for it with the ``collect_notes`` signal; the editors' side
+answers with the revisions made since each file was last in step with the CMS, each
+with the lines it took out of the file and put in. A revision is credited only when
+the commit takes out or puts in one of those lines: an edit still held for review, or
+one undone since, is not in the commit and earns no credit. The editor with the most
+credited revisions is git's author (git holds one); the others are
 ``Co-authored-by:`` trailers, which GitHub and GitLab credit as authors too. The one
 who runs the command stays git's committer.
+
+What a file name or an editor wrote goes into the message through ``one_line``, so
+it can never make a line of its own (a forged trailer, say).
 
 It runs the ``git`` program rather than a library: the checkout is the static site's,
 made and used with git itself, so its hooks, config, index format and identity rules
@@ -23,6 +29,7 @@ import dataclasses
 import datetime
 import os
 import subprocess
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -55,14 +62,36 @@ class WrittenFile:
     since: datetime.datetime | None  # when the file was last in step with the CMS
 
 
+Change = frozenset[tuple[str, str]]    # ("-", line) taken out, ("+", line) put in
+
+
 @dataclasses.dataclass(frozen=True)
 class Note:
-    """One change to an episode since its file was last written: a revision summary."""
+    """One change to an episode since its file was last written: a revision summary,
+    with the lines the revision changed (``line_changes``)."""
 
     episode_id: int
     summary: str
     author: Author | None
     at: datetime.datetime
+    change: Change = frozenset()
+
+
+def line_changes(before: str, after: str) -> Change:
+    """The lines ``after`` no longer has and the lines it has that ``before`` had not."""
+    old, new = set(before.splitlines()), set(after.splitlines())
+    return frozenset({("-", line) for line in old - new} | {("+", line) for line in new - old})
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line of a commit message: line breaks and other control
+    characters written as escapes (``\\n``, ``\\u2028``), so that nothing in it can
+    start a line (a trailer) of its own."""
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if char == "\\" or unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+        for char in text
+    )
 
 
 def git(root: Path, *arguments: str, stdin: str | None = None, check: bool = True):
@@ -133,6 +162,8 @@ class CommitRun:
             return None
         notes = [note for _, answer in collect_notes.send(sender=CommitRun, files=self.files)
                  for note in answer or ()]
+        committed = self._staged_changes()
+        notes = [note for note in notes if note.change & committed.get(note.episode_id, frozenset())]
         author, co_authors = choose_authors(notes)
         message = commit_message(self.files, notes, co_authors)
         arguments = ["commit", "--quiet", "--file=-"]
@@ -140,6 +171,44 @@ class CommitRun:
             arguments.append(f"--author={author}")
         git(self.root, *arguments, stdin=message)
         return git(self.root, "rev-parse", "HEAD").stdout.strip()
+
+    def _staged_changes(self) -> dict[int, Change]:
+        """Episode id -> the lines the commit takes out of its file and puts in: the
+        files as written against their blobs at HEAD (none for a new file), read by
+        two git processes whatever the number of files."""
+        paths = [file.path for file in self.files]
+        listed = git(self.root, "--literal-pathspecs", "ls-tree", "-r", "-z", "HEAD", "--", *paths,
+                     check=False)    # fails before the first commit: every file is new
+        blobs = {}
+        for entry in listed.stdout.split("\0") if listed.returncode == 0 else ():
+            meta, _, path = entry.partition("\t")
+            if meta.split()[1:2] == ["blob"]:
+                blobs[path] = meta.split()[2]
+        before = dict(zip(blobs, _blob_texts(self.root, list(blobs.values()))))
+        return {
+            file.episode_id: line_changes(
+                before.get(file.path, ""),
+                (self.root / file.path).read_bytes().decode("utf-8", "surrogateescape"),
+            )
+            for file in self.files
+        }
+
+
+def _blob_texts(root: Path, blobs: list[str]) -> list[str]:
+    """The contents of these blobs, in order, by one ``git cat-file --batch``."""
+    if not blobs:
+        return []
+    done = subprocess.run(
+        ["git", "cat-file", "--batch"], cwd=root, input="\n".join(blobs).encode() + b"\n",
+        capture_output=True, check=True, env={**os.environ, "LC_ALL": "C"},
+    )
+    texts, at, output = [], 0, done.stdout
+    for _ in blobs:
+        header_end = output.index(b"\n", at)
+        size = int(output[at:header_end].split()[2])
+        texts.append(output[header_end + 1:header_end + 1 + size].decode("utf-8", "surrogateescape"))
+        at = header_end + 1 + size + 1
+    return texts
 
 
 def choose_authors(notes: list[Note]) -> tuple[Author | None, list[Author]]:
@@ -166,17 +235,17 @@ def commit_message(files: list[WrittenFile], notes: list[Note], co_authors: list
     lines = [f"Export {count} episode{'s' if count != 1 else ''} from the CMS", ""]
     for file in edited:
         summaries = "; ".join(dict.fromkeys(
-            note.summary.replace("\n", " ") or "(no summary)" for note in by_episode[file.episode_id]
+            one_line(note.summary) or "(no summary)" for note in by_episode[file.episode_id]
         ))
-        lines.append(f"- {file.path}: {summaries}")
+        lines.append(f"- {one_line(file.path)}: {summaries}")
     if unedited:
         if edited:
             lines.append("")
         lines.append("Written without an edit recorded since the file was last in step:")
-        lines.extend(f"- {file.path}" for file in unedited[:_MAX_LISTED_UNEDITED])
+        lines.extend(f"- {one_line(file.path)}" for file in unedited[:_MAX_LISTED_UNEDITED])
         if len(unedited) > _MAX_LISTED_UNEDITED:
             lines.append(f"- … and {len(unedited) - _MAX_LISTED_UNEDITED} more")
     if co_authors:
         lines.append("")
-        lines.extend(f"Co-authored-by: {author}" for author in co_authors)
+        lines.extend(f"Co-authored-by: {one_line(str(author))}" for author in co_authors)
     return "\n".join(lines) + "\n"
