@@ -18,6 +18,11 @@ who runs the command stays git's committer.
 What a file name or an editor wrote goes into the message through ``one_line``, so
 it can never make a line of its own (a forged trailer, say).
 
+A hook of the checkout that hangs cannot hang the export: ``git commit`` has
+``ARCHIVE_GIT_TIME_LIMIT`` seconds, then it and every process it started are
+stopped, and the run fails with what to do; git commits whole or not at all, so
+nothing is half-committed (the files stay written and staged, the message kept).
+
 It runs the ``git`` program rather than a library: the checkout is the static site's,
 made and used with git itself, so its hooks, config, index format and identity rules
 apply exactly; GitPython wraps the same program, and dulwich or pygit2 reimplement
@@ -28,11 +33,14 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
+import shlex
+import signal
 import subprocess
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from django.conf import settings
 from django.dispatch import Signal
 
 # Sent before the commit with ``files``: a list of :class:`WrittenFile`. Each receiver
@@ -94,19 +102,48 @@ def one_line(text: str) -> str:
     )
 
 
-def git(root: Path, *arguments: str, stdin: str | None = None, check: bool = True):
-    """Run git in ``root``; raise :class:`PublishError` with git's words on failure."""
+class TimedOut(PublishError):
+    """git (a hook it ran) did not finish in time, and was stopped."""
+
+
+def git(root: Path, *arguments: str, stdin: str | None = None, check: bool = True,
+        time_limit: float | None = None):
+    """Run git in ``root``; raise :class:`PublishError` with git's words on failure,
+    :class:`TimedOut` when it runs past ``time_limit`` seconds (then git and whatever
+    it started, a hook and its children, are stopped)."""
     environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:
-        done = subprocess.run(
-            ["git", *arguments], cwd=root, input=stdin, capture_output=True, text=True,
-            env=environment,
+        process = subprocess.Popen(
+            ["git", *arguments], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, env=environment, start_new_session=True,
         )
     except FileNotFoundError:
         raise PublishError("the git program is not installed") from None
+    try:
+        stdout, stderr = process.communicate(stdin, timeout=time_limit)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        raise TimedOut(f"git {arguments[0]} did not finish within {time_limit:g} s "
+                       "(a hook that hangs?) and was stopped") from None
+    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     if check and done.returncode != 0:
         raise PublishError(f"git {arguments[0]} failed: {done.stderr.strip() or done.stdout.strip()}")
     return done
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop ``process`` and its process group: politely first, so that git removes
+    its lock files, then for good."""
+    for sent in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sent)
+        except ProcessLookupError:
+            break
+        try:
+            process.communicate(timeout=5)
+            break
+        except subprocess.TimeoutExpired:
+            continue
 
 
 class CommitRun:
@@ -169,8 +206,26 @@ class CommitRun:
         arguments = ["commit", "--quiet", "--file=-"]
         if author is not None:
             arguments.append(f"--author={author}")
-        git(self.root, *arguments, stdin=message)
+        head = git(self.root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).stdout.strip()
+        try:
+            git(self.root, *arguments, stdin=message, time_limit=settings.ARCHIVE_GIT_TIME_LIMIT)
+        except TimedOut as error:
+            raise self._explained(error, head, arguments, message) from None
         return git(self.root, "rev-parse", "HEAD").stdout.strip()
+
+    def _explained(self, error: TimedOut, head: str, arguments: list[str], message: str) -> TimedOut:
+        """What a stopped commit left, and what to do: git commits whole or not at all."""
+        now = git(self.root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).stdout.strip()
+        if now and now != head:
+            return TimedOut(f"{error}; the commit {now} was made, only its hooks did not finish")
+        kept = Path(git(self.root, "rev-parse", "--absolute-git-dir").stdout.strip()) / "ARCHIVE_EXPORT_MSG"
+        kept.write_text(message, encoding="utf-8")
+        command = ["git", *[f"--file={kept}" if part == "--file=-" else part for part in arguments
+                            if part != "--quiet"]]
+        return TimedOut(
+            f"{error}; nothing was committed, the files written are staged in {self.root}: "
+            f"once the hook is fixed, commit them with `{shlex.join(command)}`"
+        )
 
     def _staged_changes(self) -> dict[int, Change]:
         """Episode id -> the lines the commit takes out of its file and puts in: the

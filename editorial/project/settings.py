@@ -246,6 +246,9 @@ AXES_RESET_ON_SUCCESS = True
 ARCHIVE_TRUSTED_PROXIES = trusted_networks(os.environ.get("TRUSTED_PROXIES", ""))
 AXES_CLIENT_IP_CALLABLE = "editorial.project.proxies.client_address"
 
+# export_markdown --commit: seconds git commit (and the checkout's hooks) may take.
+ARCHIVE_GIT_TIME_LIMIT = float(os.environ.get("ARCHIVE_GIT_TIME_LIMIT", "300"))
+
 # The transcript editor posts every row of an episode at once: about five fields per
 # turn, and the largest files hold over 1,000 turns and 1 MB of text (3 MB encoded).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000

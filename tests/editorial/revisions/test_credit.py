@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -245,3 +246,26 @@ def test_a_file_name_cannot_add_a_line_to_the_commit_message(repo):
     assert "evil.example" not in trailers
     assert not any(line.startswith("Co-authored-by") for line in message.splitlines())
     assert "- content/notes/x\\nCo-authored-by: Mallory <mallory@evil.example>.md: " in message
+
+
+@pytest.mark.parametrize("hook", ["pre-commit", "commit-msg"])
+def test_a_hanging_hook_is_stopped_and_nothing_is_committed(repo, settings, hook):
+    settings.ARCHIVE_GIT_TIME_LIMIT = 1
+    hooks = repo / ".git" / "hooks"
+    (hooks / hook).write_text("#!/bin/sh\nsleep 300 &\nsleep 300\n", encoding="utf-8")
+    (hooks / hook).chmod(0o755)
+    ann = editor("ann", "Ann", "Lee")
+    retitle("one", "改过的标题", ann)
+
+    with pytest.raises(CommandError, match="did not finish within 1 s") as refused:
+        export(repo)
+
+    assert commits(repo) == 1
+    assert not (repo / ".git" / "index.lock").exists()
+    assert git(repo, "diff", "--cached", "--name-only").split() == ["content/notes/one.md"]
+    (hooks / hook).unlink()
+    command = re.search(r"commit them with `([^`]+)`", str(refused.value)).group(1)
+    subprocess.run(command, shell=True, cwd=repo, check=True, env={**os.environ, "LC_ALL": "C"})
+    assert commits(repo) == 2
+    assert git(repo, "log", "-1", "--format=%an").strip() == "Ann Lee"
+    assert "- content/notes/one.md: Edited title" in git(repo, "log", "-1", "--format=%B")
