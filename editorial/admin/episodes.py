@@ -148,7 +148,11 @@ class EntityListField(forms.CharField):
         )
 
     def clean(self, value):
-        return comma_splitter(super().clean(value) or "")
+        names = comma_splitter(super().clean(value) or "")
+        too_long = [name for name in names if len(name) > fields.ENTITY_NAME_LIMIT]
+        if too_long:
+            raise forms.ValidationError(episode_edits.name_too_long(too_long[0]), code="max_length")
+        return names
 
 
 class EpisodeForm(forms.ModelForm):
