@@ -64,3 +64,13 @@ def test_a_transcript_save_with_a_bad_version_is_a_bad_request(publisher_client,
 def test_a_year_filter_that_is_no_year_is_a_bad_request(publisher_client, episode, year):
     url = reverse("admin:archive_episode_changelist")
     assert publisher_client.get(url, {"year": year}).status_code == 400
+
+
+@pytest.mark.parametrize("position", ["²", "99999999999999999999", "-1"])
+def test_a_transcript_row_at_no_position_is_refused_with_a_message(publisher_client, episode, position):
+    form = TranscriptForm(publisher_client, episode)
+    first = next(i for i, (name, _) in enumerate(form.fields) if name == "row")
+    form.fields[first][1] = f"{form.key(0)}:{position}"
+    response = form.post()
+    assert response.status_code == 302
+    assert Episode.objects.get(pk=episode.pk).version == episode.version
