@@ -9,11 +9,14 @@ None (unknown: any episode may have changed).
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
 
 episodes_changed = Signal()
 
@@ -34,14 +37,24 @@ class AfterCommit:
     run after the commit takes everything collected, later ones find nothing. What
     a rolled-back transaction announced is taken by the next commit's run: acted on
     once more than needed, never lost.
+
+    A run calls every follower that waits, those made ``first`` (the page cache:
+    cheap, and with no other way to catch up) before the others, each on its own:
+    one that raises is logged and told through ``failed`` (the index marks itself
+    for repair), the others still run, and the commit, already made, stands; whoever
+    committed (an editor's save) never sees the error.
     """
 
-    instances: list[AfterCommit] = []  # every one, so that tests can start clean
+    instances: list[AfterCommit] = []  # every one, in the order a run calls them
 
-    def __init__(self, act: Callable[[set[int] | None], object]):
-        self._act = act
+    def __init__(
+        self, act: Callable[[set[int] | None], object], *, name: str = "a follower",
+        first: bool = False, failed: Callable[[set[int] | None], object] | None = None,
+    ):
+        self.name, self._act, self.first, self._failed = name, act, first, failed
         self._local = threading.local()
         AfterCommit.instances.append(self)
+        AfterCommit.instances.sort(key=lambda follower: not follower.first)
 
     def discard(self) -> None:
         """Drop what waits for a commit (a test's transaction never commits)."""
@@ -54,12 +67,41 @@ class AfterCommit:
         else:
             local.ids = getattr(local, "ids", set()) | set(episode_ids)
         local.waiting = True
-        transaction.on_commit(self._run)
+        transaction.on_commit(_run_waiting)
 
-    def _run(self) -> None:
+    def _take(self) -> tuple[bool, set[int] | None]:
         local = self._local
         if not getattr(local, "waiting", False):
-            return
+            return False, None
         ids = None if getattr(local, "everything", False) else getattr(local, "ids", set())
         local.waiting, local.everything, local.ids = False, False, set()
-        self._act(ids)
+        return True, ids
+
+    def _run(self) -> None:
+        waiting, ids = self._take()
+        if not waiting:
+            return
+        # After the commit nothing can be undone: what fails is logged and left to its
+        # own repair, never raised into the request that committed.
+        try:
+            self._act(ids)
+        except Exception:
+            logger.exception("%s failed after a commit (episodes %s)", self.name, _shown(ids))
+            if self._failed is None:
+                return
+            try:
+                self._failed(ids)
+            except Exception:
+                logger.exception("%s could not mark its failure", self.name)
+
+
+def _run_waiting() -> None:
+    for follower in list(AfterCommit.instances):
+        follower._run()
+
+
+def _shown(ids: set[int] | None) -> str:
+    if ids is None:
+        return "all"
+    listed = sorted(ids)
+    return ", ".join(map(str, listed[:20])) + (f" and {len(listed) - 20} more" if len(listed) > 20 else "")

@@ -3,6 +3,7 @@ trivial view of the same app, and search against ripgrep over the same files.
 
     python bench/pages.py [--archive PATH] [--database-url URL] [--runs 15]
                           [--requests 400] [--concurrency 4] [--workers 2] [--redis-db 9]
+                          [--load-only] [--baseline TREE]
 
 Without ``--database-url`` it imports the archive (default ../shared/archive/notes)
 into a throwaway SQLite database first; with it, it uses that database as it is (an
@@ -18,6 +19,12 @@ against ``/healthz`` (target: the cached episode page at least half of it), and
 uncached search medians against ``rg --fixed-strings --ignore-case`` over the files.
 The server keeps database connections open (``--conn-max-age``, 60 s), as a
 deployment would: a cached page still reads the content state, one indexed query.
+
+The load figures of many pages: ``--requests`` distinct episode pages under load with
+an empty cache (every request a miss), then the same pages again (warm), with the
+machine's load average beside them. ``--load-only`` measures only these;
+``--baseline TREE`` measures them first for another checkout of the project (the code
+before a change) on the same database, so before and after come from one run.
 Nothing but 127.0.0.1 is contacted; every loop is bounded in count.
 """
 from __future__ import annotations
@@ -81,6 +88,8 @@ from archive.models import Episode
 from archive.site.taxonomy import KINDS, listed_terms
 episodes = Episode.objects.public(None).annotate(turn_count=Count("turns")).order_by("turn_count")
 slugs = list(episodes.values_list("slug", "turn_count"))
+import hashlib
+spread = sorted(slugs, key=lambda row: hashlib.sha256(row[0].encode()).digest())  # sizes mixed, fixed
 def top(key):
     return max(listed_terms(KINDS[key]), key=lambda term: term.count).slug
 pages = {
@@ -97,7 +106,9 @@ pages = {
     "RSS feed": "/feeds/rss/", "Atom feed": "/feeds/atom/", "/sitemap.xml": "/sitemap.xml",
     "/sitemap-episodes.xml": "/sitemap-episodes.xml", "/sitemap-tags.xml": "/sitemap-tags.xml",
 }
-print(json.dumps({"pages": pages, "largest_turns": slugs[-1][1], "episodes": len(slugs)}))
+misses = [f"/episodes/{slug}/" for slug, _ in spread]
+print(json.dumps({"pages": pages, "largest_turns": slugs[-1][1], "episodes": len(slugs),
+                  "distinct": misses}))
 """
 
 
@@ -117,12 +128,12 @@ def get(port: int, path: str) -> tuple[int, int]:
         connection.close()
 
 
-def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(env: dict, workers: int, tree: Path = REPO) -> tuple[subprocess.Popen, int]:
     port = free_port()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "editorial.project.wsgi", "--bind",
          f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
-        env=env, cwd=REPO,
+        env=env, cwd=tree,
     )
     for _ in range(300):
         try:
@@ -181,6 +192,57 @@ def load(port: int, path: str, requests: int, concurrency: int) -> dict:
             "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000}
 
 
+def load_of_pages(port: int, paths: list[str], concurrency: int) -> dict:
+    """Each of ``paths`` requested once, by ``concurrency`` threads: rps, p50, p95, 5xx."""
+    latencies: list[float] = []
+    failures = []
+    lock = threading.Lock()
+    waiting = iter(paths)
+
+    def worker():
+        mine = []
+        while True:
+            with lock:
+                path = next(waiting, None)
+            if path is None:
+                break
+            started = time.perf_counter()
+            status, _ = get(port, path)
+            mine.append(time.perf_counter() - started)
+            if status >= 500:
+                failures.append((path, status))
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {"rps": len(latencies) / elapsed, "p50": latencies[len(latencies) // 2] * 1000,
+            "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000, "5xx": len(failures)}
+
+
+def miss_then_warm(env: dict, options, paths: list[str], cache, tree: Path, label: str) -> None:
+    """The load figures of one checkout: ``paths`` with an empty cache, then again."""
+    cache.flushdb()
+    server, port = start_gunicorn(env, options.workers, tree)
+    try:
+        get(port, paths[0])         # the workers derive this state's addresses
+        cache.flushdb()
+        for kind in ("every request a miss", "warm (the same pages again)"):
+            figures = load_of_pages(port, paths, options.concurrency)
+            load = open("/proc/loadavg").read().split()[0]
+            print(f"{label:10} {kind:30} {figures['rps']:8.0f} {figures['p50']:8.1f} "
+                  f"{figures['p95']:8.1f} {figures['5xx']:5} {load:>6}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def ripgrep(folder: Path, query: str, runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -203,6 +265,9 @@ def main() -> None:
     parser.add_argument("--redis-db", type=int, default=9)
     parser.add_argument("--conn-max-age", type=int, default=60,
                         help="CONN_MAX_AGE of the server: persistent connections, as deployed")
+    parser.add_argument("--load-only", action="store_true", help="only the load figures")
+    parser.add_argument("--baseline", type=Path,
+                        help="another checkout whose load figures are measured first, on the same database")
     options = parser.parse_args()
     if not shutil.which("rg"):
         raise SystemExit("ripgrep (rg) is missing: apt-get install ripgrep")
@@ -219,8 +284,9 @@ def main() -> None:
         "BENCH_ARCHIVE": str(options.archive), "CONN_MAX_AGE": str(options.conn_max_age),
     })
     try:
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-                       cwd=REPO, env=env, check=True)
+        for tree in filter(None, (REPO, options.baseline)):
+            subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                           cwd=tree, env=env, check=True)
         if not options.database_url:
             imported = child(IMPORT, env)
             print(f"imported {options.archive} in {imported['seconds']:.1f} s")
@@ -230,6 +296,14 @@ def main() -> None:
         print(f"== {engine}, {chosen['episodes']} public episodes, largest "
               f"{chosen['largest_turns']} turns, gunicorn {options.workers} workers, "
               f"CONN_MAX_AGE={options.conn_max_age} ==")
+        distinct = chosen["distinct"][:options.requests]
+        print(f"\n{len(distinct)} distinct episode pages, {options.concurrency} at a time")
+        print(f"{'checkout':10} {'load':30} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'5xx':>5} {'load1':>6}")
+        if options.baseline:
+            miss_then_warm(env, options, distinct, cache, options.baseline.resolve(), "baseline")
+        miss_then_warm(env, options, distinct, cache, REPO, "this")
+        if options.load_only:
+            return
         # Uncached: no page kept in the workers' memory, Redis emptied before each request.
         server, port = start_gunicorn({**env, "ARCHIVE_PAGE_MEMORY_ENTRIES": "0"}, options.workers)
         try:

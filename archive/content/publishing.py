@@ -5,12 +5,23 @@ refuses a folder outside a git work tree, a work tree with changes of its own, a
 git that does not know who commits), tells it each file written, and finishes it with
 one commit, or none when nothing changed.
 
-The commit says who did the work. Who edited what is not the archive's knowledge, so
-the run asks for it with the ``collect_notes`` signal; the editors' side answers with
-the revisions made since each file was last in step with the CMS. The editor with the
-most of those revisions is git's author (git holds one); the others are
+The commit says who did the work it holds. Who edited what is not the archive's
+knowledge, so the run asks for it with the ``collect_notes`` signal; the editors' side
+answers with the revisions made since each file was last in step with the CMS, each
+with the lines it took out of the file and put in. A revision is credited only when
+the commit takes out or puts in one of those lines: an edit still held for review, or
+one undone since, is not in the commit and earns no credit. The editor with the most
+credited revisions is git's author (git holds one); the others are
 ``Co-authored-by:`` trailers, which GitHub and GitLab credit as authors too. The one
 who runs the command stays git's committer.
+
+What a file name or an editor wrote goes into the message through ``one_line``, so
+it can never make a line of its own (a forged trailer, say).
+
+A hook of the checkout that hangs cannot hang the export: ``git commit`` has
+``ARCHIVE_GIT_TIME_LIMIT`` seconds, then it and every process it started are
+stopped, and the run fails with what to do; git commits whole or not at all, so
+nothing is half-committed (the files stay written and staged, the message kept).
 
 It runs the ``git`` program rather than a library: the checkout is the static site's,
 made and used with git itself, so its hooks, config, index format and identity rules
@@ -22,10 +33,14 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
+import shlex
+import signal
 import subprocess
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from django.conf import settings
 from django.dispatch import Signal
 
 # Sent before the commit with ``files``: a list of :class:`WrittenFile`. Each receiver
@@ -55,29 +70,80 @@ class WrittenFile:
     since: datetime.datetime | None  # when the file was last in step with the CMS
 
 
+Change = frozenset[tuple[str, str]]    # ("-", line) taken out, ("+", line) put in
+
+
 @dataclasses.dataclass(frozen=True)
 class Note:
-    """One change to an episode since its file was last written: a revision summary."""
+    """One change to an episode since its file was last written: a revision summary,
+    with the lines the revision changed (``line_changes``)."""
 
     episode_id: int
     summary: str
     author: Author | None
     at: datetime.datetime
+    change: Change = frozenset()
 
 
-def git(root: Path, *arguments: str, stdin: str | None = None, check: bool = True):
-    """Run git in ``root``; raise :class:`PublishError` with git's words on failure."""
+def line_changes(before: str, after: str) -> Change:
+    """The lines ``after`` no longer has and the lines it has that ``before`` had not."""
+    old, new = set(before.splitlines()), set(after.splitlines())
+    return frozenset({("-", line) for line in old - new} | {("+", line) for line in new - old})
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line of a commit message: line breaks and other control
+    characters written as escapes (``\\n``, ``\\u2028``), so that nothing in it can
+    start a line (a trailer) of its own."""
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if char == "\\" or unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+        for char in text
+    )
+
+
+class TimedOut(PublishError):
+    """git (a hook it ran) did not finish in time, and was stopped."""
+
+
+def git(root: Path, *arguments: str, stdin: str | None = None, check: bool = True,
+        time_limit: float | None = None):
+    """Run git in ``root``; raise :class:`PublishError` with git's words on failure,
+    :class:`TimedOut` when it runs past ``time_limit`` seconds (then git and whatever
+    it started, a hook and its children, are stopped)."""
     environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:
-        done = subprocess.run(
-            ["git", *arguments], cwd=root, input=stdin, capture_output=True, text=True,
-            env=environment,
+        process = subprocess.Popen(
+            ["git", *arguments], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, env=environment, start_new_session=True,
         )
     except FileNotFoundError:
         raise PublishError("the git program is not installed") from None
+    try:
+        stdout, stderr = process.communicate(stdin, timeout=time_limit)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        raise TimedOut(f"git {arguments[0]} did not finish within {time_limit:g} s "
+                       "(a hook that hangs?) and was stopped") from None
+    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     if check and done.returncode != 0:
         raise PublishError(f"git {arguments[0]} failed: {done.stderr.strip() or done.stdout.strip()}")
     return done
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop ``process`` and its process group: politely first, so that git removes
+    its lock files, then for good."""
+    for sent in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sent)
+        except ProcessLookupError:
+            break
+        try:
+            process.communicate(timeout=5)
+            break
+        except subprocess.TimeoutExpired:
+            continue
 
 
 class CommitRun:
@@ -133,13 +199,71 @@ class CommitRun:
             return None
         notes = [note for _, answer in collect_notes.send(sender=CommitRun, files=self.files)
                  for note in answer or ()]
+        committed = self._staged_changes()
+        notes = [note for note in notes if note.change & committed.get(note.episode_id, frozenset())]
         author, co_authors = choose_authors(notes)
         message = commit_message(self.files, notes, co_authors)
         arguments = ["commit", "--quiet", "--file=-"]
         if author is not None:
             arguments.append(f"--author={author}")
-        git(self.root, *arguments, stdin=message)
+        head = git(self.root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).stdout.strip()
+        try:
+            git(self.root, *arguments, stdin=message, time_limit=settings.ARCHIVE_GIT_TIME_LIMIT)
+        except TimedOut as error:
+            raise self._explained(error, head, arguments, message) from None
         return git(self.root, "rev-parse", "HEAD").stdout.strip()
+
+    def _explained(self, error: TimedOut, head: str, arguments: list[str], message: str) -> TimedOut:
+        """What a stopped commit left, and what to do: git commits whole or not at all."""
+        now = git(self.root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).stdout.strip()
+        if now and now != head:
+            return TimedOut(f"{error}; the commit {now} was made, only its hooks did not finish")
+        kept = Path(git(self.root, "rev-parse", "--absolute-git-dir").stdout.strip()) / "ARCHIVE_EXPORT_MSG"
+        kept.write_text(message, encoding="utf-8")
+        command = ["git", *[f"--file={kept}" if part == "--file=-" else part for part in arguments
+                            if part != "--quiet"]]
+        return TimedOut(
+            f"{error}; nothing was committed, the files written are staged in {self.root}: "
+            f"once the hook is fixed, commit them with `{shlex.join(command)}`"
+        )
+
+    def _staged_changes(self) -> dict[int, Change]:
+        """Episode id -> the lines the commit takes out of its file and puts in: the
+        files as written against their blobs at HEAD (none for a new file), read by
+        two git processes whatever the number of files."""
+        paths = [file.path for file in self.files]
+        listed = git(self.root, "--literal-pathspecs", "ls-tree", "-r", "-z", "HEAD", "--", *paths,
+                     check=False)    # fails before the first commit: every file is new
+        blobs = {}
+        for entry in listed.stdout.split("\0") if listed.returncode == 0 else ():
+            meta, _, path = entry.partition("\t")
+            if meta.split()[1:2] == ["blob"]:
+                blobs[path] = meta.split()[2]
+        before = dict(zip(blobs, _blob_texts(self.root, list(blobs.values()))))
+        return {
+            file.episode_id: line_changes(
+                before.get(file.path, ""),
+                (self.root / file.path).read_bytes().decode("utf-8", "surrogateescape"),
+            )
+            for file in self.files
+        }
+
+
+def _blob_texts(root: Path, blobs: list[str]) -> list[str]:
+    """The contents of these blobs, in order, by one ``git cat-file --batch``."""
+    if not blobs:
+        return []
+    done = subprocess.run(
+        ["git", "cat-file", "--batch"], cwd=root, input="\n".join(blobs).encode() + b"\n",
+        capture_output=True, check=True, env={**os.environ, "LC_ALL": "C"},
+    )
+    texts, at, output = [], 0, done.stdout
+    for _ in blobs:
+        header_end = output.index(b"\n", at)
+        size = int(output[at:header_end].split()[2])
+        texts.append(output[header_end + 1:header_end + 1 + size].decode("utf-8", "surrogateescape"))
+        at = header_end + 1 + size + 1
+    return texts
 
 
 def choose_authors(notes: list[Note]) -> tuple[Author | None, list[Author]]:
@@ -166,17 +290,17 @@ def commit_message(files: list[WrittenFile], notes: list[Note], co_authors: list
     lines = [f"Export {count} episode{'s' if count != 1 else ''} from the CMS", ""]
     for file in edited:
         summaries = "; ".join(dict.fromkeys(
-            note.summary.replace("\n", " ") or "(no summary)" for note in by_episode[file.episode_id]
+            one_line(note.summary) or "(no summary)" for note in by_episode[file.episode_id]
         ))
-        lines.append(f"- {file.path}: {summaries}")
+        lines.append(f"- {one_line(file.path)}: {summaries}")
     if unedited:
         if edited:
             lines.append("")
         lines.append("Written without an edit recorded since the file was last in step:")
-        lines.extend(f"- {file.path}" for file in unedited[:_MAX_LISTED_UNEDITED])
+        lines.extend(f"- {one_line(file.path)}" for file in unedited[:_MAX_LISTED_UNEDITED])
         if len(unedited) > _MAX_LISTED_UNEDITED:
             lines.append(f"- … and {len(unedited) - _MAX_LISTED_UNEDITED} more")
     if co_authors:
         lines.append("")
-        lines.extend(f"Co-authored-by: {author}" for author in co_authors)
+        lines.extend(f"Co-authored-by: {one_line(str(author))}" for author in co_authors)
     return "\n".join(lines) + "\n"

@@ -51,6 +51,12 @@ def current(*, refresh: bool = True) -> Image:
         return _image
 
 
+def repair_soon() -> None:
+    """Make this process's next search repair the index first (an index pass failed)."""
+    with _lock:
+        _image.repaired_at = float("-inf")
+
+
 def forget() -> None:
     """Drop the image (tests whose database rolled back under it)."""
     global _image

@@ -26,7 +26,7 @@ from archive.content.bulk import insert_rows
 from archive.models import Episode, SearchText
 from archive.signals import AfterCommit, episodes_changed
 
-from . import signature
+from . import image, signature
 from .documents import lines_of_rows, shown_lines
 from .packed import pack
 
@@ -155,7 +155,20 @@ def repair() -> int:
     return len(stale)
 
 
-_following = AfterCommit(lambda ids: follow(ids))  # follow as it is when run
+def mark_stale(episode_ids: Iterable[int] | None) -> None:
+    """Mark these episodes' rows (None: every row) as lagging, for ``repair`` to redo,
+    and make this process's next search repair first: what a failed pass leaves."""
+    rows = SearchText.objects.all()
+    if episode_ids is not None:
+        rows = rows.filter(episode_id__in=list(episode_ids))
+    rows.update(version=0)      # versions start at 1: no episode matches 0
+    image.repair_soon()
+
+
+_following = AfterCommit(
+    lambda ids: follow(ids),  # follow as it is when run
+    name="the search index's pass", failed=mark_stale,
+)
 
 
 @receiver(episodes_changed, dispatch_uid="archive.search.follow")

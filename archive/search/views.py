@@ -7,7 +7,8 @@ from django.utils.html import strip_tags
 from django.views.decorators.http import require_safe
 
 from archive.models import Episode
-from archive.site.cache import cached_page
+from archive.site.cache import cached_page, not_stored, settle
+from archive.site.params import later_page
 
 from .query import clean, loosened, parse, unparse
 from .query import search as run_search
@@ -15,22 +16,33 @@ from .query import search as run_search
 SUGGESTIONS = 5
 
 
+def _query_used(value: str) -> str | None:
+    """``q`` as the search uses it: its terms (at most MAX_TERMS, each once) written
+    back, or the cleaned text in the rare case that writing them back reads otherwise."""
+    terms = parse(value)
+    written = unparse(terms)
+    return (written if parse(written) == terms else clean(value)) or None
+
+
 @require_safe
-@cached_page(params=("q", "page"))
+@cached_page(params={"q": _query_used, "page": later_page})
 def search(request):
-    query = clean(request.GET.get("q"))
+    query = request.page_params.get("q", "")
     terms = parse(query)
     page = None
     if terms:
-        page = run_search(query, Episode.objects.public(request.user), request.GET.get("page"))
-    params = request.GET.copy()
+        page = run_search(
+            query, Episode.objects.public(request.user), int(request.page_params.get("page", 1))
+        )
+        settle(request, "page", page.number if page.number > 1 else None)
+    params = request.page_params.copy()
     params.pop("page", None)
-    params["q"] = query
-    return render(request, "archive/search.html", {
+    response = render(request, "archive/search.html", {
         "query": query, "terms": terms, "page": page,
         "query_string": params.urlencode() if terms else "",
         "loosened": loosened(terms) if page is not None and not page.paginator.count else [],
     })
+    return response if page is not None and page.paginator.count else not_stored(response)
 
 
 @require_safe

@@ -10,9 +10,14 @@ A page is stored under a key made of
   the version once their transaction commits (the one listener of
   ``episodes_changed``). So no page of an older state can be served;
 - the host (canonical and feed links are absolute);
-- the path and only the query parameters the view reads (``cached_page(params=…)``),
-  in a fixed order: ``?nc=1`` or a reordered query string finds the same entry, and
-  no request can make new entries beyond the pages that exist.
+- the path and the query parameters the view reads (``cached_page(params=…)``),
+  each as the view uses it: the last value given, normalised (a page number that is
+  none is the first page, a search without what the 8-term limit drops), in a fixed
+  order; ``?nc=1`` or a reordered query string finds the same entry. The view reads
+  its parameters from ``request.page_params`` alone, so a page (and every link on
+  it) is what its key holds; a view that clamps a value (a page past the last)
+  says so with ``settle``, and the page is stored under the key of what it shows. So no
+  request can make new entries beyond the pages that exist.
 
 Pages are kept in the configured cache (Redis when ``REDIS_URL`` is set) and, for the
 most read ones, in this process too (``_Recent``): the key holds the content state, so
@@ -27,6 +32,7 @@ import functools
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,7 +40,7 @@ from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, connection
 from django.db.models import F
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control
 
 from archive import models
@@ -96,7 +102,7 @@ def invalidate() -> None:
         pass    # tables not migrated yet (a signal during migrate): nothing is cached
 
 
-_invalidation = AfterCommit(lambda _ids: invalidate())
+_invalidation = AfterCommit(lambda _ids: invalidate(), name="the page cache's invalidation", first=True)
 
 
 @receiver(episodes_changed, dispatch_uid="archive.site.cache.follow")
@@ -148,29 +154,67 @@ def _cacheable(request) -> bool:
     )
 
 
-def page_key(request, params=()) -> str:
-    """The cache key of ``request``'s page in the current content state."""
-    read = [(name, request.GET.getlist(name)) for name in sorted(params) if name in request.GET]
-    identity = repr((content_state(), request.get_host(), request.path, read))
+Normaliser = Callable[[str], "str | None"]
+
+
+def as_given(value: str) -> str | None:
+    """A parameter the view uses as it comes (a slug it looks up; empty is absent)."""
+    return value or None
+
+
+def read_params(request, params: Mapping[str, Normaliser]) -> QueryDict:
+    """The query parameters ``params`` names, each the last value given as its
+    normaliser makes it (None: as if absent)."""
+    query = QueryDict(mutable=True)
+    for name, normalise in params.items():
+        value = request.GET.get(name)
+        if value is not None and (value := normalise(value)) is not None:
+            query[name] = value
+    return query
+
+
+def settle(request, name: str, value) -> None:
+    """The view used ``value`` for ``name`` (None: none), not what the request gave
+    (a page number past the last): its page is stored under the key that says so."""
+    if value is None:
+        request.page_params.pop(name, None)
+    else:
+        request.page_params[name] = str(value)
+
+
+def not_stored(response):
+    """Serve ``response`` but keep no copy: a page that adds nothing to the site
+    (a search that found nothing)."""
+    response.archive_not_stored = True
+    return response
+
+
+def page_key(request, query: QueryDict) -> str:
+    """The cache key of ``request``'s page showing ``query`` (``read_params``), in the
+    current content state."""
+    identity = repr((content_state(), request.get_host(), request.path, sorted(query.lists())))
     digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
     return f"archive:page:{digest}"
 
 
-def cached_page(view=None, *, params=()):
+def cached_page(view=None, *, params: Mapping[str, Normaliser] | None = None):
     """Serve ``view``'s successful responses to anonymous readers from the cache.
 
-    ``params``: the query parameters the view reads; no other one makes a new entry.
+    ``params``: the query parameters the view reads, each with its normaliser; the
+    view finds them in ``request.page_params`` and reads no other.
     """
     if view is None:
         return functools.partial(cached_page, params=params)
+    params = dict(params or {})
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        request.page_params = read_params(request, params)
         if not _cacheable(request):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        key = page_key(request, params)
+        key = page_key(request, request.page_params)
         stored = recent.get(key)
         if stored is None:
             stored = cache.get(key)
@@ -188,9 +232,12 @@ def cached_page(view=None, *, params=()):
                 response.render()
             headers = {name: value for name, value in response.items() if name in KEPT_HEADERS}
             patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
+            if getattr(response, "archive_not_stored", False):
+                return response
             headers["Cache-Control"] = response["Cache-Control"]
             stored = (response.content, response["Content-Type"], headers)
-            cache.set(key, stored, PAGE_TIMEOUT)
-            recent.put(key, stored)
+            shown = page_key(request, request.page_params)
+            cache.set(shown, stored, PAGE_TIMEOUT)
+            recent.put(shown, stored)
         return response
     return wrapper

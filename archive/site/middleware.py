@@ -4,10 +4,11 @@
 404 before any view sees it. PostgreSQL cannot hold NUL in text, so a lookup with one
 would fail with a 500; no address or query of this site means one.
 
-``ContentSecurityPolicyMiddleware``: a strict Content-Security-Policy on every page
-outside the admin: scripts, styles, fonts and forms from this site only, no inline
+``ContentSecurityPolicyMiddleware``: a strict Content-Security-Policy on every page,
+the admin's too: scripts, styles, fonts and forms from this site only, no inline
 script or style, no framing, no plugins. The pages' scripts are files
-(``static/archive/*.js``).
+(``static/archive/*.js``, ``editorial/static/editorial/*.js`` and the admin's own);
+the admin's preview frame (``srcdoc``) inherits the policy, and runs no script anyway.
 """
 from __future__ import annotations
 
@@ -48,10 +49,9 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith("/admin/"):
-            response.setdefault(
-                "Content-Security-Policy",
-                getattr(settings, "ARCHIVE_CONTENT_SECURITY_POLICY", DEFAULT_POLICY),
-            )
-            response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.setdefault(
+            "Content-Security-Policy",
+            getattr(settings, "ARCHIVE_CONTENT_SECURITY_POLICY", DEFAULT_POLICY),
+        )
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

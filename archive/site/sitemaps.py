@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from archive.models import Episode
 
+from . import params
 from .cache import cached_page
 from .taxonomy import KINDS, slug_map
 
@@ -75,16 +76,27 @@ def sitemap(request):
     return _xml(body)
 
 
-@cached_page(params=("p",))
+def _sitemap_page(value: str) -> str | None:
+    """``p`` as the key holds it: none for the first page; what is no page number
+    stays as given, for the view to refuse."""
+    try:
+        page = params.number(value, name="p", high=10_000)
+    except params.BadNumber:
+        return value
+    return str(page) if page > 1 else None
+
+
+@cached_page(params={"p": _sitemap_page})
 def section(request, section):
     addresses = SECTIONS.get(section)
     if addresses is None:
         raise Http404("no such sitemap")
-    number = request.GET.get("p", "1")
-    if not number.isascii() or not number.isdigit() or not 1 <= int(number) <= 10_000:
-        raise Http404("no such sitemap page")
-    rows = addresses()[(int(number) - 1) * LIMIT:int(number) * LIMIT]
-    if not rows and number != "1":
+    try:
+        number = params.number(request.page_params.get("p", "1"), name="p", high=10_000)
+    except params.BadNumber:
+        raise Http404("no such sitemap page") from None
+    rows = addresses()[(number - 1) * LIMIT:number * LIMIT]
+    if not rows and number != 1:
         raise Http404("no such sitemap page")
     base = request.build_absolute_uri("/")[:-1]
     body = [_HEAD, f"<urlset {_NS}>\n"]

@@ -7,7 +7,6 @@ mean (``year=0``, a page past the last) answers 404, never 500.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from django.conf import settings
@@ -25,7 +24,8 @@ from archive.content.store import original_summary
 from archive.models import Appearance, Episode, Heading, ProjectLink, Turn
 from archive.search.views import search, suggest as search_suggest  # noqa: F401  (routed in urls)
 
-from .cache import cached_page
+from .cache import as_given, cached_page, settle
+from .params import BadNumber, later_page, number
 from .rendering import original_language, plain, render_markdown
 from .taxonomy import BY_PREFIX, ENTITY_KINDS, KINDS, episode_entities, listed_terms
 from .transcript_html import transcript_html
@@ -39,8 +39,6 @@ LIST_FIELDS = (
     "slug", "title", "date", "summary", "insight", "draft", "area", "category", "speaker",
     "guest",
 )
-FILTERS = tuple(KINDS) + ("year", "page")
-_YEAR = re.compile(r"[0-9]{1,4}")
 
 
 def _public(request, *, listed=True):
@@ -56,6 +54,14 @@ def _page(paginator, number, *, strict):
         if strict:
             raise Http404("no such page") from None
         return paginator.page(1)
+
+
+def _listed_page(request, paginator):
+    """The page of a list that ``?page=`` asks for (``request.page_params``), the
+    first when it is none of the list's pages, settled as the page shown."""
+    page = _page(paginator, int(request.page_params.get("page", 1)), strict=False)
+    settle(request, "page", page.number if page.number > 1 else None)
+    return page
 
 
 def with_badges(episodes) -> list:
@@ -87,14 +93,27 @@ def home(request, number=1):
     return render(request, "archive/home.html", {"page": page})
 
 
+def _year(value: str) -> str:
+    """A year as the key holds it (``0002`` is ``2``); what is none stays as given,
+    for the view to refuse."""
+    try:
+        return str(number(value, name="year", high=9999))
+    except BadNumber:
+        return value
+
+
+FILTERS = {**{key: as_given for key in KINDS}, "year": _year, "page": later_page}
+
+
 @require_safe
 @cached_page(params=FILTERS)
 def episode_index(request):
     """Every episode, newest first, filtered by any of the kinds and the year."""
+    params = request.page_params
     episodes = _public(request)
     active = []
     for key, kind in KINDS.items():
-        slug = request.GET.get(key)
+        slug = params.get(key)
         if not slug:
             continue
         term = kind.get_term(slug)
@@ -104,18 +123,19 @@ def episode_index(request):
         if not episodes.exists():
             raise Http404(f"{key} {slug} has no public episode")
         active.append((kind, term))
-    year = request.GET.get("year", "")
+    year = params.get("year", "")
     if year:
-        if not _YEAR.fullmatch(year) or not 1 <= int(year) <= 9999:
-            raise Http404("no such year")
-        episodes = episodes.filter(date__year=int(year))
+        try:
+            episodes = episodes.filter(date__year=number(year, name="year", high=9999))
+        except BadNumber:
+            raise Http404("no such year") from None
     paginator = Paginator(episodes.only(*LIST_FIELDS), EPISODES_PER_PAGE)
-    page = _page(paginator, request.GET.get("page") or 1, strict=False)
+    page = _listed_page(request, paginator)
     page.object_list = with_badges(page.object_list)
     facets = _facets(episodes)
     return render(request, "archive/episode_index.html", {
         "page": page, "facets": facets, "active": active, "year": year,
-        "query_string": _filters_without_page(request),
+        "query_string": _filters_without_page(params),
     })
 
 
@@ -142,11 +162,9 @@ def _facets(episodes) -> dict:
     }
 
 
-def _filters_without_page(request) -> str:
-    params = request.GET.copy()
-    for name in list(params):
-        if name not in FILTERS or name == "page":
-            del params[name]
+def _filters_without_page(params) -> str:
+    params = params.copy()
+    params.pop("page", None)
     return params.urlencode()
 
 
@@ -226,14 +244,14 @@ def static_note_redirect(request, name):
 # Speakers, tags, areas, categories, projects, entities -----------------------------
 
 @require_safe
-@cached_page(params=("page",))
+@cached_page(params={"page": later_page})
 def term_detail(request, prefix, slug):
     kind = BY_PREFIX[prefix]
     term = kind.get_term(slug)
     if term is None:
         raise Http404(f"no {kind.key} {slug}")
     listed = kind.episodes_of(term, _public(request)).only(*LIST_FIELDS).order_by("-date", "slug")
-    page = _page(Paginator(listed, EPISODES_PER_PAGE), request.GET.get("page") or 1, strict=False)
+    page = _listed_page(request, Paginator(listed, EPISODES_PER_PAGE))
     if not page.paginator.count:
         raise Http404(f"{kind.key} {slug} has no public episode")
     page.object_list = with_badges(page.object_list)
@@ -251,8 +269,12 @@ def term_detail(request, prefix, slug):
     })
 
 
+def _name_filter(value: str) -> str | None:
+    return value.strip()[:100] or None
+
+
 @require_safe
-@cached_page(params=("q",))
+@cached_page(params={"q": _name_filter})
 def term_index(request, prefix, number=1):
     """All terms of a kind by name, 50 a page at ``/all-<kind>/page/<n>/`` (the static
     site's), with a filter by name (``?q=``) over all of them."""
@@ -260,7 +282,7 @@ def term_index(request, prefix, number=1):
     if number == 1 and "/page/" in request.path:
         return redirect(f"archive:{kind.key}-index", permanent=True)
     terms = listed_terms(kind, request.user)
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.page_params.get("q", "")
     if query:
         folded = query.casefold()
         terms = [term for term in terms if folded in term.name.casefold()]

@@ -53,8 +53,9 @@ def plaintext(text):
 
 @register.simple_tag(takes_context=True)
 def filter_url(context, key, value):
-    """The episode index with the current filters and ``key`` set to ``value``."""
-    params = context["request"].GET.copy()
+    """The episode index with the page's filters (those its cache key holds) and
+    ``key`` set to ``value``."""
+    params = context["request"].page_params.copy()
     params.pop("page", None)
     params[key] = value
     return f"{reverse('archive:episodes')}?{params.urlencode()}"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from archive.codec import parse
 from archive.content import entity_lists, fields
+from archive.site import params
 from archive.models import (
     Episode,
     Maturity,
@@ -91,8 +92,8 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(day.year), str(day.year)) for day in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(date__year=int(self.value()))
+        if self.value():
+            return queryset.filter(date__year=params.number(self.value(), name="year", high=9999))
         return queryset
 
 
@@ -147,7 +148,11 @@ class EntityListField(forms.CharField):
         )
 
     def clean(self, value):
-        return comma_splitter(super().clean(value) or "")
+        names = comma_splitter(super().clean(value) or "")
+        too_long = [name for name in names if len(name) > fields.ENTITY_NAME_LIMIT]
+        if too_long:
+            raise forms.ValidationError(episode_edits.name_too_long(too_long[0]), code="max_length")
+        return names
 
 
 class EpisodeForm(forms.ModelForm):

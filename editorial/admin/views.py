@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from archive.content import fields
 from archive.models import Episode, Speaker
+from archive.site import params
 from editorial.edits import front_matter as episode_edits
 from editorial.edits import preview, rebase, speaker_rename, transcript
 from editorial.edits.editing import EditConflict, render_episode
@@ -143,7 +144,7 @@ class EpisodePages:
         episode = self._episode(request, episode_id, change=True)
         try:
             rows = transcript.rows_from_post(request.POST)
-            version = int(request.POST.get("version", ""))
+            version = params.number(request.POST.get("version"), name="version")
         except (transcript.TranscriptError, ValueError) as error:
             messages.error(request, str(error) if str(error) else _("The form is incomplete."))
             return redirect("admin:editorial_transcript", episode.pk)
@@ -201,7 +202,7 @@ class EpisodePages:
         episode = self._episode(request, episode_id, change=True)
         try:
             count = speaker_rename.rename_speaker(
-                episode=episode, by=request.user, version=int(request.POST.get("version", "0")),
+                episode=episode, by=request.user, version=params.number(request.POST.get("version"), name="version"),
                 old_label=request.POST.get("old_label", ""),
                 new_label=request.POST.get("new_label", ""),
                 in_originals=bool(request.POST.get("in_originals")),
@@ -283,11 +284,10 @@ class EpisodePages:
 
     def compare(self, request, episode_id: int):
         episode = self._episode(request, episode_id)
-        try:
-            a, b = sorted([int(request.GET["a"]), int(request.GET["b"])])
-        except (KeyError, ValueError):
+        if not request.GET.get("a") or not request.GET.get("b"):
             messages.error(request, _("Choose two revisions to compare."))
             return redirect("admin:editorial_revisions", episode.pk)
+        a, b = sorted(params.number(request.GET[name], name=name) for name in ("a", "b"))
         found = {r.version: r for r in Revision.objects.filter(episode=episode, version__in=[a, b])}
         if a not in found or b not in found:
             raise Http404(_("no such revision"))
@@ -310,7 +310,7 @@ class EpisodePages:
         try:
             new = revisions.revert(
                 episode=episode, by=request.user, revision=revision,
-                version=int(request.POST.get("version", episode.version)),
+                version=params.number(request.POST.get("version"), name="version"),
             )
         except EditConflict as error:
             messages.error(request, str(error))

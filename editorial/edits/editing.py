@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archive.codec import Document, render
-from archive.content import store
+from archive.content import fields, store
 from archive.content.store import Written, load_document
 from archive.models import Episode, FileVersion
 from archive.signals import episodes_changed
@@ -119,6 +119,8 @@ def edit(
         for target in targets:
             before = load_document(target)
             after = change(before)
+            if after.front_matter is not before.front_matter:
+                _check_importable(after)
             if target is live and not on_both and held.holds_edits(live):
                 if after == before:
                     continue
@@ -155,6 +157,15 @@ def edit(
         if live in documents:
             episodes_changed.send(sender=Edited, episode_ids=[live.pk])
         return Edited(live, shown, revision, readers_text)
+
+
+def _check_importable(document) -> None:
+    """Refuse front matter the import would refuse (a name past the entity bound,
+    say): whatever an edit saves exports to a file that imports again."""
+    try:
+        fields.check_values(document.front_matter)
+    except fields.ValueProblem as problem:
+        raise ValueError(f"the file would not import again: {problem}") from None
 
 
 def keep_earlier_state(episode: Episode, working: Episode) -> Revision | None:

@@ -66,6 +66,13 @@ def episode_update(
     return edited.changed
 
 
+def name_too_long(name: str) -> str:
+    """The editors' message for an entity name past ``fields.ENTITY_NAME_LIMIT``."""
+    return _("A name has at most %(limit)d characters; this one has %(count)d: %(start)s…") % {
+        "limit": fields.ENTITY_NAME_LIMIT, "count": len(name), "start": name[:40],
+    }
+
+
 def episode_add_entity(*, episode: Episode, by, key: str, name: str) -> bool:
     """Append ``name`` to one entity list (a suggestion's one click)."""
     if key not in fields.ENTITY_KEYS:
@@ -73,6 +80,8 @@ def episode_add_entity(*, episode: Episode, by, key: str, name: str) -> bool:
     name = name.strip()
     if not name:
         raise ValueError(_("an entity needs a name"))
+    if len(name) > fields.ENTITY_NAME_LIMIT:
+        raise ValueError(name_too_long(name))
 
     def change(document: Document) -> Document:
         names = entity_list(document, key)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from archive import codec
 from archive.content.store import Written, load_document, written_unsaved
 from archive.models import Episode
+from archive.site import params
 
 from . import editing
 
@@ -162,7 +163,11 @@ def rows_from_post(data) -> list[EditorRow]:
     for token in data.getlist("row"):
         key, position = token.partition(":")[::2]
         match = _KEY.fullmatch(key)
-        if not match or (position and not position.isdigit()):
+        try:
+            position = params.number(position, name="position", low=0) if position else None
+        except params.BadNumber:
+            match = None
+        if not match:
             raise TranscriptError(
                 _("The form holds a row it cannot read (%(token)r); reload the editor.")
                 % {"token": token}
@@ -171,7 +176,7 @@ def rows_from_post(data) -> list[EditorRow]:
         kind = "heading" if key[0] in "hm" else data.get(prefix + "kind", "turn")
         rows.append(EditorRow(
             key=key, kind=kind if kind in {"turn", "heading", "comment", "raw"} else "turn",
-            position=int(position) if position else None,
+            position=position,
             label=one_line(data.get(prefix + "label", "")),
             translation=_text(data.get(prefix + "tr", "")),
             english=_text(data.get(prefix + "en", "")),

@@ -16,6 +16,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from editorial.project.proxies import trusted_networks
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -239,6 +241,13 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The address a login is counted against: REMOTE_ADDR, or behind the reverse proxies
+# TRUSTED_PROXIES names, the client they forwarded (editorial/project/proxies.py).
+ARCHIVE_TRUSTED_PROXIES = trusted_networks(os.environ.get("TRUSTED_PROXIES", ""))
+AXES_CLIENT_IP_CALLABLE = "editorial.project.proxies.client_address"
+
+# export_markdown --commit: seconds git commit (and the checkout's hooks) may take.
+ARCHIVE_GIT_TIME_LIMIT = float(os.environ.get("ARCHIVE_GIT_TIME_LIMIT", "300"))
 
 # The transcript editor posts every row of an episode at once: about five fields per
 # turn, and the largest files hold over 1,000 turns and 1 MB of text (3 MB encoded).

@@ -7,7 +7,7 @@ import re
 
 from django.dispatch import receiver
 
-from archive.content.publishing import Author, Note, collect_notes
+from archive.content.publishing import Author, Note, collect_notes, line_changes
 from editorial.models import Revision
 
 # Revisions that record an editor's work; the others record imports.
@@ -17,17 +17,28 @@ _NOT_IN_IDENT = re.compile(r"[<>\n\r\0]")
 
 @receiver(collect_notes, dispatch_uid="editorial.revision_notes")
 def revision_notes(sender, *, files, **kwargs) -> list[Note]:
+    """The editors' revisions since each file was last in step, each with the lines
+    it changed: its text against the revision before it (any kind: an import too)."""
     since = {file.episode_id: file.since for file in files}
     revisions = (
         Revision.objects.filter(episode_id__in=list(since), kind__in=EDITOR_KINDS)
-        .select_related("author").only("episode_id", "summary", "created_at", "author")
-        .order_by("created_at", "pk")
+        .select_related("author").order_by("episode_id", "version")
     )
-    return [
-        Note(revision.episode_id, revision.summary, author_of(revision.author), revision.created_at)
-        for revision in revisions.iterator()
+    recent = [
+        revision for revision in revisions.iterator()
         if since[revision.episode_id] is None or revision.created_at > since[revision.episode_id]
     ]
+    notes = []
+    for revision in recent:
+        before = (
+            Revision.objects.filter(episode_id=revision.episode_id, version__lt=revision.version)
+            .order_by("-version").first()
+        )
+        notes.append(Note(
+            revision.episode_id, revision.summary, author_of(revision.author), revision.created_at,
+            line_changes(before.text if before else "", revision.text),
+        ))
+    return notes
 
 
 def author_of(user) -> Author | None:

@@ -65,12 +65,17 @@ def chromium_browser():
 
 @pytest.fixture
 def browser_page(chromium_browser):
-    """A fresh page (own cookies and storage) at a desktop size."""
+    """A fresh page (own cookies and storage) at a desktop size; a test whose pages
+    broke the Content-Security-Policy (an inline script or style refused) fails."""
     context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    refused = []
+    page.on("console", lambda message: refused.append(f"{page.url}: {message.location}: {message.text[:80]}")
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not refused, refused
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ content state, so no import, edit or kill can leave a stale page behind."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -12,7 +13,8 @@ from django.utils import timezone
 
 from archive.models import Episode
 from archive.site import cache as page_cache
-from tests.archive.public import fresh_page_cache  # noqa: F401
+from archive.site.views import FILTERS
+from tests.archive.public import fresh_page_cache, reindex  # noqa: F401
 from tests.factories import episode_markdown, make_episode
 
 pytestmark = pytest.mark.django_db
@@ -107,8 +109,12 @@ def test_only_the_parameters_a_view_reads_make_new_entries(client):
         assert client.get(f"/?nc={number}").status_code == 200
         assert client.get(f"/episodes/?nc={number}&page=1").status_code == 200
     assert len(cache._cache) <= keys_before + 2       # /episodes/ and /episodes/?page=1
-    assert page_cache.page_key(request_for("/episodes/?page=2&year=2025"), ("page", "year")) == \
-        page_cache.page_key(request_for("/episodes/?year=2025&nc=1&page=2"), ("page", "year"))
+    assert key_of("/episodes/?page=2&year=2025") == key_of("/episodes/?year=2025&nc=1&page=2")
+
+
+def key_of(url, params=FILTERS):
+    request = request_for(url)
+    return page_cache.page_key(request, page_cache.read_params(request, params))
 
 
 def request_for(url):
@@ -135,3 +141,40 @@ def test_an_edited_flat_page_is_served_at_once(client, django_capture_on_commit_
         page.sites.add(Site.objects.get_current())
     html = client.get("/about/").content.decode()
     assert "关于我们" in html and "新的介绍" in html
+
+
+def _links(html: str) -> list[str]:
+    return re.findall(r'href="([^"]*)"', html)
+
+
+def test_parameters_outside_the_key_never_reach_a_cached_page(client, reindex):
+    """A poisoned request fills the entry others are served from: its links carry
+    only what the key holds."""
+    for number in range(25):
+        make_episode(f"ai{number}.md", title=f"AI 第{number}期", date="2025-05-01", area="tech")
+    reindex()
+    poison = "utm=POISONED&x=%22%3E%3Cb%3EPOISON"
+    assert client.get(f"/search/?q=ai&{poison}").status_code == 200
+    assert client.get(f"/episodes/?year=2025&{poison}").status_code == 200
+    for clean_url in ("/search/?q=ai", "/episodes/?year=2025"):
+        html = client.get(clean_url).content.decode()
+        assert "POISON" not in html
+        assert any("page=2" in link for link in _links(html))      # the links are there
+
+
+def test_no_request_makes_an_entry_beyond_the_pages_that_exist(client, reindex):
+    for number in range(25):
+        make_episode(f"e{number}.md", title=f"节目 第{number}期 alpha beta")
+    reindex()
+    client.get("/episodes/")
+    client.get("/episodes/?page=2")
+    client.get("/search/?q=alpha")
+    keys_before = len(cache._cache)
+    eight = "alpha beta 节目 第 a b c d"
+    for number in range(30):
+        for url in (f"/episodes/?page=x{number}", f"/episodes/?page={number + 3}",
+                    f"/episodes/?page=1&page={number}abc", f"/search/?q={eight} z{number}",
+                    f"/search/?q=alpha&page={number + 2}", f"/search/?q=nothing{number}"):
+            assert client.get(url).status_code == 200
+    # The eight terms' own page (the ninth is dropped) and nothing else.
+    assert len(cache._cache) == keys_before + 1

@@ -3,6 +3,7 @@ page's own rendering in a frame where nothing runs."""
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -96,3 +97,33 @@ def test_the_unsaved_preview_is_the_public_page_of_the_edit_and_saves_nothing(
     assert "改过的" not in client.get(
         reverse("archive:episode", kwargs={"slug": episode.slug})
     ).content.decode()
+
+
+def test_every_admin_page_has_the_strict_csp_and_nothing_inline(client, publisher, episode):
+    """The admin runs under the public pages' policy: no page of it needs an inline
+    script, style or handler (JSON data blocks are not scripts)."""
+    client.force_login(publisher)
+    form = TranscriptForm(client, episode)
+    form.set(f"{form.key(1)}-tr", "改过。")
+    form.post()
+    pages = [
+        reverse("admin:index"), reverse("admin:archive_episode_changelist"),
+        reverse("admin:archive_episode_change", args=[episode.pk]),
+        reverse("admin:editorial_transcript", args=[episode.pk]),
+        reverse("admin:editorial_revisions", args=[episode.pk]),
+        reverse("admin:editorial_compare", args=[episode.pk]) + "?a=1&b=2",
+        reverse("admin:editorial_preview", args=[episode.pk]),
+        reverse("admin:editorial_review_queue"), reverse("admin:archive_speaker_changelist"),
+        reverse("admin:editorial_names_merge"),
+        reverse("admin:editorial_name_duplicates"),
+    ]
+    for url in [*pages, reverse("admin:login")]:
+        response = (Client() if url == reverse("admin:login") else client).get(url)
+        assert response.status_code == 200, url
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy, url
+        assert "style-src 'self'" in policy and "frame-ancestors 'none'" in policy, url
+        html = response.content.decode()
+        assert not re.search(r'<script(?![^>]*\b(src=|type="application/json"))', html), url
+        assert not re.search(r"\son[a-z]+\s*=", html), url
+        assert not re.search(r"\sstyle\s*=|<style", html), url

@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from editorial.project.proxies import client_address, trusted_networks
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-test-password-42"
@@ -95,3 +97,50 @@ def test_the_user_admin_gives_staff_status_through_the_group(client):
     assert response.status_code == 302, response.content.decode()[:2000]
     user.refresh_from_db()
     assert user.is_staff and user.groups.filter(name="Editor").exists()
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_not_believed(client, fast_hashing, settings):
+    """A client that writes X-Forwarded-For itself neither escapes its lock nor locks
+    out others: the address is the connection's."""
+    from tests.factories import user_in
+
+    settings.ARCHIVE_TRUSTED_PROXIES = ()
+    user_in("Editor", "eddie", password=PASSWORD)
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("admin:login"), {"username": "eddie", "password": "wrong"},
+                    REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"192.0.2.{number}")
+    assert log_in(client, "eddie", PASSWORD, address="10.0.0.1").status_code == 429
+    assert log_in(client, "eddie", PASSWORD, address="10.0.0.9").status_code == 302
+
+
+def test_behind_trusted_proxies_each_client_is_its_own_address(client, fast_hashing, settings):
+    """Behind a proxy every request comes from its address: the client it forwarded
+    is counted, so one client cannot lock another out, and what a client wrote to
+    the left of the proxy's entry is not believed."""
+    from tests.factories import user_in
+
+    password = PASSWORD
+    settings.ARCHIVE_TRUSTED_PROXIES = trusted_networks("127.0.0.1, 10.1.0.0/16")
+    user_in("Editor", "eddie", password=password)
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("admin:login"), {"username": "eddie", "password": "wrong"}, **proxy,
+                    HTTP_X_FORWARDED_FOR=f"192.0.2.{number}, 198.51.100.7, 10.1.0.3")
+    locked = client.post(reverse("admin:login"), {"username": "eddie", "password": password},
+                         **proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert locked.status_code == 429
+    other = client.post(reverse("admin:login"), {"username": "eddie", "password": password,
+                                                 "next": reverse("admin:index")},
+                        **proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert other.status_code == 302
+
+
+@pytest.mark.parametrize("forwarded, expected", [
+    ("", "127.0.0.1"), ("203.0.113.5", "203.0.113.5"), ("1.2.3.4, 203.0.113.5", "203.0.113.5"),
+    ("203.0.113.5, 10.1.2.3", "203.0.113.5"), ("nonsense, 10.1.2.3", "10.1.2.3"),
+    ("10.1.0.1, 127.0.0.1", "10.1.0.1"),
+])
+def test_the_client_is_the_first_untrusted_hop_from_the_right(rf, settings, forwarded, expected):
+    settings.ARCHIVE_TRUSTED_PROXIES = trusted_networks("127.0.0.1,10.1.0.0/16")
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -91,8 +92,10 @@ def test_the_written_files_are_one_commit_by_the_editor(repo):
 def test_several_editors_the_one_with_most_changes_is_the_author_the_others_co_authors(repo):
     ann, bo = editor("ann", "Ann", "Lee"), editor("bo", "Bo", "Chen")
     retitle("one", "一改", ann)
-    retitle("one", "二改", ann)
-    retitle("two", "三改", bo)
+    retitle("two", "二改", ann)
+    retitle("two", "三改", bo)      # Ann's title of two is not in the commit: one each
+    episode = Episode.objects.get(slug="one")
+    episode_update(episode=episode, by=ann, version=episode.version, columns={"summary": "新摘要"}, entities={})
 
     export(repo)
 
@@ -101,6 +104,7 @@ def test_several_editors_the_one_with_most_changes_is_the_author_the_others_co_a
     assert "- content/notes/one.md: Edited title" in message
     assert "- content/notes/two.md: Edited title" in message
     assert message.rstrip().endswith("Co-authored-by: Bo Chen <bo@example.org>")
+    assert message.count("Co-authored-by:") == 1
     trailers = git(repo, "log", "-1", "--format=%(trailers:key=Co-authored-by,valueonly)").split("\n")
     assert "Bo Chen <bo@example.org>" in trailers
 
@@ -190,3 +194,78 @@ def test_a_name_that_would_break_git_s_identity_is_cleaned(db):
     author = author_of(user)
     assert "<" not in author.name and "\n" not in author.name
     assert author.email == "evil@users.archive-cms.invalid"
+
+
+def test_credit_follows_what_the_commit_contains(repo, settings):
+    """Three held summary edits by an Editor, then a Publisher's maturity change: the
+    commit holds only the maturity, so the Publisher alone is its author."""
+    from editorial.review import workflow
+    from tests.factories import user_in
+
+    notes = repo / "content" / "notes"
+    (notes / "one.md").write_text(BILINGUAL.replace("draft: true", "draft: false").replace(
+        "status: evergreen", "status: seedling"), encoding="utf-8")
+    git(repo, "commit", "--quiet", "-am", "Reviewed, a seedling")
+    call_command("import_markdown", str(notes), stdout=open(os.devnull, "w"))
+    eddie, pat = user_in("Editor", "eddie"), user_in("Publisher", "pat")
+    eddie.first_name, pat.first_name = "Eddie", "Pat"
+    eddie.save(), pat.save()
+    for summary in ("摘要一", "摘要二", "摘要三"):
+        episode = Episode.objects.get(slug="one")
+        episode_update(episode=episode, by=eddie, version=episode.version, columns={"summary": summary}, entities={})
+    workflow.episode_set_maturity(episode=Episode.objects.get(slug="one"), by=pat, status="evergreen")
+
+    export(repo)
+
+    assert git(repo, "log", "-1", "--format=%an").strip() == "Pat"
+    message = git(repo, "log", "-1", "--format=%B")
+    assert "Co-authored-by" not in message and "Eddie" not in message
+    diff = git(repo, "show", "--format=", "--unified=0", "HEAD")
+    assert [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in {"+++", "---"}] == [
+        "-status: seedling", "+status: evergreen",
+    ]
+
+
+def test_a_file_name_cannot_add_a_line_to_the_commit_message(repo):
+    """Nor a trailer: a name holding a line break is written escaped, on its line."""
+    notes = repo / "content" / "notes"
+    name = "x\nCo-authored-by: Mallory <mallory@evil.example>.md"
+    (notes / name).write_text(OTHER.replace("第二集", "第三集"), encoding="utf-8")
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "An odd name")
+    call_command("import_markdown", str(notes), stdout=open(os.devnull, "w"))
+    ann = editor("ann", "Ann", "Lee")
+    episode = Episode.objects.get(source_path=name)
+    episode_update(episode=episode, by=ann, version=episode.version,
+                   columns={"summary": "摘要\nCo-authored-by: Eve <eve@evil.example>"}, entities={})
+
+    export(repo)
+
+    message = git(repo, "log", "-1", "--format=%B")
+    trailers = git(repo, "log", "-1", "--format=%(trailers:key=Co-authored-by,valueonly)")
+    assert "evil.example" not in trailers
+    assert not any(line.startswith("Co-authored-by") for line in message.splitlines())
+    assert "- content/notes/x\\nCo-authored-by: Mallory <mallory@evil.example>.md: " in message
+
+
+@pytest.mark.parametrize("hook", ["pre-commit", "commit-msg"])
+def test_a_hanging_hook_is_stopped_and_nothing_is_committed(repo, settings, hook):
+    settings.ARCHIVE_GIT_TIME_LIMIT = 1
+    hooks = repo / ".git" / "hooks"
+    (hooks / hook).write_text("#!/bin/sh\nsleep 300 &\nsleep 300\n", encoding="utf-8")
+    (hooks / hook).chmod(0o755)
+    ann = editor("ann", "Ann", "Lee")
+    retitle("one", "改过的标题", ann)
+
+    with pytest.raises(CommandError, match="did not finish within 1 s") as refused:
+        export(repo)
+
+    assert commits(repo) == 1
+    assert not (repo / ".git" / "index.lock").exists()
+    assert git(repo, "diff", "--cached", "--name-only").split() == ["content/notes/one.md"]
+    (hooks / hook).unlink()
+    command = re.search(r"commit them with `([^`]+)`", str(refused.value)).group(1)
+    subprocess.run(command, shell=True, cwd=repo, check=True, env={**os.environ, "LC_ALL": "C"})
+    assert commits(repo) == 2
+    assert git(repo, "log", "-1", "--format=%an").strip() == "Ann Lee"
+    assert "- content/notes/one.md: Edited title" in git(repo, "log", "-1", "--format=%B")
