@@ -257,6 +257,11 @@ class Episode(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("archive:episode", kwargs={"slug": self.slug})
 
+    @property
+    def has_front_matter(self) -> bool:
+        """False for a file written without a ``---`` header: editors should repair it."""
+        return self.file_style.get("opening", "---\n") != ""
+
 
 class FileVersion(models.Model):
     """One version of an episode's file that the CMS imported or exported.

@@ -81,7 +81,6 @@ def test_names_that_are_not_url_safe_get_unique_slugs(tmp_path):
     "content, line, message",
     [
         ("", 1, "empty file"),
-        ("just some text\n", 1, "no front matter"),
         ("---\ntitle: x\nbody without a closing fence\n", 1, "not closed"),
         ("---\ntitle: x\ntags: [a\nsummary: y\n---\nbody", 4, "invalid YAML"),
         ("---\n- a\n- b\n---\nbody", 2, "not a mapping"),
