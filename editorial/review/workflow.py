@@ -46,11 +46,7 @@ PERMISSIONS = {
 
 
 # Maturity as the admin names it, in the admin's language.
-MATURITY_LABELS = {
-    Maturity.SEEDLING: gettext_lazy("Seedling"),
-    Maturity.BUDDING: gettext_lazy("Budding"),
-    Maturity.EVERGREEN: gettext_lazy("Evergreen"),
-}
+MATURITY_LABELS = dict(Maturity.choices)
 
 
 class WorkflowError(Exception):
