@@ -329,9 +329,10 @@ class EpisodeAdmin(admin.ModelAdmin):
     def file_status(self, episode):
         return workflow.MATURITY_LABELS.get(episode.status, episode.status or "—")
 
-    @admin.display(description=gettext_lazy("unlisted (exclude)"), boolean=True)
+    @admin.display(description=gettext_lazy("unlisted (exclude)"))
     def file_exclude(self, episode):
-        return episode.exclude
+        # Words, not the admin's ✓/✗: listed is the normal state, not a failure.
+        return _("yes: unlisted") if episode.exclude else _("no: listed")
 
     @admin.display(description=gettext_lazy("address (slug)"))
     def file_slug(self, episode):
