@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.forms.models import model_to_dict
 from django.urls import path
 from django.utils.html import format_html
@@ -127,6 +127,25 @@ class MissingEnglishFilter(admin.SimpleListFilter):
             return queryset.filter(Exists(missing))
         if self.value() == "no":
             return queryset.exclude(Exists(missing))
+        return queryset
+
+
+class FrontMatterFilter(admin.SimpleListFilter):
+    """Files written without a ``---`` header (imported as they are): editors repair them
+    by giving the episode a title, which opens a header."""
+
+    title = gettext_lazy("front matter")
+    parameter_name = "front_matter"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("Missing: needs repair")), ("present", _("Present"))]
+
+    def queryset(self, request, queryset):
+        missing = Q(file_style__opening="")
+        if self.value() == "missing":
+            return queryset.filter(missing)
+        if self.value() == "present":
+            return queryset.exclude(missing)
         return queryset
 
 
@@ -272,7 +291,7 @@ class EpisodeAdmin(admin.ModelAdmin):
     list_display_links = ("title_or_slug",)
     list_filter = (
         ReviewStateFilter, MaturityFilter, ListedFilter, "category", "area", YearFilter,
-        ShowFilter, MissingEnglishFilter,
+        ShowFilter, MissingEnglishFilter, FrontMatterFilter,
     )
     search_fields = ("title", "slug", "source", "source_path", "speaker", "guest", "summary")
     list_select_related = ("review",)

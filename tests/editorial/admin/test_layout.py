@@ -42,3 +42,16 @@ def test_labels_that_are_not_names_wait_in_the_duplicates_report(client, publish
     section = html.split("Speaker labels that are not names", 1)[1]
     assert "<td>1. 多喝水</td>" in section and "<td>老冒</td>" not in section
     assert "source=1.%20%E5%A4%9A%E5%96%9D%E6%B0%B4" in section
+
+
+def test_a_file_without_front_matter_is_listed_as_needing_repair(client, publisher, tmp_path):
+    from django.core.management import call_command
+
+    (tmp_path / "Atw2h2qCL4o.md").write_text("----\ntitle: x\n----\n\n正文。\n", encoding="utf-8")
+    make_episode("whole.md", title="完整的一期")
+    call_command("import_markdown", str(tmp_path))
+    client.force_login(publisher)
+    url = reverse("admin:archive_episode_changelist")
+    listed = client.get(url, {"front_matter": "missing"}).content.decode()
+    assert "Atw2h2qCL4o" in listed and "完整的一期" not in listed
+    assert "Missing: needs repair" in client.get(url).content.decode()
