@@ -183,7 +183,9 @@ class Episode(models.Model):
 
     title = models.TextField(_("title"), blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
-    source = models.TextField(_("source"), blank=True, help_text=_("Link to the original video."))
+    source = models.TextField(
+        _("source"), blank=True, help_text=_("Link to the original video (http:// or https://).")
+    )
     author = models.CharField(_("author"), max_length=255, blank=True)
     speaker = models.CharField(
         _("speaker"), max_length=255, blank=True, help_text=_("The show or host, usually the channel.")

@@ -183,19 +183,6 @@ class EpisodeForm(forms.ModelForm):
     class Meta:
         model = Episode
         fields = episode_edits.FRONT_MATTER_FIELDS
-        labels = {
-            "title": gettext_lazy("Title"), "date": gettext_lazy("Date"),
-            "source": gettext_lazy("Source"), "author": gettext_lazy("Author"),
-            "speaker": gettext_lazy("Speaker (show)"), "guest": gettext_lazy("Guest"),
-            "summary": gettext_lazy("Summary"), "insight": gettext_lazy("Insight"),
-            "series": gettext_lazy("Series"), "category": gettext_lazy("Category"),
-            "area": gettext_lazy("Area"), "layout": gettext_lazy("Layout"),
-        }
-        help_texts = {
-            "source": gettext_lazy("Link to the original video (http:// or https://)."),
-            "speaker": gettext_lazy("The show or host, usually the channel."),
-            "guest": gettext_lazy("Comma-separated names."),
-        }
         widgets = {
             "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "source": forms.URLInput(attrs={"class": "vLargeTextField"}),
