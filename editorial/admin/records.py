@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from archive.models import Heading, Turn
 from editorial.models import EpisodeReview, Revision, Transition
-from editorial.templatetags.editorial_tags import state_label
+from editorial.review.workflow import value_label
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -73,11 +73,11 @@ class TransitionAdmin(ReadOnlyAdmin):
 
     @admin.display(description=gettext_lazy("from"), ordering="from_value")
     def from_label(self, transition):
-        return state_label(transition.from_value)
+        return value_label(transition.from_value)
 
     @admin.display(description=gettext_lazy("to"), ordering="to_value")
     def to_label(self, transition):
-        return state_label(transition.to_value)
+        return value_label(transition.to_value)
 
 
 @admin.register(Revision)

@@ -49,6 +49,16 @@ PERMISSIONS = {
 MATURITY_LABELS = dict(Maturity.choices)
 
 
+def value_label(value: str) -> str:
+    """A value a transition records (a review state, a maturity, a listing flag) in
+    the admin's language; anything else as it is."""
+    if value in ReviewState.values:
+        return ReviewState(value).label
+    if value in MATURITY_LABELS:
+        return MATURITY_LABELS[value]
+    return {"true": _("yes"), "false": _("no")}.get(value, value)
+
+
 class WorkflowError(Exception):
     """A transition that cannot be made; ``str()`` is the message for the editor."""
 
