@@ -81,7 +81,8 @@ def test_a_publisher_merges_two_speakers_with_a_preview(browser_page, live_serve
     page.click("button[value=preview]")
     preview = page.wait_for_selector("#names-preview")
     text = preview.inner_text()
-    assert "Merged speaker 'Dwarkesh' into 'Dwarkesh Patel'" in text
+    # What will be done, not yet what was.
+    assert "将要合并：Dwarkesh 并入“Dwarkesh Patel”" in text and "Merged" not in text
     assert "**Dwarkesh Patel**: Welcome." in text
     assert page.locator("#names-preview tbody tr").count() == 4
     # Nothing sideways: the preview fits the window.
