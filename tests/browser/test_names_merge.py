@@ -92,6 +92,6 @@ def test_a_publisher_merges_two_speakers_with_a_preview(browser_page, live_serve
 
     page.click("#confirm-names")
     page.wait_for_selector(".messagelist .success")
-    assert "已修改 2 集" in page.locator(".messagelist").inner_text()
+    assert "已修改 2 期节目" in page.locator(".messagelist").inner_text()
     assert not Turn.objects.filter(speaker_label="Dwarkesh").exists()
     assert not Speaker.objects.filter(name="Dwarkesh").exists()
