@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -15,19 +16,21 @@ from archive.content.slugs import slug_for
 
 
 class Maturity(models.TextChoices):
-    SEEDLING = "seedling", "Seedling"
-    BUDDING = "budding", "Budding"
-    EVERGREEN = "evergreen", "Evergreen"
+    SEEDLING = "seedling", _("Seedling")
+    BUDDING = "budding", _("Budding")
+    EVERGREEN = "evergreen", _("Evergreen")
 
 
 class Speaker(models.Model):
     """A person or show, shared by every episode it appears in."""
 
-    name = models.CharField(max_length=255, unique=True)
-    slug = models.SlugField(max_length=255, unique=True, allow_unicode=False)
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=False)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
 
     def __str__(self) -> str:
         return self.name
@@ -36,8 +39,8 @@ class Speaker(models.Model):
 class EntityTag(TagBase):
     """One typed entity (topic, person, company…) with its own slugs and pages."""
 
-    name = models.CharField(max_length=255, unique=True)
-    slug = models.SlugField(max_length=255, unique=True, allow_unicode=False)
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=False)
 
     class Meta:
         abstract = True
@@ -49,29 +52,39 @@ class EntityTag(TagBase):
 
 
 class Topic(EntityTag):
-    pass
+    class Meta(EntityTag.Meta):
+        verbose_name = _("topic tag")
+        verbose_name_plural = _("topic tags")
 
 
 class Person(EntityTag):
     class Meta(EntityTag.Meta):
-        verbose_name_plural = "people"
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
 
 
 class Organization(EntityTag):
-    pass
+    class Meta(EntityTag.Meta):
+        verbose_name = _("company or organisation")
+        verbose_name_plural = _("companies and organisations")
 
 
 class Product(EntityTag):
-    pass
+    class Meta(EntityTag.Meta):
+        verbose_name = _("product or model")
+        verbose_name_plural = _("products and models")
 
 
 class Media(EntityTag):
     class Meta(EntityTag.Meta):
-        verbose_name_plural = "media"
+        verbose_name = _("media or book")
+        verbose_name_plural = _("media and books")
 
 
 class Project(EntityTag):
-    pass
+    class Meta(EntityTag.Meta):
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
 
 
 class EntityLink(TaggedItemBase):
@@ -124,7 +137,7 @@ def _entity_field(through, verbose_name):
     return TaggableManager(
         through=through, blank=True, verbose_name=verbose_name,
         ordering=["links__position", "links__pk"],
-        help_text="Comma-separated, in the order the file lists them.",
+        help_text=_("Comma-separated, in the order the file lists them."),
     )
 
 
@@ -160,75 +173,77 @@ class LiveEpisodeManager(models.Manager.from_queryset(EpisodeQuerySet)):
 
 class Episode(models.Model):
     slug = models.CharField(
-        max_length=255,
-        help_text="The file name where it is URL-safe (case kept), else a slugified form.",
+        _("slug"), max_length=255,
+        help_text=_("The file name where it is URL-safe (case kept), else a slugified form."),
     )
     source_path = models.CharField(
-        max_length=500,
-        help_text="Path of the markdown file, relative to the imported folder.",
+        _("file"), max_length=500,
+        help_text=_("Path of the markdown file, relative to the imported folder."),
     )
 
-    title = models.TextField(blank=True)
-    date = models.DateField(null=True, blank=True)
-    source = models.TextField(blank=True, help_text="Link to the original video.")
-    author = models.CharField(max_length=255, blank=True)
-    speaker = models.CharField(
-        max_length=255, blank=True, help_text="The show or host, usually the channel."
+    title = models.TextField(_("title"), blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    source = models.TextField(
+        _("source"), blank=True, help_text=_("Link to the original video (http:// or https://).")
     )
-    guest = models.CharField(max_length=255, blank=True, help_text="Comma-separated names.")
-    summary = models.TextField(blank=True)
-    insight = models.TextField(blank=True)
-    series = models.CharField(max_length=255, blank=True)
-    category = models.CharField(max_length=255, blank=True)
-    area = models.CharField(max_length=255, blank=True)
-    layout = models.CharField(max_length=255, blank=True)
+    author = models.CharField(_("author"), max_length=255, blank=True)
+    speaker = models.CharField(
+        _("speaker"), max_length=255, blank=True, help_text=_("The show or host, usually the channel.")
+    )
+    guest = models.CharField(_("guest"), max_length=255, blank=True, help_text=_("Comma-separated names."))
+    summary = models.TextField(_("summary"), blank=True)
+    insight = models.TextField(_("insight"), blank=True)
+    series = models.CharField(_("series"), max_length=255, blank=True)
+    category = models.CharField(_("category"), max_length=255, blank=True)
+    area = models.CharField(_("area"), max_length=255, blank=True)
+    layout = models.CharField(_("layout"), max_length=255, blank=True)
     draft = models.BooleanField(
-        default=False, help_text="Unreviewed machine translation (the file's draft: true)."
+        _("draft"), default=False, help_text=_("Unreviewed machine translation (the file's draft: true).")
     )
     exclude = models.BooleanField(
-        default=False, help_text="Unlisted: the page answers but is in no list, feed or search."
+        _("unlisted (exclude)"), default=False, help_text=_("Unlisted: the page answers but is in no list, feed or search.")
     )
     status = models.CharField(
-        max_length=64, blank=True,
-        help_text="Maturity: seedling, budding or evergreen. Other values are kept as written.",
+        _("maturity (status)"), max_length=64, blank=True,
+        help_text=_("Maturity: seedling, budding or evergreen. Other values are kept as written."),
     )
 
-    tags = _entity_field(TopicLink, "topic tags")
-    people = _entity_field(PersonLink, "people")
-    companies_orgs = _entity_field(OrganizationLink, "companies and organisations")
-    products_models = _entity_field(ProductLink, "products and models")
-    media_books = _entity_field(MediaLink, "media and books")
-    project = _entity_field(ProjectLink, "projects")
+    tags = _entity_field(TopicLink, _("topic tags"))
+    people = _entity_field(PersonLink, _("people"))
+    companies_orgs = _entity_field(OrganizationLink, _("companies and organisations"))
+    products_models = _entity_field(ProductLink, _("products and models"))
+    media_books = _entity_field(MediaLink, _("media and books"))
+    project = _entity_field(ProjectLink, _("projects"))
     speakers = models.ManyToManyField(Speaker, through="Appearance", blank=True)
 
     front_matter_entries = models.JSONField(
-        default=list, help_text="Every front-matter key with its exact lines: [key, lines, gap]."
+        default=list, help_text=_("Every front-matter key with its exact lines: [key, lines, gap].")
     )
     front_matter_values = models.JSONField(
-        default=dict, help_text="The values those lines held when last imported."
+        default=dict, help_text=_("The values those lines held when last imported.")
     )
     file_style = models.JSONField(
-        default=dict, help_text="Fences, newline, BOM and blank lines of the file as written."
+        default=dict, help_text=_("Fences, newline, BOM and blank lines of the file as written.")
     )
     source_hash = models.CharField(
         max_length=64, blank=True,
-        help_text="SHA-256 of the file bytes last imported or exported.",
+        help_text=_("SHA-256 of the file bytes last imported or exported."),
     )
     version = models.PositiveIntegerField(
-        default=1, help_text="The content version: raised by every edit and every import "
-        "that changes the episode."
+        _("version"), default=1, help_text=_("The content version: raised by every edit and every import "
+        "that changes the episode.")
     )
     synced_version = models.PositiveIntegerField(
-        default=1, help_text="The version last imported from or exported to its file."
+        _("synced version"), default=1, help_text=_("The version last imported from or exported to its file.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    synced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    synced_at = models.DateTimeField(_("synced"), null=True, blank=True)
     working_copy_of = models.OneToOneField(
         "self", null=True, blank=True, editable=False, on_delete=models.CASCADE,
         related_name="working_copy",
-        help_text="Set on the editors' copy of a reviewed episode whose changes wait for "
-        "review (see editorial.review.held); readers, search and export never see such a row.",
+        help_text=_("Set on the editors' copy of a reviewed episode whose changes wait for "
+        "review (see editorial.review.held); readers, search and export never see such a row."),
     )
 
     objects = LiveEpisodeManager()
@@ -236,6 +251,8 @@ class Episode(models.Model):
     with_working_copies = EpisodeQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("episode")
+        verbose_name_plural = _("episodes")
         ordering = ["-date", "slug"]
         indexes = [models.Index(fields=["-date", "slug"])]
         base_manager_name = "with_working_copies"
@@ -257,6 +274,11 @@ class Episode(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("archive:episode", kwargs={"slug": self.slug})
 
+    @property
+    def has_front_matter(self) -> bool:
+        """False for a file written without a ``---`` header: editors should repair it."""
+        return self.file_style.get("opening", "---\n") != ""
+
 
 class FileVersion(models.Model):
     """One version of an episode's file that the CMS imported or exported.
@@ -266,8 +288,8 @@ class FileVersion(models.Model):
     """
 
     class Action(models.TextChoices):
-        IMPORTED = "imported", "imported"
-        EXPORTED = "exported", "exported"
+        IMPORTED = "imported", _("imported")
+        EXPORTED = "exported", _("exported")
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="file_versions")
     sha256 = models.CharField(max_length=64)
@@ -289,7 +311,7 @@ class ContentFolder(models.Model):
     known folder keeps the identity it had when the whole folder was imported.
     """
 
-    path = models.CharField(max_length=1000, unique=True, help_text="Absolute path.")
+    path = models.CharField(max_length=1000, unique=True, help_text=_("Absolute path."))
 
     def __str__(self) -> str:
         return self.path
@@ -299,8 +321,8 @@ class Appearance(models.Model):
     """A speaker named in the front matter as the episode's host/channel or guest."""
 
     class Role(models.TextChoices):
-        HOST = "host", "Host or channel"
-        GUEST = "guest", "Guest"
+        HOST = "host", _("Host or channel")
+        GUEST = "guest", _("Guest")
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE)
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE)
@@ -324,9 +346,11 @@ class Heading(models.Model):
     position = models.PositiveIntegerField()
     level = models.PositiveSmallIntegerField(default=3)
     title = models.TextField()
-    style = models.JSONField(default=dict, help_text="Gap after the hashes, blank lines after.")
+    style = models.JSONField(default=dict, help_text=_("Gap after the hashes, blank lines after."))
 
     class Meta:
+        verbose_name = _("heading")
+        verbose_name_plural = _("headings")
         ordering = ["episode", "position"]
         constraints = [
             models.UniqueConstraint(fields=["episode", "position"], name="unique_heading_position")
@@ -341,9 +365,9 @@ class Turn(models.Model):
     or an opaque comment or raw block kept as written."""
 
     class Kind(models.TextChoices):
-        TURN = "turn", "Turn"
-        COMMENT = "comment", "HTML comment"
-        RAW = "raw", "Other markup"
+        TURN = "turn", _("Turn")
+        COMMENT = "comment", _("HTML comment")
+        RAW = "raw", _("Other markup")
 
     # No index of its own: the unique (episode, position) index leads with it.
     episode = models.ForeignKey(
@@ -352,31 +376,33 @@ class Turn(models.Model):
     position = models.PositiveIntegerField()
     heading = models.ForeignKey(
         Heading, null=True, blank=True, on_delete=models.SET_NULL, related_name="turns",
-        help_text="The section this turn falls under.",
+        help_text=_("The section this turn falls under."),
     )
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.TURN)
     speaker_label = models.CharField(
-        max_length=255, blank=True, help_text="The label as written, e.g. Speaker A or [Matt]."
+        max_length=255, blank=True, help_text=_("The label as written, e.g. Speaker A or [Matt].")
     )
     speaker = models.ForeignKey(
         Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="turns"
     )
     translation = models.TextField(
         null=True, blank=True,
-        help_text="The Chinese paragraph after the label; empty (null) when the turn is "
-        "only an original.",
+        help_text=_("The Chinese paragraph after the label; empty (null) when the turn is "
+        "only an original."),
     )
     english = models.TextField(
-        null=True, blank=True, help_text="The folded original; null when there is none."
+        null=True, blank=True, help_text=_("The folded original; null when there is none.")
     )
-    style = models.JSONField(default=dict, help_text="Label and <details> frame as written.")
+    style = models.JSONField(default=dict, help_text=_("Label and <details> frame as written."))
     verbatim = models.TextField(
         null=True, blank=True,
-        help_text="Exact text of a comment or raw block, or of an original whose frame "
-        "is malformed (used while the original is unedited).",
+        help_text=_("Exact text of a comment or raw block, or of an original whose frame "
+        "is malformed (used while the original is unedited)."),
     )
 
     class Meta:
+        verbose_name = _("turn")
+        verbose_name_plural = _("turns")
         ordering = ["episode", "position"]
         constraints = [
             models.UniqueConstraint(fields=["episode", "position"], name="unique_turn_position")

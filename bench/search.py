@@ -106,7 +106,7 @@ def main() -> None:
 
     import django
     django.setup()
-    from django.core.management import call_command
+    from django.core.management import CommandError, call_command
     from django.db import connection
     from django.db.models import Count
 
@@ -114,11 +114,13 @@ def main() -> None:
     from archive.search import image, index_episodes, rebuild_index, search
 
     archive_bytes = sum(path.stat().st_size for path in args.notes.rglob("*.md"))
+    call_command("migrate", verbosity=0)
     if not Episode.objects.exists():
         try:
             call_command("import_markdown", str(args.notes))
-        except SystemExit:
-            pass
+        except CommandError as error:
+            # The files that failed were reported above; the bench runs on the rest.
+            print(f"import_markdown: {error}; going on with what was imported")
     print(f"database: {connection.vendor}; archive: {Episode.objects.count()} episodes, "
           f"{Turn.objects.count()} turns, {archive_bytes / 1e6:.1f} MB in {args.notes}")
 

@@ -42,7 +42,7 @@ class EpisodeReview(models.Model):
         max_length=16, choices=ReviewState.choices, default=ReviewState.DRAFT
     )
     submitted_at = models.DateTimeField(
-        null=True, blank=True, help_text="When it last entered review (the queue's order)."
+        null=True, blank=True, help_text=_("When it last entered review (the queue's order).")
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -55,7 +55,7 @@ class EpisodeReview(models.Model):
     )
     reviewed_version = models.PositiveIntegerField(
         null=True, blank=True,
-        help_text="The version (and revision) a publisher last approved.",
+        help_text=_("The version (and revision) a publisher last approved."),
     )
     changed_at = models.DateTimeField(auto_now=True)
 
@@ -95,14 +95,14 @@ class Transition(models.Model):
     Action = TransitionAction
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="transitions")
-    action = models.CharField(max_length=16, choices=TransitionAction.choices)
-    from_value = models.CharField(max_length=64, blank=True)
-    to_value = models.CharField(max_length=64)
-    comment = models.TextField(blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=TransitionAction.choices)
+    from_value = models.CharField(_("from"), max_length=64, blank=True)
+    to_value = models.CharField(_("to"), max_length=64)
+    comment = models.TextField(_("comment"), blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("transition")
@@ -142,23 +142,23 @@ class Revision(models.Model):
         REVERT = "revert", _("Revert")
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="revisions")
-    version = models.PositiveIntegerField(help_text="Episode.version right after this save.")
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EDIT)
-    summary = models.CharField(max_length=255, blank=True)
+    version = models.PositiveIntegerField(_("version"), help_text=_("Episode.version right after this save."))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.EDIT)
+    summary = models.CharField(_("summary"), max_length=255, blank=True)
     compressed = models.BinaryField(
-        help_text="The whole file as export_markdown would write it: a zstandard frame."
+        help_text=_("The whole file as export_markdown would write it: a zstandard frame.")
     )
     base_version = models.PositiveIntegerField(
         null=True, blank=True,
-        help_text="The revision (stored whole) this one's frame is a delta against.",
+        help_text=_("The revision (stored whole) this one's frame is a delta against."),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     episode_updated_at = models.DateTimeField(
-        null=True, help_text="Episode.updated_at when this revision was taken."
+        null=True, help_text=_("Episode.updated_at when this revision was taken.")
     )
 
     class Meta:

@@ -35,6 +35,10 @@ _LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _TRAILING_LINES = re.compile(r"(?<![^\n])(?:(?:[ \t]*|#[^\n]*)\n)*\Z")
 
 
+# The header of a file written without one: renders as nothing.
+NO_FRONT_MATTER = FrontMatter(entries=(), values={}, opening="", closing="", trailing="")
+
+
 class _ValueLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """A safe loader that leaves dates as the strings they were written as.
 
@@ -108,10 +112,15 @@ def load_values(yaml_text: str, first_line: int = 1) -> dict[str, Any]:
 
 
 def parse_front_matter(text: str) -> tuple[FrontMatter, int]:
-    """Parse the header at the start of ``text``; return it and where the body starts."""
+    """Parse the header at the start of ``text``; return it and where the body starts.
+
+    A text whose first line is not a ``---`` fence has no front matter (as for the
+    static site's reader, so ``----`` opens a body): it gets the empty, unfenced
+    :data:`NO_FRONT_MATTER` and its body starts at 0.
+    """
     opening = _FENCE.match(text)
     if not opening:
-        raise ParseError("no front matter: the file must start with a '---' line", 1)
+        return NO_FRONT_MATTER, 0
     closing = _FENCE.search(text, opening.end())
     while closing and closing.start() > 0 and text[closing.start() - 1] != "\n":
         closing = _FENCE.search(text, closing.end())
@@ -213,8 +222,11 @@ def with_value(front_matter: FrontMatter, key: str, value: Any) -> FrontMatter:
     """Set ``key`` to ``value``, rewriting only that key's lines.
 
     The effective (last) entry of a duplicated key is the one rewritten. A key that
-    is not there yet is added where the header's key order puts it.
+    is not there yet is added where the header's key order puts it. A document
+    without front matter gets one, fenced with ``---``.
     """
+    if not front_matter.opening:
+        front_matter = dataclasses.replace(front_matter, opening="---\n", closing="---\n")
     dialect = dialect_of(front_matter)
     entries = list(front_matter.entries)
     index = next((i for i in range(len(entries) - 1, -1, -1) if entries[i].key == key), None)

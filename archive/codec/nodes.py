@@ -73,6 +73,11 @@ class FrontMatter:
     def keys(self) -> list[str]:
         return [entry.key for entry in self.entries if entry.key is not None]
 
+    @property
+    def fenced(self) -> bool:
+        """False for a file written without front matter (it renders as nothing)."""
+        return bool(self.opening)
+
 
 @dataclass(frozen=True)
 class Heading:

@@ -47,8 +47,10 @@ def parse(text: str) -> Document:
     """Parse an episode file into a :class:`Document`.
 
     The law: ``render(parse(text)) == text`` for every text that starts with a
-    YAML front-matter block holding a mapping; anything else raises
-    :class:`ParseError` carrying the line number.
+    YAML front-matter block holding a mapping, and for every text whose first line
+    is not a ``---`` fence (a document without front matter, whose
+    ``front_matter.opening`` is empty); a fenced header that is not closed or not
+    a mapping raises :class:`ParseError` carrying the line number.
     """
     bom = text.startswith(BOM)
     if bom:

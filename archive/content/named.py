@@ -3,6 +3,7 @@ allocator, so every writer (import, editor, rename) numbers slugs as the static
 site does (``-1``, ``-2``…)."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -70,3 +71,24 @@ def _with_unique_slugs(model, names: list[str]) -> list:
         taken.add(slug)
         rows.append(model(name=name, slug=slug))
     return rows
+
+
+# A speaker's name: letters (any script) with the joiners names use, an aside in
+# brackets allowed (``汤姆·斯泰尔 (Tom Steyer)``); no digits, no sentence punctuation.
+_NAME = re.compile(r"[^\W\d_][^\W\d_ .'’·\-&]*(?:[ .'’·\-&]+[^\W\d_]+)*\.?")
+_ASIDE = re.compile(r"\s*[(（][^()（）\d]{1,40}[)）]\s*$")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{9,}")
+
+
+def looks_like_a_name(label: str) -> bool:
+    """Whether a turn label reads as someone's name (``Sam Altman``, ``老冒``,
+    ``路人 A``), not a line of text made a label (``1. 多喝水``, ``>>``,
+    ``2022年全年预计``). The public index of speakers lists only these and the front
+    matter's speakers; the rest wait in the editors' duplicates report."""
+    name = _ASIDE.sub("", label.strip())
+    return (
+        0 < len(name) <= 40
+        and len(name.split()) <= 6
+        and not _HAN_RUN.search(name.replace("·", ""))
+        and _NAME.fullmatch(name) is not None
+    )

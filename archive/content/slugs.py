@@ -9,9 +9,9 @@ result is the same character for character: ``'Money & Macro'`` -> ``'money-and-
 ``'曾博恩'`` -> ``'zeng-bo-en'``, ``'知行小酒馆'`` -> ``'zhi-hang-xiao-jiu-guan'``.
 
 Names whose slugs collide are numbered as the static site numbers them
-(``collision_slugs``): in the order of the names (ICU's root collation, like
-``localeCompare``), the first keeps the slug and the others get ``-1``, ``-2``…, so the
-result depends only on the set of names, never on the order files are read.
+(``static_site_slugs``): in the order of the names (ICU's root collation, like
+``localeCompare``) they get ``-1``, ``-2``…, so the result depends only on the set of
+names, never on the order files are read.
 """
 from __future__ import annotations
 
@@ -107,14 +107,18 @@ def collation_key(name: str) -> tuple:
     return (primary, decomposed, tertiary, name)
 
 
-def collision_slugs(names) -> dict[str, str]:
-    """Each of ``names`` (already grouped: one entry per page) -> its unique slug:
-    the static site's ``-1``, ``-2``… for the second, third… name of one slug."""
+def static_site_slugs(keys) -> dict[str, str]:
+    """Each of ``keys`` (one per page, as the static site keys it) -> the static site's
+    slug. Keys whose slugs collide are all numbered: in name order, the slug of
+    ``f"{key}-1"``, ``f"{key}-2"``… (its ``uniqueKey``), none keeps the bare slug."""
     by_slug: dict[str, list[str]] = {}
-    for name in names:
-        by_slug.setdefault(slug_for(name), []).append(name)
+    for key in keys:
+        by_slug.setdefault(slug_for(key), []).append(key)
     slugs = {}
     for base, group in by_slug.items():
-        for index, name in enumerate(sorted(group, key=collation_key)):
-            slugs[name] = base if index == 0 else f"{base}-{index}"
+        if len(group) == 1:
+            slugs[group[0]] = base
+            continue
+        for index, key in enumerate(sorted(group, key=collation_key), start=1):
+            slugs[key] = slug_for(f"{key}-{index}")
     return slugs

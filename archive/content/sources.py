@@ -60,6 +60,24 @@ def default_folder() -> Path | None:
     return Path(known[0]) if len(known) == 1 else None
 
 
+def no_default_folder(needed: str) -> str:
+    """Why a command given no folder has none to use, and what to do (``needed``:
+    what the command wanted, e.g. "no folder given")."""
+    known = sorted(ContentFolder.objects.values_list("path", flat=True))
+    if not known:
+        return f"{needed} and no content folder: set ARCHIVE_ROOT or name a folder"
+    return (
+        f"{needed}, and episodes come from {len(known)} folders ({', '.join(known)}): "
+        "name the folder, or set ARCHIVE_ROOT. To keep an archive apart from others "
+        "(the sample episodes of the quick start, say), give it its own database: "
+        "DATABASE_URL=sqlite:///archive.sqlite3"
+    )
+
+
+def folder_count() -> int:
+    return ContentFolder.objects.count()
+
+
 def sources(paths: Iterable[Path]) -> Iterator[Source | Unreadable]:
     """Every markdown file under ``paths``, in a stable order, with its relative path."""
     root = configured_root()

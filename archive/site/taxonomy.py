@@ -13,13 +13,15 @@ Every query here starts from ``Episode.objects.public(user)``.
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Q
 
-from archive.content.slugs import collation_key, collision_slugs, slug_for, unique_slug
+from archive.content.named import looks_like_a_name
+from archive.content.slugs import collation_key, slug_for, static_site_slugs, unique_slug
 from archive.models import (
     Appearance,
     Episode,
@@ -41,6 +43,9 @@ from archive.models import (
 
 from .cache import content_state
 
+# Quotes around a value, straight or typographic, that the files sometimes carry.
+_QUOTES = re.compile(r"^[\"'“”‘’「」『』]+|[\"'“”‘’「」『』]+$")
+
 
 def internal_tags() -> frozenset[str]:
     """Tags the pipeline uses for its own bookkeeping; the static site shows none."""
@@ -54,6 +59,7 @@ class SlugMap:
     slug_of: dict = field(default_factory=dict)
     ids_of: dict = field(default_factory=dict)
     listed: set = field(default_factory=set)     # slugs with an episode in lists
+    moved: dict = field(default_factory=dict)    # a static-site slug -> the page now
 
 
 @dataclass(frozen=True)
@@ -94,32 +100,56 @@ class Kind:
             names = {pk: name for pk, name in names.items() if name not in hidden}
         return names, counted
 
-    def _group_key(self, name: str) -> str:
+    def _static_key(self, name: str) -> str:
+        """The static site's key of a name: tags by slug, the rest trimmed, lower case."""
         return slug_for(name) if self.key == "tag" else name.strip().lower()
+
+    def _page_key(self, name: str) -> str:
+        """Names with one page: areas and categories written in quotes (``"ai-ml"``,
+        ``“geopolitics”``) mean the same value as without them."""
+        key = self._static_key(name)
+        if self.column:
+            key = _QUOTES.sub("", key).strip()
+        return key
 
     def build_slug_map(self) -> SlugMap:
         names, counted = self._names()
-        groups: dict[str, list] = {}
+        groups: dict[str, list] = {}         # static key -> term ids
         for term_id, name in names.items():
-            groups.setdefault(self._group_key(name), []).append(term_id)
+            groups.setdefault(self._static_key(name), []).append(term_id)
+        result = SlugMap()
         if self.key == "tag":
-            slug_of_group = {key: key for key in groups}
+            static_address = {key: key for key in groups}
         else:
             counted_keys = [key for key, ids in groups.items() if any(i in counted for i in ids)]
-            slug_of_group = collision_slugs(counted_keys)
-            taken = set(slug_of_group.values())
-            for key in sorted(set(groups) - set(counted_keys), key=collation_key):
-                slug = unique_slug(slug_for(key), taken.__contains__)
-                taken.add(slug)
-                slug_of_group[key] = slug
-        result = SlugMap()
-        for key, ids in groups.items():
-            slug = slug_of_group[key]
+            static_address = static_site_slugs(counted_keys)
+        pages: dict[str, list[str]] = {}     # page key -> its static keys
+        for key in groups:
+            pages.setdefault(self._page_key(key), []).append(key)
+        taken = set(static_address.values())
+        slug_of_page = {}
+        for page_key, keys in pages.items():
+            own = [static_address[key] for key in keys if key in static_address]
+            if len(keys) == 1 and own:
+                slug_of_page[page_key] = own[0]
+            elif slug_for(page_key) in own:
+                slug_of_page[page_key] = slug_for(page_key)
+        for page_key in sorted(set(pages) - set(slug_of_page), key=collation_key):
+            slug = unique_slug(slug_for(page_key), taken.__contains__)
+            taken.add(slug)
+            slug_of_page[page_key] = slug
+        for page_key, keys in pages.items():
+            slug = slug_of_page[page_key]
+            ids = [term_id for key in keys for term_id in groups[key]]
             result.ids_of[slug] = ids
             if any(term_id in counted for term_id in ids):
                 result.listed.add(slug)
             for term_id in ids:
                 result.slug_of[term_id] = slug
+            for key in keys:
+                old = static_address.get(key)
+                if old is not None and old != slug:
+                    result.moved[old] = slug
         return result
 
     # What pages use --------------------------------------------------------------------
@@ -148,8 +178,12 @@ class Kind:
         )
 
     def get_term(self, slug):
-        """The page at ``slug`` as a ``Term`` (None when unknown)."""
-        ids = slug_map(self).ids_of.get(slug)
+        """The page at ``slug`` as a ``Term`` (None when unknown). An address the static
+        site gave a name whose page is now elsewhere finds that page: its ``slug``
+        then differs from the one asked for."""
+        mapping = slug_map(self)
+        slug = mapping.moved.get(slug, slug)
+        ids = mapping.ids_of.get(slug)
         if not ids:
             return None
         if self.column:
@@ -215,10 +249,11 @@ def _merge(pairs, mapping: SlugMap, *, by_value: bool) -> list[Term]:
 
 def speaker_terms(episodes, mapping: SlugMap) -> list[Term]:
     """Speakers of ``episodes`` (host, guest, or speaking in turns) with ``count``
-    (episodes) and ``turn_count``, most episodes first: three queries."""
-    pairs = Appearance.objects.filter(episode__in=episodes).order_by()
+    (episodes) and ``turn_count``, most episodes first: four queries. A name only
+    turns carry is listed when it reads as a name (``looks_like_a_name``)."""
+    appearances = Appearance.objects.filter(episode__in=episodes).order_by()
     spoken = Turn.objects.filter(episode__in=episodes, speaker__isnull=False).order_by()
-    pairs = pairs.values_list("speaker_id", "episode_id").union(
+    pairs = appearances.values_list("speaker_id", "episode_id").union(
         spoken.values_list("speaker_id", "episode_id")
     )
     episodes_of: dict[str, set] = {}
@@ -226,15 +261,20 @@ def speaker_terms(episodes, mapping: SlugMap) -> list[Term]:
         slug = mapping.slug_of.get(speaker_id)
         if slug is not None:
             episodes_of.setdefault(slug, set()).add(episode_id)
+    in_front_matter = set(appearances.values_list("speaker_id", flat=True).distinct())
     turn_counts = dict(
         spoken.values_list("speaker_id").annotate(n=Count("pk")).values_list("speaker_id", "n")
     )
     names = dict(Speaker.objects.filter(
-        pk__in=[ids[0] for slug in episodes_of for ids in [mapping.ids_of[slug]]]
+        pk__in=[pk for slug in episodes_of for pk in mapping.ids_of[slug]]
     ).values_list("pk", "name"))
     terms = []
     for slug, episode_ids in episodes_of.items():
         ids = tuple(mapping.ids_of[slug])
+        if not in_front_matter.intersection(ids) and not any(
+            looks_like_a_name(names.get(pk, "")) for pk in ids
+        ):
+            continue
         terms.append(Term(
             name=names.get(ids[0], slug), slug=slug, ids=ids, count=len(episode_ids),
             turn_count=sum(turn_counts.get(pk, 0) for pk in ids),

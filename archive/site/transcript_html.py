@@ -14,6 +14,7 @@ from html import escape
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from .headings import heading_html
 from .taxonomy import KINDS
 
 
@@ -28,7 +29,7 @@ def transcript_html(items: list[dict]) -> SafeString:
             anchor = f"s-{heading.position}"
             parts.append(
                 f'<h2 class="section level-{heading.level}" id="{anchor}"><a class="anchor" '
-                f'href="#{anchor}" aria-hidden="true">§</a>{escape(item["title"])}</h2>\n'
+                f'href="#{anchor}" aria-hidden="true">§</a>{heading_html(item["title"])}</h2>\n'
             )
         elif "raw" in item:
             parts.append(f'<div class="turn raw" id="t-{item["raw"].position}">{item["html"]}</div>\n')

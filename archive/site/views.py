@@ -250,6 +250,8 @@ def term_detail(request, prefix, slug):
     term = kind.get_term(slug)
     if term is None:
         raise Http404(f"no {kind.key} {slug}")
+    if term.slug != slug:
+        return redirect(f"archive:{kind.key}", slug=term.slug, permanent=True)
     listed = kind.episodes_of(term, _public(request)).only(*LIST_FIELDS).order_by("-date", "slug")
     page = _listed_page(request, Paginator(listed, EPISODES_PER_PAGE))
     if not page.paginator.count:

@@ -3,6 +3,7 @@ from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from archive.site.headings import heading_html as _heading_html
 from archive.site.rendering import plain, render_inline, render_markdown, sanitise
 from archive.site.taxonomy import KINDS
 
@@ -44,6 +45,12 @@ def markdown(text):
 @register.filter
 def inline_markdown(text):
     return render_inline(text)
+
+
+@register.filter
+def heading_html(title):
+    """A heading's text with its Chinese and English marked when the file gives both."""
+    return _heading_html(title)
 
 
 @register.filter

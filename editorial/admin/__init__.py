@@ -7,4 +7,14 @@
 
 Nothing in ``editorial`` imports this package: it sits on top of the other rooms.
 """
+from django.contrib import admin
+from django.contrib.sites.models import Site
+from taggit.models import Tag
+
 from . import episodes, names, records  # noqa: F401  (each registers its models)
+
+# Neither is the editors' concern: the archive's tags are the typed entity models
+# (``names``), and the one site is fixed by SITE_ID.
+for model in (Tag, Site):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.forms.models import model_to_dict
 from django.urls import path
 from django.utils.html import format_html
@@ -131,6 +131,25 @@ class MissingEnglishFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FrontMatterFilter(admin.SimpleListFilter):
+    """Files written without a ``---`` header (imported as they are): editors repair them
+    by giving the episode a title, which opens a header."""
+
+    title = gettext_lazy("front matter")
+    parameter_name = "front_matter"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("Missing: needs repair")), ("present", _("Present"))]
+
+    def queryset(self, request, queryset):
+        missing = Q(file_style__opening="")
+        if self.value() == "missing":
+            return queryset.filter(missing)
+        if self.value() == "present":
+            return queryset.exclude(missing)
+        return queryset
+
+
 # The episode form --------------------------------------------------------------------
 
 class EntityListField(forms.CharField):
@@ -169,19 +188,6 @@ class EpisodeForm(forms.ModelForm):
     class Meta:
         model = Episode
         fields = episode_edits.FRONT_MATTER_FIELDS
-        labels = {
-            "title": gettext_lazy("Title"), "date": gettext_lazy("Date"),
-            "source": gettext_lazy("Source"), "author": gettext_lazy("Author"),
-            "speaker": gettext_lazy("Speaker (show)"), "guest": gettext_lazy("Guest"),
-            "summary": gettext_lazy("Summary"), "insight": gettext_lazy("Insight"),
-            "series": gettext_lazy("Series"), "category": gettext_lazy("Category"),
-            "area": gettext_lazy("Area"), "layout": gettext_lazy("Layout"),
-        }
-        help_texts = {
-            "source": gettext_lazy("Link to the original video (http:// or https://)."),
-            "speaker": gettext_lazy("The show or host, usually the channel."),
-            "guest": gettext_lazy("Comma-separated names."),
-        }
         widgets = {
             "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "source": forms.URLInput(attrs={"class": "vLargeTextField"}),
@@ -277,7 +283,7 @@ class EpisodeAdmin(admin.ModelAdmin):
     list_display_links = ("title_or_slug",)
     list_filter = (
         ReviewStateFilter, MaturityFilter, ListedFilter, "category", "area", YearFilter,
-        ShowFilter, MissingEnglishFilter,
+        ShowFilter, MissingEnglishFilter, FrontMatterFilter,
     )
     search_fields = ("title", "slug", "source", "source_path", "speaker", "guest", "summary")
     list_select_related = ("review",)
@@ -334,9 +340,10 @@ class EpisodeAdmin(admin.ModelAdmin):
     def file_status(self, episode):
         return workflow.MATURITY_LABELS.get(episode.status, episode.status or "—")
 
-    @admin.display(description=gettext_lazy("unlisted (exclude)"), boolean=True)
+    @admin.display(description=gettext_lazy("unlisted (exclude)"))
     def file_exclude(self, episode):
-        return episode.exclude
+        # Words, not the admin's ✓/✗: listed is the normal state, not a failure.
+        return _("yes: unlisted") if episode.exclude else _("no: listed")
 
     @admin.display(description=gettext_lazy("address (slug)"))
     def file_slug(self, episode):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from archive.models import Heading, Turn
 from editorial.models import EpisodeReview, Revision, Transition
+from editorial.review.workflow import value_label
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -65,10 +66,18 @@ class HeadingAdmin(ReadOnlyAdmin):
 
 @admin.register(Transition)
 class TransitionAdmin(ReadOnlyAdmin):
-    list_display = ("at", "episode", "action", "from_value", "to_value", "by", "comment")
+    list_display = ("at", "episode", "action", "from_label", "to_label", "by", "comment")
     list_filter = ("action",)
     search_fields = ("episode__title", "comment")
     list_select_related = ("episode", "by")
+
+    @admin.display(description=gettext_lazy("from"), ordering="from_value")
+    def from_label(self, transition):
+        return value_label(transition.from_value)
+
+    @admin.display(description=gettext_lazy("to"), ordering="to_value")
+    def to_label(self, transition):
+        return value_label(transition.to_value)
 
 
 @admin.register(Revision)

@@ -173,7 +173,11 @@ class EpisodePages:
             messages.success(request, _("Saved version %(version)s: %(report)s.") % {
                 "version": report.version, "report": report,
             })
-        return redirect("admin:editorial_transcript", episode.pk)
+        # Back at the row the editor was working on (the script sends its number),
+        # not at the top of a transcript of a thousand rows.
+        at = request.POST.get("_at", "")
+        anchor = f"#row-{int(at)}" if at.isascii() and at.isdigit() and 0 < int(at) <= len(rows) else ""
+        return redirect(reverse("admin:editorial_transcript", args=[episode.pk]) + anchor)
 
     def _preview_unsaved(self, request, episode, rows):
         working = held.working(episode)

@@ -21,6 +21,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy
 
 from archive.content import fields
+from archive.content.named import looks_like_a_name
 from archive.models import Appearance, Turn
 from archive.search.textfold import to_simplified
 
@@ -64,6 +65,7 @@ class Report:
     groups: tuple[DuplicateGroup, ...]
     prefixes: tuple[DuplicateGroup, ...]
     sound_cues: tuple[NameUse, ...]
+    not_names: tuple[NameUse, ...] = ()
 
 
 def duplicates_report(kind: str) -> Report:
@@ -72,7 +74,18 @@ def duplicates_report(kind: str) -> Report:
         kind=kind, names=len(uses), groups=tuple(fold_groups(uses)),
         prefixes=tuple(prefix_groups(uses)),
         sound_cues=tuple(sound_cues(uses)) if kind == SPEAKER else (),
+        not_names=tuple(labels_that_are_not_names(uses)) if kind == SPEAKER else (),
     )
+
+
+def labels_that_are_not_names(uses: Iterable[NameUse]) -> list[NameUse]:
+    """Speakers only turn labels carry that do not read as names (``1. 多喝水``,
+    ``>>``): the public index of speakers leaves them out, so they wait here."""
+    in_front_matter = set(Appearance.objects.values_list("speaker__name", flat=True).distinct())
+    return [
+        use for use in uses
+        if use.name not in in_front_matter and not looks_like_a_name(use.name)
+    ]
 
 
 def name_uses(kind: str) -> list[NameUse]:

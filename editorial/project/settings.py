@@ -153,10 +153,14 @@ AUTH_PASSWORD_VALIDATORS = [
     )
 ]
 
-LANGUAGE_CODE = "zh-hans"
 # The admin speaks LANGUAGE_CODE alone (no LocaleMiddleware): one language per site,
 # Django's own strings and the project's from locale/.
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans").strip().lower()
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"LANGUAGE_CODE={LANGUAGE_CODE!r} is not one of {', '.join(dict(LANGUAGES))}."
+    )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -5,3 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("archive.site.urls")),
 ]
+
+handler403 = "editorial.admin.denied.permission_denied"

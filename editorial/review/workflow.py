@@ -46,11 +46,17 @@ PERMISSIONS = {
 
 
 # Maturity as the admin names it, in the admin's language.
-MATURITY_LABELS = {
-    Maturity.SEEDLING: gettext_lazy("Seedling"),
-    Maturity.BUDDING: gettext_lazy("Budding"),
-    Maturity.EVERGREEN: gettext_lazy("Evergreen"),
-}
+MATURITY_LABELS = dict(Maturity.choices)
+
+
+def value_label(value: str) -> str:
+    """A value a transition records (a review state, a maturity, a listing flag) in
+    the admin's language; anything else as it is."""
+    if value in ReviewState.values:
+        return ReviewState(value).label
+    if value in MATURITY_LABELS:
+        return MATURITY_LABELS[value]
+    return {"true": _("yes"), "false": _("no")}.get(value, value)
 
 
 class WorkflowError(Exception):

@@ -28,6 +28,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // On a phone the contents sit between the header and the text: folded, one line.
+    var contents = document.querySelector(".sidebar-toc details");
+    if (contents && !window.matchMedia("(min-width: 64rem)").matches) { contents.open = false; }
     var switcher = document.querySelector(".reading-switch");
     if (switcher && document.querySelector("details.original")) {
       switcher.hidden = false;

@@ -24,11 +24,8 @@
   input.setAttribute("aria-expanded", "false");
   input.setAttribute("aria-controls", list.id);
   input.setAttribute("autocomplete", "off");
-  form.style.position = "relative";
-  var look = { position: "absolute", top: "100%", left: "0", right: "0", zIndex: "30", margin: "0.2rem 0 0",
-               padding: "0.25rem 0", listStyle: "none", background: "Canvas", color: "CanvasText",
-               border: "1px solid GrayText", borderRadius: "0.4rem", maxHeight: "70vh", overflowY: "auto" };
-  Object.keys(look).forEach(function (name) { list.style[name] = look[name]; });
+  // The list's look is site.css's (.search-suggestions), so that a phone keeps the
+  // link to all results in view.
   form.appendChild(list);
   form.appendChild(status);
 
@@ -41,21 +38,19 @@
 
   function option(index, href, title, snippet) {
     var item = document.createElement("li");
+    item.className = snippet === null ? "all" : "";
     var link = document.createElement("a");
     item.id = "site-search-option-" + index;
     item.setAttribute("role", "option");
     item.setAttribute("aria-selected", "false");
-    item.style.padding = "0.3rem 0.6rem";
     link.href = href;
     link.tabIndex = -1;
-    link.style.display = "block";
     var strong = document.createElement("strong");
     strong.textContent = title;
     link.appendChild(strong);
     if (snippet) {
       var small = document.createElement("small");
       small.textContent = snippet;
-      small.style.display = "block";
       link.appendChild(small);
     }
     item.appendChild(link);
@@ -69,7 +64,7 @@
       option(index, result.url, result.title, result.snippet);
     });
     var all = form.getAttribute("action") + "?q=" + encodeURIComponent(query);
-    option(data.results.length, all, data.count ? "全部 " + data.count + " 期节目 →" : "没有找到，打开搜索页 →", "");
+    option(data.results.length, all, data.count ? "全部 " + data.count + " 期节目 →" : "没有找到，打开搜索页 →", null);
     status.textContent = data.count ? data.count + " 期节目" : "没有找到";
     shownFor = query;
     list.hidden = false;

@@ -81,7 +81,8 @@ def test_a_publisher_merges_two_speakers_with_a_preview(browser_page, live_serve
     page.click("button[value=preview]")
     preview = page.wait_for_selector("#names-preview")
     text = preview.inner_text()
-    assert "Merged speaker 'Dwarkesh' into 'Dwarkesh Patel'" in text
+    # What will be done, not yet what was.
+    assert "将要合并：Dwarkesh 并入“Dwarkesh Patel”" in text and "Merged" not in text
     assert "**Dwarkesh Patel**: Welcome." in text
     assert page.locator("#names-preview tbody tr").count() == 4
     # Nothing sideways: the preview fits the window.
@@ -91,6 +92,6 @@ def test_a_publisher_merges_two_speakers_with_a_preview(browser_page, live_serve
 
     page.click("#confirm-names")
     page.wait_for_selector(".messagelist .success")
-    assert "已修改 2 集" in page.locator(".messagelist").inner_text()
+    assert "已修改 2 期节目" in page.locator(".messagelist").inner_text()
     assert not Turn.objects.filter(speaker_label="Dwarkesh").exists()
     assert not Speaker.objects.filter(name="Dwarkesh").exists()

@@ -1,5 +1,5 @@
 """A reader in a real browser, at a desktop (1280 px) and a phone (390 px) width: the
-contents sidebar that stays in view with back-to-top, the reading switch, search to a
+contents beside the text (after the header on a phone) with back-to-top, the reading switch, search to a
 turn's anchor, an old static-site link. Screenshots go to $ARCHIVE_SCREENSHOTS (a
 temporary folder by default) so CI can keep them."""
 from __future__ import annotations
@@ -67,15 +67,23 @@ def test_contents_stay_at_hand_and_lead_to_their_sections(chromium_browser, live
             assert _in_view(toc.locator("a", has_text="结尾"))
             back = toc.locator(".back-to-top")
         else:
-            # Above the text, folded or open, and a back-to-top button always in view.
-            assert sidebar["y"] < text["y"]
-            page.mouse.wheel(0, 4000)
-            page.wait_for_timeout(200)
-            back = page.locator(".back-to-top").first
+            # After the title, before the text, folded to one line; back to the top at
+            # the end of the text, where it covers nothing.
+            assert page.locator("h1").bounding_box()["y"] < sidebar["y"] < text["y"]
+            assert sidebar["height"] < 80 and not toc.locator("details").evaluate("d => d.open")
+            page.keyboard.press("End")
+            page.wait_for_timeout(300)
+            back = page.locator(".to-top .back-to-top")
         assert _in_view(back)
+        assert page.evaluate(
+            "[...document.querySelectorAll('body *')].filter("
+            "e => getComputedStyle(e).position === 'fixed').length"
+        ) == 0
         page.screenshot(path=str(screenshots / f"episode-{width}-scrolled.png"))
         back.click()
         page.wait_for_function("window.scrollY < 50")
+        if width == "phone":
+            toc.locator("summary").click()
         page.locator(".sidebar-toc a", has_text="芯片").click()
         assert re.search(r"#s-\d+$", page.url)
         heading = page.locator("h2.section", has_text="芯片")

@@ -15,7 +15,8 @@ from archive.content.exporting import (
     holding,
 )
 from archive.content.publishing import CommitRun, PublishError
-from archive.content.sources import default_folder
+from archive.content.sources import default_folder, no_default_folder
+from archive.management.database import require_migrated
 from archive.models import Episode
 
 
@@ -49,9 +50,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, outdir, episode, check, force, dry_run, commit, **options):
+        require_migrated()
         outdir = outdir or default_folder()
         if outdir is None:
-            raise CommandError("no folder given and no content folder: set ARCHIVE_ROOT or name one")
+            raise CommandError(no_default_folder("no folder given"))
         writes = not (check or dry_run)
         try:
             with holding(outdir) if writes else contextlib.nullcontext():

@@ -7,7 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from archive.content.importing import CREATED, FAILED, UNCHANGED, UPDATED, Importer
-from archive.content.sources import OutsideContentFolder, default_folder, sources
+from archive.content.sources import (
+    OutsideContentFolder,
+    default_folder,
+    folder_count,
+    no_default_folder,
+    sources,
+)
+from archive.management.database import require_migrated
 
 
 class Command(BaseCommand):
@@ -29,6 +36,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, force, jobs, **options):
+        require_migrated()
+        folders_before = folder_count()
         paths = paths or [self._default_folder()]
         missing = [str(path) for path in paths if not path.exists() and not path.is_symlink()]
         if missing:
@@ -55,6 +64,11 @@ class Command(BaseCommand):
             importer.finish()  # also when stopped: what was committed is followed
         if importer.repaired:
             self.stdout.write(f"search index brought up to date for {importer.repaired} episodes")
+        if counts[CREATED] and folder_count() > max(folders_before, 1):
+            self.stdout.write(self.style.WARNING(
+                "this database now holds episodes of several folders; "
+                + no_default_folder("export_markdown will need a folder named")
+            ))
         if counts[FAILED]:
             raise CommandError(f"{counts[FAILED]} files failed", returncode=1)
 
@@ -62,7 +76,7 @@ class Command(BaseCommand):
     def _default_folder() -> Path:
         folder = default_folder()
         if folder is None:
-            raise CommandError("no path given and no content folder: set ARCHIVE_ROOT or name a folder")
+            raise CommandError(no_default_folder("no path given"))
         return folder
 
     @staticmethod

@@ -129,7 +129,14 @@
     var row = event.target.closest(".row");
     if (row) markDirty(row);
   });
-  form.addEventListener("submit", function () { submitting = true; });
+  form.addEventListener("submit", function () {
+    submitting = true;
+    // Where to come back to after the save: the first edited row, else the row in view.
+    var rows = Array.prototype.slice.call(body.querySelectorAll(".row"));
+    var at = rows.filter(function (row) { return row.classList.contains("dirty"); })[0] ||
+      rows.filter(function (row) { return row.getBoundingClientRect().bottom > 80; })[0];
+    form.querySelector("input[name=_at]").value = at ? rows.indexOf(at) + 1 : "";
+  });
   window.addEventListener("beforeunload", function (event) {
     if (dirty.size && !submitting) {
       event.preventDefault();
@@ -142,8 +149,19 @@
       form.querySelector("button[value=save]").click();
     }
   });
-  // Each row gets its tools when first pointed at or focused, so opening a long
-  // transcript costs no script time.
+  // Each row gets its tools when it first comes into view (or is pointed at or
+  // focused), so opening a long transcript costs no script time for rows not seen.
+  if (window.IntersectionObserver) {
+    var watcher = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          addTools(entry.target);
+          watcher.unobserve(entry.target);
+        }
+      });
+    }, { rootMargin: "200px 0px" });
+    body.querySelectorAll(".row").forEach(function (row) { watcher.observe(row); });
+  }
   body.addEventListener("mouseover", function (event) {
     var row = event.target.closest(".row");
     if (row) addTools(row);

@@ -1,9 +1,12 @@
-"""A text that is not an episode file raises ParseError naming the line at fault."""
+"""A text that is not an episode file raises ParseError naming the line at fault; a text
+without a front-matter fence is a document without front matter."""
 from __future__ import annotations
+
+import dataclasses
 
 import pytest
 
-from archive.codec import ParseError, parse
+from archive.codec import ParseError, parse, render, with_value
 
 
 def parse_error(text: str) -> ParseError:
@@ -12,21 +15,36 @@ def parse_error(text: str) -> ParseError:
     return caught.value
 
 
-def test_empty_text_has_no_front_matter_on_line_1():
-    error = parse_error("")
-    assert error.line == 1
-    assert "front matter" in error.message
-
-
 @pytest.mark.parametrize(
     "text",
-    ["### 标题\n\n正文", "title: t\n---\n", "\n---\ntitle: t\n---\n", " ---\ntitle: t\n---\n", "\ufeff"],
-    ids=["body-only", "no-opening-fence", "blank-first-line", "indented-fence", "bom-only"],
+    [
+        "",
+        "### 标题\n\n正文",
+        "title: t\n---\n",
+        "\n---\ntitle: t\n---\n",
+        " ---\ntitle: t\n---\n",
+        "\ufeff",
+        "----\ntitle: t\n----\n\n**主持人：** 你好\n",
+    ],
+    ids=[
+        "empty", "body-only", "no-opening-fence", "blank-first-line", "indented-fence",
+        "bom-only", "four-dash-fence",
+    ],
 )
-def test_text_without_front_matter_fails_on_line_1(text):
-    error = parse_error(text)
-    assert error.line == 1
-    assert "front matter" in error.message
+def test_text_without_a_front_matter_fence_is_a_document_without_front_matter(text):
+    document = parse(text)
+    assert not document.front_matter.fenced
+    assert document.front_matter.values == {}
+    assert render(document) == text
+
+
+def test_a_key_set_on_a_document_without_front_matter_opens_a_fenced_header():
+    document = parse("----\nnot: a header\n----\n\n正文\n")
+    front_matter = with_value(document.front_matter, "title", "标题")
+    assert front_matter.fenced
+    assert render(dataclasses.replace(document, front_matter=front_matter)) == (
+        "---\ntitle: 标题\n---\n----\nnot: a header\n----\n\n正文\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -44,8 +44,9 @@ def test_reimporting_unchanged_files_writes_nothing(
     with django_capture_on_commit_callbacks(execute=True):  # the index follows the import
         run_import(tmp_path)
     before = Episode.objects.get().updated_at
-    # The index's lag check, the content folders, the episodes' state: nothing written.
-    with django_assert_max_num_queries(3):
+    # The migrations check (two), the folders counted, the index's lag check, the
+    # content folders, the episodes' state: nothing written.
+    with django_assert_max_num_queries(6):
         status, output = run_import(tmp_path)
     assert status == 0 and "1 unchanged" in output
     assert Episode.objects.get().updated_at == before
@@ -98,7 +99,6 @@ def test_names_that_are_not_url_safe_get_unique_slugs(tmp_path):
     "content, line, message",
     [
         ("", 1, "empty file"),
-        ("just some text\n", 1, "no front matter"),
         ("---\ntitle: x\nbody without a closing fence\n", 1, "not closed"),
         ("---\ntitle: x\ntags: [a\nsummary: y\n---\nbody", 4, "invalid YAML"),
         ("---\n- a\n- b\n---\nbody", 2, "not a mapping"),
@@ -188,3 +188,22 @@ def test_an_import_stopped_halfway_still_indexes_what_it_committed(
         run_import(tmp_path)
     episode = Episode.objects.get()
     assert SearchText.objects.filter(episode=episode).exists()
+
+
+def test_a_command_before_migrate_says_to_migrate_first(tmp_path, monkeypatch):
+    from django.db.migrations.executor import MigrationExecutor
+
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: ["pending"])
+    for command in ("import_markdown", "export_markdown"):
+        with pytest.raises(CommandError, match=r"not set up \(1 migrations not applied\): run `python manage.py migrate` first"):
+            call_command(command, str(tmp_path))
+
+
+def test_a_second_folder_is_imported_with_a_word_on_what_export_then_needs(tmp_path):
+    write(tmp_path, "sample/a.md", INSERTION_ERA)
+    write(tmp_path, "mine/b.md", ALPHABETICAL_ERA)
+    assert run_import(tmp_path / "sample")[0] == 0
+    status, output = run_import(tmp_path / "mine")
+    assert status == 0 and "episodes of several folders" in output
+    with pytest.raises(CommandError, match="come from 2 folders .*own database: DATABASE_URL="):
+        call_command("export_markdown")

@@ -24,7 +24,7 @@ from archive.site.rendering import fold as lower
 from archive.site.rendering import plain
 from tests.archive.public import fresh_page_cache  # noqa: F401
 
-SHARED = Path(os.environ.get("ARCHIVE_SHARED") or Path(__file__).resolve().parents[4] / "shared" / "archive" / "notes")
+SHARED = Path(os.environ.get("ARCHIVE_NOTES") or Path(__file__).resolve().parents[4] / "shared" / "archive" / "notes")
 QUERIES = [
     # Multi-word, in any order and both languages.
     "Nvidia 泡沫", "泡沫 nvidia", "英伟达 护城河", "AI 泡沫 芯片", "open ai", "the of and",
@@ -41,7 +41,7 @@ QUERIES = [
 def shared_archive(django_db_setup, django_db_blocker):
     """The shared archive imported and indexed once for the module, rolled back after."""
     if not SHARED.is_dir():
-        message = f"shared archive not found at {SHARED}; set ARCHIVE_SHARED"
+        message = f"shared archive not found at {SHARED}; set ARCHIVE_NOTES"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)

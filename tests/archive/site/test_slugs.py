@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.content.slugs import collision_slugs, slug_for, static_slug, unique_slug
+from archive.content.slugs import slug_for, static_site_slugs, static_slug, unique_slug
 from tests.archive.public import fresh_page_cache  # noqa: F401
 from tests.factories import make_episode
 
@@ -41,9 +41,14 @@ def test_a_name_with_nothing_to_slug_still_has_an_address():
     assert slug_for("！！") == "item"
 
 
-def test_collisions_are_numbered_after_the_first_in_name_order():
-    assert collision_slugs(["house of el: ai", "house of el - ai"]) == {
-        "house of el - ai": "house-of-el-ai", "house of el: ai": "house-of-el-ai-1",
+def test_colliding_names_are_all_numbered_in_name_order_as_the_static_site_does():
+    # Its uniqueKey is `${key}-${index + 1}`, slugified; no name keeps the bare slug.
+    assert static_site_slugs(["house of el: ai", "house of el - ai", "money"]) == {
+        "house of el - ai": "house-of-el-ai-1", "house of el: ai": "house-of-el-ai-2",
+        "money": "money",
+    }
+    assert static_site_slugs(['"ai-ml"', "ai-ml", "“ai-ml”"]) == {
+        '"ai-ml"': "ai-ml-1", "ai-ml": "ai-ml-2", "“ai-ml”": "ai-ml-3",
     }
     assert unique_slug("a", {"a", "a-1"}.__contains__) == "a-2"
 
@@ -54,8 +59,8 @@ def test_collisions_are_numbered_after_the_first_in_name_order():
 def test_numbering_does_not_depend_on_the_order_names_come_in(names, random):
     shuffled = list(names)
     random.shuffle(shuffled)
-    assert collision_slugs(shuffled) == collision_slugs(names)
-    assert len(set(collision_slugs(names).values())) == len(names)
+    assert static_site_slugs(shuffled) == static_site_slugs(names)
+    assert len(set(static_site_slugs(names).values())) == len(names)
 
 
 
@@ -65,8 +70,21 @@ def test_speaker_addresses_do_not_depend_on_import_order(client, order):
     names = {"first.md": "House of El: AI", "second.md": "House of El - AI"}
     for path in order:
         make_episode(path, speaker=names[path], title=names[path] + " 的一期")
-    assert "House of El - AI 的一期" in client.get("/speakers/house-of-el-ai/").content.decode()
-    assert "House of El: AI 的一期" in client.get("/speakers/house-of-el-ai-1/").content.decode()
+    assert "House of El - AI 的一期" in client.get("/speakers/house-of-el-ai-1/").content.decode()
+    assert "House of El: AI 的一期" in client.get("/speakers/house-of-el-ai-2/").content.decode()
+
+
+@pytest.mark.django_db
+def test_quoted_spellings_of_an_area_are_one_page_and_the_old_addresses_lead_to_it(client):
+    for number, area in enumerate(["finance-wealth", '"finance-wealth"', "“finance-wealth”"]):
+        make_episode(f"{number}.md", area=area, title=f"第{number}期")
+    page = client.get("/areas/finance-wealth/").content.decode()
+    assert all(f"第{number}期" in page for number in range(3))
+    for old in ("/areas/finance-wealth-1/", "/areas/finance-wealth-2/", "/areas/finance-wealth-3/"):
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, "/areas/finance-wealth/")
+    index = client.get("/all-areas/").content.decode()
+    assert index.count("/areas/finance-wealth/") == 1 and "finance-wealth-" not in index
 
 
 @pytest.mark.django_db

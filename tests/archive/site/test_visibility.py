@@ -67,7 +67,7 @@ def test_counts_follow_the_setting(client, settings, public_drafts):
     assert f"共 {expected} 期" in client.get("/episodes/").content.decode()
     assert f"{expected} 期节目" in client.get("/tags/gong-tong-biao-qian/").content.decode()
     index = client.get("/all-tags/?q=共同").content.decode()
-    assert f'共同标签</a> <span class="n">{expected}</span>' in index
+    assert f'共同标签</a> <span class="n">{expected} 期</span>' in index
 
 
 @pytest.mark.parametrize("public_drafts", [True, False], ids=["drafts-public", "drafts-staff-only"])

@@ -359,3 +359,14 @@ def test_an_untouched_empty_turn_does_not_block_saving_the_others(client_as, edi
     assert changed_lines(text, render_episode(episode.pk)) == [
         "-**Speaker A**: 第一句话，谈到**TPU**。", "+**Speaker A**: 改过的一句。",
     ]
+
+
+@pytest.mark.parametrize("at, anchor", [("2", "#row-2"), ("", ""), ("2x", ""), ("999999", ""), ("-1", ""), ("٣", "")])
+def test_a_save_returns_to_the_row_the_editor_was_at(client, editor, episode, at, anchor):
+    client.force_login(editor)
+    form = TranscriptForm(client, episode)
+    form.set(f"{form.key(1)}-tr", "改。")
+    form.set("_at", at)
+    response = form.post()
+    assert response.url == reverse("admin:editorial_transcript", args=[episode.pk]) + anchor
+    assert 'id="row-2"' in client.get(response.url).content.decode()

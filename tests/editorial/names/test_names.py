@@ -307,7 +307,8 @@ def test_a_publisher_previews_and_confirms_a_merge_in_the_admin(small_archive, c
     preview = client.post(url, {**form, "_action": "preview"})
     assert preview.status_code == 200
     html = preview.content.decode()
-    assert "Merged speaker &#x27;Dwarkesh&#x27; into &#x27;Dwarkesh Patel&#x27;" in html
+    # Nothing is merged yet: the preview says what will be done, not what was.
+    assert "To merge: Dwarkesh into “Dwarkesh Patel”" in html and "Merged" not in html
     assert "**[Dwarkesh Patel]**: 再见。" in html
     assert Turn.objects.filter(speaker_label="Dwarkesh").count() == 2
 
@@ -325,7 +326,7 @@ def test_in_chinese_the_names_pages_speak_chinese(small_archive, client, publish
     }).content.decode()
     duplicates = client.get(reverse("admin:editorial_name_duplicates")).content.decode()
     speakers = client.get(reverse("admin:archive_speaker_changelist")).content.decode()
-    assert "在整个档案中合并或改名" in merge_page and "不能写成说话人标签" in merge_page
+    assert "在整个档案中合并或改名" in merge_page and "不能写成讲者标签" in merge_page
     assert "同一名称，不同写法" in duplicates and "预览合并" in duplicates
     assert "合并或改名…" in speakers
     for html in (merge_page, duplicates, speakers):

@@ -21,6 +21,7 @@ SETTINGS_VARIABLES = (
     "SECURE_PROXY_SSL_HEADER",
     "ARCHIVE_PUBLIC_DRAFTS",
     "LOG_LEVEL",
+    "LANGUAGE_CODE",
 )
 
 
@@ -93,6 +94,16 @@ def test_debug_set_explicitly_gives_the_development_key():
     result = run(["-c", SHOW_DEBUG_AND_KEY], DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "django-insecure-development-only-never-use-in-production"]
+
+
+SHOW_LANGUAGE = "from django.conf import settings; print(settings.LANGUAGE_CODE)"
+
+
+def test_the_language_comes_from_the_environment():
+    assert run(["-c", SHOW_LANGUAGE], DEBUG="1").stdout.split() == ["zh-hans"]
+    assert run(["-c", SHOW_LANGUAGE], DEBUG="1", LANGUAGE_CODE="en").stdout.split() == ["en"]
+    refused = run(["-c", SHOW_LANGUAGE], DEBUG="1", LANGUAGE_CODE="klingon")
+    assert refused.returncode != 0 and "LANGUAGE_CODE='klingon' is not one of" in refused.stderr
 
 
 def test_an_empty_debug_is_off():
