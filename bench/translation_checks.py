@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument("--notes", default=os.environ.get("ARCHIVE_NOTES") or REPO.parent / "shared" / "archive" / "notes")
     parser.add_argument("--per-kind", type=int, default=400)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--show-missed", action="store_true")
     parser.add_argument("--limit", type=int, help="only the first N files (for a quick look)")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -54,7 +55,13 @@ def main() -> None:
         named, tagged = names_of(document)
         people.update(named)
         entities.update(tagged)
-    known = KnownNames.of(people.items(), entities)
+    known = KnownNames.of(people.items(), entities.items())
+    untagged = collections.Counter(  # what the stored flags of a first import would count
+        finding.params["name"] for document in documents.values()
+        for found in check_document(document, known).values()
+        for finding in found if finding.check == "untagged-mention"
+    )
+    known = KnownNames.of(people.items(), entities.items(), untagged)
     parsed = time.perf_counter()
     per_check, shares, bilingual_shares, turns_total, flagged_total = collections.Counter(), [], [], 0, 0
     bilingual = []
@@ -99,6 +106,10 @@ def main() -> None:
             own += any(f.check == kind or (kind == "truncated" and f.check == "length-ratio") for f in found)
             if not any(f.check == kind for f in found):
                 missed.append(f"{name}:{line}")
+                if args.show_missed:
+                    turn = document.blocks[index]
+                    print(f"    MISSED {kind} {name}:{line} {[f.check for f in found]}\n      ZH {turn.text!r:.300}\n"
+                          f"      EN {(turn.english.text if turn.english else None)!r:.300}")
         if tried:
             print(f"  {kind:22} {tried:4} planted, own check {own / tried:6.1%}, any check "
                   f"{anywhere / tried:6.1%}   missed e.g. {' '.join(missed[:3])}")

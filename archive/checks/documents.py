@@ -12,6 +12,17 @@ SPEAKER_KEYS = ("speaker", "guest")
 
 
 def tagged_names(document: Document) -> list[str]:
+    """Every name the episode's front matter gives: its entity and topic lists,
+    its speakers and guests; a bold mention of one of them is tagged."""
+    values = document.front_matter.values
+    names = [name for key in (*ENTITY_KEYS, "tags", "project") for name in as_list(values.get(key))]
+    for key in SPEAKER_KEYS:
+        for value in as_list(values.get(key)):
+            names.extend(part.strip() for part in value.replace("，", ",").split(",") if part.strip())
+    return names
+
+
+def entity_names(document: Document) -> list[str]:
     values = document.front_matter.values
     return [name for key in ENTITY_KEYS for name in as_list(values.get(key))]
 
@@ -49,4 +60,4 @@ def names_of(document: Document) -> tuple[list[str], list[str]]:
         block.label.strip("[] ") for block in document.blocks
         if isinstance(block, Turn) and block.label and not isinstance(block, Heading)
     )
-    return list(dict.fromkeys(people)), tagged_names(document)
+    return list(dict.fromkeys(people)), entity_names(document)

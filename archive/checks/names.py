@@ -48,7 +48,7 @@ def near(a: str, b: str) -> bool:
     """Different spellings close enough to be one name mistyped or misheard."""
     if a[:1] != b[:1] or abs(len(a) - len(b)) > 2 or a == b or min(len(a), len(b)) < 4:
         return False
-    if a.startswith(b) or b.startswith(a):
+    if abs(len(a) - len(b)) > 1 and (a.startswith(b) or b.startswith(a)):
         return False  # a longer word, not a misspelling (Open / OpenAI)
     return edit_distance(a, b, 1 if min(len(a), len(b)) < 7 else 2) <= (1 if min(len(a), len(b)) < 7 else 2)
 
@@ -60,8 +60,15 @@ def _deletions(key: str) -> set[str]:
 @dataclass
 class KnownNames:
     """The archive's names: people, organisations and speakers (``people``, with the
-    number of episodes that use each spelling), and every entity tag (``entities``),
-    both keyed by :func:`name_key`. Built once per import or command run."""
+    number of episodes that use each spelling), and the entity tags the archive's
+    practice is to tag (``entities``), both keyed by :func:`name_key`. Built once per
+    import or command run.
+
+    An entity counts as one to tag when at least as many episodes tag it as bold it
+    untagged (``untagged``, from the stored ``untagged-mention`` flags): the archive
+    bolds ``美国`` in hundreds of episodes and tags it in a few, and an editor is not
+    to be asked about it in every one of them.
+    """
 
     people: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     entities: Mapping[str, str] = field(default_factory=dict)
@@ -69,7 +76,10 @@ class KnownNames:
     _usual: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def of(cls, people: Iterable[tuple[str, int]], entities: Iterable[str]) -> KnownNames:
+    def of(
+        cls, people: Iterable[tuple[str, int]], entities: Iterable[tuple[str, int]],
+        untagged: Mapping[str, int] | None = None,
+    ) -> KnownNames:
         counted: dict[str, tuple[str, int]] = {}
         for name, count in people:
             key = name_key(name)
@@ -79,7 +89,16 @@ class KnownNames:
                     counted[key] = (name, count + (was[1] if was else 0))
                 else:
                     counted[key] = (was[0], was[1] + count)
-        return cls(counted, {name_key(name): name for name in entities if name.strip()})
+        untagged = {name_key(name): count for name, count in (untagged or {}).items()}
+        tagged: dict[str, tuple[str, int]] = {}
+        for name, count in entities:
+            key = name_key(name)
+            if name.strip():
+                was = tagged.get(key, (name, 0))
+                tagged[key] = (was[0], was[1] + count)
+        return cls(counted, {
+            key: name for key, (name, count) in tagged.items() if count >= untagged.get(key, 0)
+        })
 
     def usual_spelling(self, name: str) -> str | None:
         """The archive's usual spelling of ``name`` when it spells it differently:

@@ -34,7 +34,7 @@ _SCALE_AFTER = frozenset((*_ZH_SMALL, *_ZH_LARGE))
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
 # A run of Chinese numerals, or digits with the 万/亿/千 that scale them.
 _ZH_NUMBER = re.compile(
-    rf"(?<![A-Za-z\d.\-])(?:(?P<arabic>{_ARABIC})\s?(?P<scale>[{_ZH_CHARS}]*)(?![A-Za-z\d])"
+    rf"(?<![A-Za-z\d.:])(?<![A-Za-z]-)(?:(?P<arabic>{_ARABIC})\s?(?P<scale>[{_ZH_CHARS}]*)(?![A-Za-z\d])"
     rf"|(?P<words>[{_ZH_CHARS}]+))"
 )
 _EN_SCALES = {
@@ -54,24 +54,36 @@ _EN_WORDS = {
     "july": 7, "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
 }
 _EN_NUMBER = re.compile(
-    rf"(?<![A-Za-z\d.\-])(?P<arabic>{_ARABIC})"
+    rf"(?<![A-Za-z\d.:])(?<![A-Za-z]-)(?P<arabic>{_ARABIC})"
     r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])(?![A-Za-z]))?"
     r"(?P<suffix>s|st|nd|rd|th|x)?(?![A-Za-z\d])"
 )
 _WORD = re.compile(r"[A-Za-z]+")
-_RUN = re.compile(rf"[\d.{_ZH_CHARS}][\d,.{_ZH_CHARS}]*")
+_WORD_SCALE = re.compile(r"(?i)[ -](hundred|thousand|million|billion|trillion)\b")
+_CENTURY = re.compile(r"(\d{1,2})\s?世纪(?:(\d0)\s?年代)?")
+_RUN = re.compile(rf"[\d.{_ZH_CHARS}][\d,.{_ZH_CHARS}]*(?: [{_ZH_CHARS}]+)?")
+# A range's first number takes the scale written after its second: 1.2-1.5 billion.
+_SHARED_SCALE = re.compile(
+    r"\s*(?:-|–|~|to|or|and|到|至)\s*[\d.,]+\s?"
+    r"(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|[kmbKMB]\b|[万亿])"
+)
 
 
 def mentions(text: str) -> list[Mention]:
     """Every number in ``text`` (either language), in order of position."""
-    found = [*_chinese(text), *_english_words(text)]
+    found = [*written(text), *_english_words(text)]
     return sorted(found, key=lambda mention: mention.start)
 
 
 def written(text: str) -> list[Mention]:
     """The numbers of ``text`` in digits and in Chinese numerals: all but English words,
     which :func:`mentions` adds (a tenth of the cost of a turn is finding those)."""
-    return _chinese(text)
+    found = _chinese(text)
+    if "世纪" not in text:
+        return found
+    centuries = _centuries(text)
+    inside = [m for m in found if any(c.start <= m.start < c.end for c in centuries)]
+    return [*(m for m in found if m not in inside), *centuries]
 
 
 def _chinese(text: str):
@@ -85,22 +97,31 @@ def _chinese(text: str):
         for match in _EN_NUMBER.finditer(text, start, min(len(text), end + 12)):
             if match.start() >= end:
                 break
-            if not match["scale"] and text[match.end():match.end() + 1] in _SCALE_AFTER:
+            if not match["scale"] and text[match.end():match.end() + 2].lstrip()[:1] in _SCALE_AFTER:
                 continue  # 50亿, 3千万: read below with their Chinese scale
             scale = match["scale"]
-            multiplier = _EN_SCALES.get(scale.lower(), 1) if scale else 1
+            if not scale and (shared := _SHARED_SCALE.match(text, match.end())):
+                scale = shared["scale"]
+            multiplier = _scale(scale) if scale else 1
             taken.append(Mention(_arabic(match["arabic"]) * multiplier, match.start(), match.end(), True))
             spans.append((match.start(), match.end()))
         for match in _ZH_NUMBER.finditer(text, start, min(len(text), end + 1)):
             if match.start() >= end or any(a <= match.start() < b for a, b in spans):
                 continue
             if match["arabic"] is not None:
-                value, firm = _chinese_value(match["scale"], _arabic(match["arabic"])), True
+                scale = match["scale"]
+                if not scale and (shared := _SHARED_SCALE.match(text, match.end())):
+                    scale = shared["scale"]
+                value, firm = _chinese_value(scale, _arabic(match["arabic"])), True
             else:
                 value, firm = _chinese_value(match["words"]), False
             if value is not None:
                 taken.append(Mention(value, match.start(), match.end(), firm))
     return taken
+
+
+def _scale(word: str) -> float:
+    return _ZH_LARGE.get(word) or _EN_SCALES.get(word.lower(), 1)
 
 
 def english_words(text: str) -> list[Mention]:
@@ -109,11 +130,26 @@ def english_words(text: str) -> list[Mention]:
 
 
 def _english_words(text: str):
-    return [
-        Mention(float(_EN_WORDS[word]), match.start(), match.end(), False)
-        for match in _WORD.finditer(text)
-        if (word := match[0].lower()) in _EN_WORDS
-    ]
+    found = []
+    for match in _WORD.finditer(text):
+        word = match[0].lower()
+        if word in _EN_WORDS:
+            value, end = float(_EN_WORDS[word]), match.end()
+            scale = _WORD_SCALE.match(text, end)
+            if scale and word not in _EN_SCALES:
+                value, end = value * _EN_SCALES[scale[1].lower()], scale.end()
+            found.append(Mention(value, match.start(), end, False))
+    return found
+
+
+def _centuries(text: str):
+    """``19世纪`` is the 1800s, ``19世纪90年代`` the 1890s (loose: the English may
+    say either)."""
+    found = []
+    for match in _CENTURY.finditer(text):
+        value = (int(match[1]) - 1) * 100 + (int(match[2]) if match[2] else 0)
+        found.append(Mention(float(value), match.start(), match.end(), False))
+    return found
 
 
 def _arabic(written: str) -> float:
@@ -151,6 +187,26 @@ def _chinese_value(words: str, leading: float | None = None) -> float | None:
 def same(a: float, b: float) -> bool:
     """Equal values, written either way (``1.2e6`` from ``120万`` is ``1.2 million``)."""
     return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
+
+
+def telling(mention: Mention) -> bool:
+    """Whether a number the other text lacks says something: a firm one, or words
+    worth ten or more (``十八``, ``thirty``); ``一`` and ``first`` are everywhere."""
+    return mention.firm or mention.value >= 10
+
+
+def in_excess(ours: list[Mention], theirs: list[Mention]) -> list[Mention]:
+    """Our telling mentions of a value written more often here than there: ``47``
+    twice against once is one ``47`` the other text lacks."""
+    found = []
+    for mention in ours:
+        if not telling(mention):
+            continue
+        here = sum(same(mention.value, m.value) for m in ours if telling(m))
+        there = sum(same(mention.value, m.value) for m in theirs)
+        if here > there:
+            found.append(mention)
+    return found
 
 
 def unmatched(ours: list[Mention], theirs: list[Mention]) -> list[Mention]:

@@ -31,6 +31,8 @@ from .names import LATIN_WORD, KnownNames, name_key, near, word_key
 
 MEDIAN_RATIO, LOW_RATIO, HIGH_RATIO = 0.37, 0.10, 1.2
 RATIO_MIN_ENGLISH = 40
+MERGED_RATIO = 0.6  # of the usual ratio, beside an English-less turn: its English is there
+SHORT_RATIO = 0.75  # of the episode's usual ratio: an unclosed Chinese this short is cut
 
 Span = tuple[int, int]
 
@@ -82,18 +84,26 @@ def check_episode(
     known = known or KnownNames()
     tagged_keys = {name_key(name) for name in tagged}
     bilingual = any(turn.english is not None for turn in turns)
-    named = any(_is_person(turn.label) for turn in turns)
+    # An episode names its speakers when more of its turns have a person's name than
+    # a placeholder: then a placeholder stands out; otherwise it is the episode's way.
+    placeholders = sum(bool(_PLACEHOLDER.fullmatch(turn.label.strip())) for turn in turns if turn.label)
+    named = sum(_is_person(turn.label) for turn in turns) > placeholders
     labels = {name_key(turn.label.strip("[]")) for turn in turns if turn.label}
+    usual = _usual_ratio(turns) if bilingual else MEDIAN_RATIO
     found: list[list[Finding]] = [[] for _ in turns]
     for index, turn in enumerate(turns):
         findings = found[index]
         if bilingual:
-            findings.extend(_texts(turn))
+            findings.extend(_texts(turn, usual))
         if named and turn.label and _PLACEHOLDER.fullmatch(turn.label.strip()):
             findings.append(Finding("placeholder-speaker", {"label": turn.label}))
         findings.extend(_mentions(turn, known, tagged_keys, labels))
+        for finding in findings:
+            if finding.check == "untagged-mention":
+                # One tag mends every mention: the first turn that bolds it says so.
+                tagged_keys.update(name_key(turn.translation[s:e]) for s, e in finding.translation_spans)
     if bilingual:
-        for index in _merged(turns):
+        for index in _merged(turns, usual):
             if not any(f.check == "merged-original" for f in found[index]):
                 found[index].append(Finding("merged-original"))
     return found
@@ -104,7 +114,18 @@ def _is_person(label: str) -> bool:
     return bool(label) and not _PLACEHOLDER.fullmatch(label) and not _ROLE.fullmatch(label)
 
 
-def _texts(turn: TurnText) -> list[Finding]:
+def _usual_ratio(turns: Sequence[TurnText]) -> float:
+    """The episode's median length ratio: a translator who condenses, or explains,
+    does so throughout; a turn is measured against its own episode's habit."""
+    ratios = sorted(
+        _length(turn.translation) / english
+        for turn in turns
+        if turn.translation and turn.english and (english := _length(turn.english)) >= RATIO_MIN_ENGLISH
+    )
+    return ratios[len(ratios) // 2] if len(ratios) >= 5 else MEDIAN_RATIO
+
+
+def _texts(turn: TurnText, usual: float) -> list[Finding]:
     """The checks of one turn's two texts against each other."""
     translation, english = turn.translation or "", turn.english
     if english is None:
@@ -112,16 +133,18 @@ def _texts(turn: TurnText) -> list[Finding]:
         if _is_english(translation):
             findings.append(Finding("untranslated", translation_spans=[(0, len(translation))]))
         return findings
-    if not _IGNORED.sub("", translation) or _is_english(translation):
-        return [Finding("untranslated", translation_spans=[(0, len(translation))])]
+    if not _IGNORED.sub("", translation):
+        return [Finding("untranslated")]
     findings = []
     chinese_length, english_length = _length(translation), _length(english)
-    if _stops_short(translation, english):
+    relative = chinese_length / max(english_length, 1) / usual
+    if _is_english(translation):
+        findings.append(Finding("untranslated", translation_spans=[(0, len(translation))]))
+    elif _stops_short(translation, english, relative):
         findings.append(Finding("truncated", translation_spans=[(len(translation), len(translation))]))
     elif english_length >= RATIO_MIN_ENGLISH:
-        ratio = chinese_length / english_length
-        if ratio < LOW_RATIO or ratio > HIGH_RATIO:
-            findings.append(Finding("length-ratio", {"ratio": f"{ratio / MEDIAN_RATIO:.1f}"}))
+        if relative < LOW_RATIO / MEDIAN_RATIO or relative > HIGH_RATIO / MEDIAN_RATIO:
+            findings.append(Finding("length-ratio", {"ratio": f"{relative:.1f}"}))
     findings.extend(_numbers(translation, english))
     findings.extend(_names(translation, english))
     return findings
@@ -138,9 +161,12 @@ def _is_english(text: str) -> bool:
     return letters >= 15 and len(_CJK.findall(text)) * 20 <= letters
 
 
-def _stops_short(translation: str, english: str) -> bool:
+def _stops_short(translation: str, english: str, relative: float) -> bool:
+    """The Chinese ends mid-sentence, where its English does not or says more."""
     ends = _TRAILING_MARKUP.sub("", translation)
-    return bool(ends) and not _CLOSED.search(ends) and bool(_CLOSED.search(_TRAILING_MARKUP.sub("", english)))
+    if not ends or _CLOSED.search(ends):
+        return False
+    return relative < SHORT_RATIO or bool(_CLOSED.search(_TRAILING_MARKUP.sub("", english)))
 
 
 def _numbers(translation: str, english: str) -> list[Finding]:
@@ -157,8 +183,8 @@ def _numbers(translation: str, english: str) -> list[Finding]:
     only_ours, only_theirs = numbers.unmatched(ours, theirs), numbers.unmatched(theirs, ours)
     if not (only_ours or only_theirs):
         return []
-    lacking_ours = [m for m in ours if not any(numbers.same(m.value, t.value) for t in theirs)]
-    lacking_theirs = [m for m in theirs if not any(numbers.same(m.value, o.value) for o in ours)]
+    lacking_ours = numbers.in_excess(ours, theirs)
+    lacking_theirs = numbers.in_excess(theirs, ours)
     if not (lacking_ours and lacking_theirs):
         return []
     shown_ours = only_ours or lacking_ours
@@ -184,15 +210,20 @@ def _names(translation: str, english: str) -> list[Finding]:
     our_keys = {key for _, key in ours}
     pairs, by_initial = set(), None
     for match, key in ours:
-        if match[0][:1].isupper() and not _in(key, lower):
+        if match[0][:1].isupper() and not _in(key, lower):  # a name is capitalised in both
             if by_initial is None:
                 by_initial = {}
-                for word in lower:
-                    by_initial.setdefault(word[:1], []).append(word)
-            pairs.update((key, word_key(other)) for other in by_initial.get(key[:1], ()) if near(key, other))
+                for word in written:
+                    if word[:1].isupper():
+                        by_initial.setdefault(word[:1].casefold(), []).append(word.casefold())
+            pairs.update(
+                (key, word_key(other)) for other in by_initial.get(key[:1], ())
+                if near(match[0].casefold(), other)
+            )
+    capitalised = {match[0].casefold(): key for match, key in ours if match[0][:1].isupper()}
     for word in written:
         if word[:1].isupper() and (key := word_key(word)) not in our_keys:
-            pairs.update((other, key) for other in our_keys if near(other, key))
+            pairs.update((other, key) for spelt, other in capitalised.items() if near(spelt, word.casefold()))
     pairs = {(a, b) for a, b in pairs if a != b}
     if not pairs:
         return []
@@ -238,21 +269,24 @@ def _mentions(turn: TurnText, known: KnownNames, tagged: set[str], labels: set[s
     return findings
 
 
-def _merged(turns: Sequence[TurnText]) -> Iterator[int]:
+def _merged(turns: Sequence[TurnText], usual: float) -> Iterator[int]:
     """Turns whose English also holds the original of an English-less neighbour."""
     for index, turn in enumerate(turns):
         if turn.english is not None or not turn.translation:
             continue
         for other in (index - 1, index + 1):
-            if 0 <= other < len(turns) and _holds_both(turns[other], turn):
+            if 0 <= other < len(turns) and _holds_both(turns[other], turn, usual):
                 yield other
 
 
-def _holds_both(turn: TurnText, neighbour: TurnText) -> bool:
+def _holds_both(turn: TurnText, neighbour: TurnText, usual: float) -> bool:
+    """The English fits this turn's Chinese and the neighbour's together better than
+    this turn's alone, or is far too long for this turn's alone."""
     if turn.english is None or not turn.translation:
         return False
     english = _length(turn.english)
     own, both = _length(turn.translation), _length(turn.translation) + _length(neighbour.translation)
     if not english or not own:
         return False
-    return abs(math.log(both / english / MEDIAN_RATIO)) < abs(math.log(own / english / MEDIAN_RATIO))
+    alone, together = own / english / usual, both / english / usual
+    return alone < MERGED_RATIO or abs(math.log(together)) < abs(math.log(alone))

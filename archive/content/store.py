@@ -37,7 +37,8 @@ from archive.codec import (
     with_value,
     without_key,
 )
-from archive.models import Appearance, Episode, Speaker
+from archive.checks.stored import dismissals, insert_flags, new_flag_rows, recheck
+from archive.models import Appearance, Episode, Speaker, TurnFlag
 from archive.models import Heading as HeadingRow
 from archive.models import Turn as TurnRow
 
@@ -67,7 +68,8 @@ class EpisodeRows:
 
     ``headings`` are ``(position, level, title, style)``; ``turns`` are ``(position,
     heading position or None, kind, label, person speaking or None, translation,
-    english, style, verbatim)``, styles already JSON text.
+    english, style, verbatim)``, styles already JSON text; ``flags`` the translation
+    checks' findings (``archive.checks.stored.new_flag_rows``).
     """
 
     columns: dict
@@ -76,6 +78,7 @@ class EpisodeRows:
     hosts: list[str]
     guests: list[str]
     entities: dict[str, list[str]]
+    flags: list[tuple] = ()
 
     def speaker_names(self) -> list[str]:
         return [*self.hosts, *self.guests, *(turn[4] for turn in self.turns if turn[4])]
@@ -128,7 +131,7 @@ def episode_rows(document: Document) -> EpisodeRows:
     return EpisodeRows(
         columns=columns, headings=headings, turns=turns,
         hosts=_split_names(columns["speaker"]), guests=_split_names(columns["guest"]),
-        entities=fields.entity_names(values),
+        entities=fields.entity_names(values), flags=new_flag_rows(document),
     )
 
 
@@ -227,7 +230,8 @@ def replace_episode(
 ) -> None:
     """Replace the content of an existing episode by ``rows`` (the caller holds its
     row lock), setting its version and the version its file has (synced now unless
-    ``synced_at`` says when)."""
+    ``synced_at`` says when). Dismissed flags of turns that say the same stay so."""
+    kept = dismissals(episode.pk)
     _delete_content(episode)
     now = timezone.now()
     values = _episode_values(
@@ -242,7 +246,7 @@ def replace_episode(
     )
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = %s", [*values, episode.pk])
-    _insert_content([(episode.pk, rows)], known_ids)
+    _insert_content([(episode.pk, rows)], known_ids, dismissed=kept)
 
 
 _EPISODE_COLUMNS = (
@@ -270,8 +274,10 @@ def _episode_values(
     return tuple(row[name] for name in _EPISODE_COLUMNS)
 
 
-def _insert_content(episodes: list[tuple[int, EpisodeRows]], known_ids: dict) -> None:
-    """Headings, turns, appearances and entity links of episodes already inserted."""
+def _insert_content(
+    episodes: list[tuple[int, EpisodeRows]], known_ids: dict, dismissed: dict | None = None,
+) -> None:
+    """Headings, turns, appearances, entity links and flags of episodes already inserted."""
     speakers = ensure_ids(Speaker, [
         name for _, rows in episodes for name in rows.speaker_names()
     ], known_ids)
@@ -299,6 +305,7 @@ def _insert_content(episodes: list[tuple[int, EpisodeRows]], known_ids: dict) ->
             (pk, tags[name], position)
             for pk, rows in episodes for position, name in enumerate(rows.entities[key])
         ))
+    insert_flags({pk: rows.flags for pk, rows in episodes}, dismissed)
 
 
 def _insert_appearances(episodes: list[tuple[int, EpisodeRows]], speakers: dict[str, int]) -> None:
@@ -311,7 +318,8 @@ def _insert_appearances(episodes: list[tuple[int, EpisodeRows]], speakers: dict[
 
 
 def _delete_content(episode: Episode) -> None:
-    # Turns first: headings' deletion would otherwise update them (SET_NULL).
+    # Flags, then turns: headings' deletion would otherwise update them (SET_NULL).
+    delete_rows(TurnFlag, "episode", episode.pk)
     delete_rows(TurnRow, "episode", episode.pk)
     delete_rows(HeadingRow, "episode", episode.pk)
     delete_rows(Appearance, "episode", episode.pk)
@@ -604,6 +612,7 @@ def write_changes(episode: Episode, before: Document, after: Document) -> Writte
         written.keys_changed = _write_front_matter(episode, before, after)
         written.front_matter_changed = True
     _write_body(episode, before, after, written)
+    recheck(episode.pk, after)
     return written
 
 

@@ -129,6 +129,11 @@ def respell_name(document, rng, entities):
 
 
 def placeholder_label(document, rng, entities):
+    """Only where the episode names its speakers (more turns by name than by
+    placeholder), which is when the check applies."""
+    labels = [block.label.strip("[] ") for block in document.blocks if isinstance(block, Turn) and block.label]
+    if sum(bool(_PERSON.fullmatch(label)) for label in labels) <= sum(label.startswith("Speaker") for label in labels):
+        return None
     labelled = [
         index for index, block in enumerate(document.blocks)
         if isinstance(block, Turn) and block.label and _PERSON.fullmatch(block.label.strip("[] "))
