@@ -403,6 +403,10 @@ class TurnFlag(models.Model):
         "in the English.",
     )
     fingerprint = models.CharField(max_length=16, help_text="Of the turn's texts when flagged.")
+    body_line = models.PositiveIntegerField(
+        help_text="Lines between the end of the front matter and the turn's first line "
+        "in the file as written when flagged (kept current by every edit of the body).",
+    )
     dismissed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",

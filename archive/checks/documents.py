@@ -40,9 +40,14 @@ def check_document(document: Document, known: KnownNames | None = None) -> dict[
 
 def block_lines(document: Document) -> list[int]:
     """The 1-based line of each block's first line in ``render(document)``."""
-    line = 1 + render_front_matter(document.front_matter).count("\n")
-    lines = []
-    for block in document.blocks:
+    first = 1 + render_front_matter(document.front_matter).count("\n")
+    return [first + line for line in body_lines(document.blocks)]
+
+
+def body_lines(blocks, upto: int | None = None) -> list[int]:
+    """How many lines of the body precede each block (of the first ``upto`` + 1)."""
+    line, lines = 0, []
+    for block in blocks[: None if upto is None else upto + 1]:
         lines.append(line)
         line += render_block(block).count("\n")
     return lines

@@ -24,10 +24,12 @@ from archive.models import Turn as TurnRow
 from archive.content.bulk import insert_rows
 
 from .catalogue import BY_ID
-from .documents import check_document
+from .documents import body_lines, check_document
 from .names import KnownNames
 
-_FLAG_COLUMNS = ("episode_id", "turn_id", "check_id", "severity", "params", "spans", "fingerprint")
+_FLAG_COLUMNS = (
+    "episode_id", "turn_id", "check_id", "severity", "params", "spans", "fingerprint", "body_line",
+)
 _KNOWN_FOR = 600  # seconds an edit's process reuses the archive's names
 
 
@@ -92,16 +94,24 @@ def names_loaded_once() -> Iterator[None]:
 
 
 def new_flag_rows(document: Document, known: KnownNames | None = None) -> list[tuple]:
-    """``(position, check id, severity, params JSON, spans JSON, fingerprint)`` of every
-    finding of a parsed document: plain data, made in the import's workers."""
+    """``(position, check id, severity, params JSON, spans JSON, fingerprint, body
+    line)`` of every finding of a parsed document: plain data, made in the import's
+    workers. ``known`` defaults to :func:`known_names`, loaded only for a body with
+    turns."""
+    if not any(isinstance(block, Turn) for block in document.blocks):
+        return []
+    found = check_document(document, known or known_names())
+    if not found:
+        return []
+    lines = body_lines(document.blocks, max(found))
     rows = []
-    for position, findings in check_document(document, known).items():
+    for position, findings in found.items():
         block = document.blocks[position]
         mark = _block_fingerprint(block)
         for finding in findings:
             rows.append((
                 position, finding.check, BY_ID[finding.check].severity,
-                _json(finding.params), _json(finding.spans()), mark,
+                _json(finding.params), _json(finding.spans()), mark, lines[position],
             ))
     return rows
 
@@ -123,10 +133,10 @@ def insert_flags(flags_by_episode: dict[int, list[tuple]], dismissed: dict | Non
     dismissed = dismissed or {}
     stamp = connection.ops.adapt_datetimefield_value
     insert_rows(TurnFlag, (*_FLAG_COLUMNS, "dismissed_by_id", "dismissed_at"), (
-        (episode_id, ids[episode_id, position], check, severity, params, spans, mark,
+        (episode_id, ids[episode_id, position], check, severity, params, spans, mark, line,
          *_dismissal(dismissed.get((mark, check)), stamp))
         for episode_id, rows in flags_by_episode.items()
-        for position, check, severity, params, spans, mark in rows
+        for position, check, severity, params, spans, mark, line in rows
     ))
 
 
@@ -145,11 +155,11 @@ def dismissals(episode_id: int) -> dict:
     }
 
 
-def recheck(episode_id: int, document: Document) -> None:
+def recheck(episode_id: int, document: Document, known: KnownNames | None = None) -> None:
     """Bring the stored flags of an episode in line with ``document``, its rows as
     just written (the caller's transaction): a flag whose turn still says the same
     keeps its dismissal."""
-    rows = new_flag_rows(document, known_names())
+    rows = new_flag_rows(document, known or known_names())
     kept = dismissals(episode_id)
     TurnFlag.objects.filter(episode_id=episode_id).delete()
     insert_flags({episode_id: rows}, kept)

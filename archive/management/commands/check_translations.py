@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
 
-from archive.checks.report import Summary, flagged_turns
+from archive.checks.report import Summary, flagged_turns, recheck_episodes
 from archive.checks.stored import format_message
 from archive.content.sources import MARKDOWN_SUFFIX, default_folder
 from archive.models import Episode
@@ -11,8 +11,10 @@ from archive.models import Episode
 
 class Command(BaseCommand):
     help = (
-        "Run the translation checks over imported episodes (all, those whose files are "
-        "named, or --episode SLUG) and print path:line: check-id: message per flagged turn."
+        "Print the translation checks' flags of imported episodes (all, those whose files "
+        "are named, or --episode SLUG): path:line: check-id: message per flagged turn, the "
+        "line as the file is exported now; then a summary. --recheck runs the checks afresh "
+        "first (with the archive's names as they are now) and stores what they find."
     )
 
     def add_arguments(self, parser):
@@ -21,8 +23,14 @@ class Command(BaseCommand):
             "--episode", action="append", default=[], metavar="SLUG",
             help="Check only this episode (repeatable).",
         )
+        parser.add_argument(
+            "--recheck", action="store_true",
+            help="Run the checks afresh and store their findings before printing (slower; "
+            "needed once after the first import into an empty database, whose names the "
+            "import's own checks could not know yet).",
+        )
 
-    def handle(self, *args, paths, episode, **options):
+    def handle(self, *args, paths, episode, recheck, **options):
         if paths and episode:
             raise CommandError("name files or --episode slugs, not both")
         root = default_folder()
@@ -39,14 +47,16 @@ class Command(BaseCommand):
                 episode.pk: str(root / episode.source_path) if root else episode.source_path
                 for episode in queryset.only("pk", "source_path")
             }
-        episodes = Episode.objects.filter(pk__in=list(named)).order_by("source_path")
+        episodes = Episode.objects.filter(pk__in=list(named)) if paths or episode else Episode.objects.all()
+        if recheck:
+            recheck_episodes(episodes)
         summary = Summary()
         for flagged in flagged_turns(episodes, summary):
             message = format_message(flagged.check, flagged.params, gettext)
-            self.stdout.write(f"{named[flagged.episode.pk]}:{flagged.line}: {flagged.check}: {message}")
+            self.stdout.write(f"{named[flagged.episode_id]}:{flagged.line}: {flagged.check}: {message}")
         checks = ", ".join(f"{check} {count}" for check, count in summary.per_check.most_common())
         self.stdout.write(
-            f"{len(named)} episodes, {summary.turns} turns checked, {summary.flagged} flagged"
+            f"{summary.episodes} episodes, {summary.turns} turns checked, {summary.flagged} flagged"
             + (f" ({checks})" if checks else "")
         )
 
