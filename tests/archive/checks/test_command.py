@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from archive.checks import stored
 from archive.codec import Turn
 from archive.content.store import load_document, write_changes
-from archive.models import TurnFlag
+from archive.models import Episode, TurnFlag
 
 from .test_stored import EPISODE, imported
 
@@ -71,3 +71,20 @@ def test_an_unknown_slug_is_an_error(tmp_path):
     imported(tmp_path)
     with pytest.raises(CommandError, match="no episode with slug: nope"):
         run("--episode", "nope")
+
+
+def test_recheck_finds_what_needs_names_the_first_import_did_not_know_yet(tmp_path):
+    tagged = EPISODE.replace("people:\n  - Ada Park", "people:\n  - Ada Park\ncompanies_orgs:\n  - Nvidia")
+    (tmp_path / "a.md").write_text(tagged, encoding="utf-8")
+    imported(tmp_path, EPISODE.replace("这是一个很长的故事，我会", "**Nvidia** 的故事很长，我会"))
+    assert "untagged-mention" not in "\n".join(run())
+    rechecked = run("--recheck")
+    assert f"{tmp_path.resolve() / 'one.md'}:26: untagged-mention: “Nvidia” is a known entity" in "\n".join(rechecked)
+    assert "untagged-mention" in "\n".join(run())
+
+
+def test_lines_follow_a_longer_front_matter(tmp_path):
+    episode = imported(tmp_path)
+    Episode.objects.filter(pk=episode.pk).update(summary="一行摘要")
+    path = str(tmp_path.resolve() / "one.md")
+    assert [line.split(": ")[0] for line in run()[:-1]] == [f"{path}:9", f"{path}:27"]
