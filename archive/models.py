@@ -6,6 +6,7 @@ in ``front_matter_entries``, and per block the small style fields of the codec.
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -410,6 +411,42 @@ class Turn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.episode_id}#{self.position}"
+
+
+class TurnFlag(models.Model):
+    """A translation check's finding on one turn (``archive.checks``), computed at
+    import and again when an edit changes the episode. Dismissed by an editor, it
+    stays dismissed until its turn's text changes (``fingerprint``)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="+")
+    turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="flags")
+    check_id = models.CharField(max_length=32, help_text="The check's stable id, e.g. number-mismatch.")
+    severity = models.CharField(max_length=8)
+    params = models.JSONField(default=dict, help_text="What fills the check's message.")
+    spans = models.JSONField(
+        default=dict,
+        help_text="What to highlight: [start, end] character spans in the translation and "
+        "in the English.",
+    )
+    fingerprint = models.CharField(max_length=16, help_text="Of the turn's texts when flagged.")
+    body_line = models.PositiveIntegerField(
+        help_text="Lines between the end of the front matter and the turn's first line "
+        "in the file as written when flagged (kept current by every edit of the body).",
+    )
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["turn", "check_id"], name="unique_turn_check")
+        ]
+        indexes = [models.Index(fields=["check_id"], name="turnflag_check")]
+
+    def __str__(self) -> str:
+        return f"{self.turn_id}: {self.check_id}"
 
 
 class SearchText(models.Model):

@@ -8,6 +8,7 @@ instead, for sizes beyond the archive's. On a throwaway database of the configur
 kind (DATABASE_URL: SQLite by default, or a PostgreSQL server, on which a database is
 created and dropped) it runs the commands as a user would, each its own process:
 import_markdown into the empty database (the search index pass reported apart),
+check_translations (the flags the import stored; then --recheck, the checks afresh),
 import_markdown again on the unchanged files, re-indexing one edited episode, and
 export_markdown into an empty folder, checked byte for byte. In the same run it
 times the floors: reading the files and parsing each with python-frontmatter
@@ -192,6 +193,9 @@ def main() -> None:
         indexed = seconds_of(r"search index", output)
         summary = next((line for line in output.splitlines() if " files: " in line), output[-500:])
         peak = peak_megabytes()
+        checked, checked_output = manage("check_translations", env=env)
+        rechecked, _ = manage("check_translations", "--recheck", env=env)
+        checked_summary = checked_output.strip().splitlines()[-1] if checked_output.strip() else ""
         again, again_output = manage("import_markdown", str(notes), env=env)
         reindex, turns = python(REINDEX_ONE, env).split()
         exported, _ = manage("export_markdown", str(out), env=env)
@@ -215,6 +219,9 @@ def main() -> None:
     print(f"import_markdown, index included:   {imported:7.2f} s = {imported / floor_in:5.1f} x floor "
           f"(aim 10 x); {index_pass}")
     print(f"  peak memory of the largest process: {peak} MB (aim under 1024)")
+    print(f"check_translations (stored flags): {checked:7.2f} s = {checked / floor_in:5.1f} x floor "
+          f"(aim 2 x): {checked_summary}")
+    print(f"check_translations --recheck:      {rechecked:7.2f} s = {rechecked / floor_in:5.1f} x floor")
     print(f"import_markdown again, unchanged:  {again:7.2f} s (aim under 3 s): "
           f"{next((line for line in again_output.splitlines() if ' files: ' in line), '').strip()}")
     print(f"re-index one edited episode ({turns} turns): {float(reindex) * 1000:.0f} ms (aim under 100)")

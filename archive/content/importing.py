@@ -24,6 +24,7 @@ from pathlib import Path
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
+from archive.checks.stored import known_names, names_loaded_once
 from archive.codec import ParseError, parse, render
 from archive.models import Episode, FileVersion
 from archive.search import index as search_index
@@ -180,7 +181,12 @@ class Importer:
         self.known: dict[str, tuple] = {}
 
     def run(self, items: Iterable[Source | Unreadable]) -> Iterator[ImportResult]:
-        """Import every source, yielding one result per file as it is done."""
+        """Import every source, yielding one result per file as it is done. The
+        translation checks use the archive's names as they are when it starts."""
+        with names_loaded_once():
+            yield from self._run(items)
+
+    def _run(self, items: Iterable[Source | Unreadable]) -> Iterator[ImportResult]:
         self.repaired = search_index.repair()
         items = list(items)  # listing may give known episodes their paths in a new folder
         self.known = {
@@ -234,6 +240,7 @@ class Importer:
         if jobs < 2 or len(tasks) < _PARALLEL_FROM:
             yield from map(read_file, tasks)
             return
+        known_names()  # loaded here, once, for the workers to inherit
         # Workers are forked: they must not inherit open database sockets (they never
         # use them; a connection inside a transaction stays open for the caller).
         if not any(connection.in_atomic_block for connection in connections.all()):

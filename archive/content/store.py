@@ -32,12 +32,14 @@ from archive.codec import (
     Turn,
     edited,
     parse_english,
+    render_front_matter,
     speaker_name,
     style_fields,
     with_value,
     without_key,
 )
-from archive.models import Appearance, Episode, Speaker
+from archive.checks.stored import insert_flags, new_flag_rows, recheck
+from archive.models import Appearance, Episode, Speaker, TurnFlag
 from archive.models import Heading as HeadingRow
 from archive.models import Turn as TurnRow
 
@@ -66,7 +68,8 @@ class EpisodeRows:
 
     ``headings`` are ``(position, level, title, style)``; ``turns`` are ``(position,
     heading position or None, kind, label, person speaking or None, translation,
-    english, style, verbatim)``, styles already JSON text.
+    english, style, verbatim)``, styles already JSON text; ``flags`` the translation
+    checks' findings (``archive.checks.stored.new_flag_rows``).
     """
 
     columns: dict
@@ -75,6 +78,7 @@ class EpisodeRows:
     hosts: list[str]
     guests: list[str]
     entities: dict[str, list[str]]
+    flags: list[tuple] = ()
 
     def speaker_names(self) -> list[str]:
         return [*self.hosts, *self.guests, *(turn[4] for turn in self.turns if turn[4])]
@@ -127,7 +131,7 @@ def episode_rows(document: Document) -> EpisodeRows:
     return EpisodeRows(
         columns=columns, headings=headings, turns=turns,
         hosts=_split_names(columns["speaker"]), guests=_split_names(columns["guest"]),
-        entities=fields.entity_names(values),
+        entities=fields.entity_names(values), flags=new_flag_rows(document),
     )
 
 
@@ -242,8 +246,10 @@ def _episode_values(
     return tuple(row[name] for name in _EPISODE_COLUMNS)
 
 
-def _insert_content(episodes: list[tuple[int, EpisodeRows]], known_ids: dict) -> None:
-    """Headings, turns, appearances and entity links of episodes already inserted."""
+def _insert_content(
+    episodes: list[tuple[int, EpisodeRows]], known_ids: dict,
+) -> None:
+    """Headings, turns, appearances, entity links and flags of episodes already inserted."""
     speakers = ensure_ids(Speaker, [
         name for _, rows in episodes for name in rows.speaker_names()
     ], known_ids)
@@ -271,6 +277,7 @@ def _insert_content(episodes: list[tuple[int, EpisodeRows]], known_ids: dict) ->
             (pk, tags[name], position)
             for pk, rows in episodes for position, name in enumerate(rows.entities[key])
         ))
+    insert_flags({pk: rows.flags for pk, rows in episodes})
 
 
 def _insert_appearances(episodes: list[tuple[int, EpisodeRows]], speakers: dict[str, int]) -> None:
@@ -283,7 +290,8 @@ def _insert_appearances(episodes: list[tuple[int, EpisodeRows]], speakers: dict[
 
 
 def _delete_content(episode: Episode) -> None:
-    # Turns first: headings' deletion would otherwise update them (SET_NULL).
+    # Flags, then turns: headings' deletion would otherwise update them (SET_NULL).
+    delete_rows(TurnFlag, "episode", episode.pk)
     delete_rows(TurnRow, "episode", episode.pk)
     delete_rows(HeadingRow, "episode", episode.pk)
     delete_rows(Appearance, "episode", episode.pk)
@@ -406,6 +414,16 @@ def load_documents(episodes: list[Episode]) -> dict[int, Document]:
             bom=style.get("bom", False),
         )
     return documents
+
+
+def front_matter_lines(episodes: list[Episode]) -> dict[int, int]:
+    """How many lines the front matter of each episode's file takes as exported now
+    (its fences and the blank lines after it included), in one query per entity list."""
+    names = lists_of([episode.pk for episode in episodes])
+    return {
+        episode.pk: render_front_matter(_front_matter(episode, names[episode.pk])).count("\n")
+        for episode in episodes
+    }
 
 
 def _position(item: tuple) -> int:
@@ -576,6 +594,7 @@ def write_changes(episode: Episode, before: Document, after: Document) -> Writte
         written.keys_changed = _write_front_matter(episode, before, after)
         written.front_matter_changed = True
     _write_body(episode, before, after, written)
+    recheck(episode.pk, after)
     return written
 
 

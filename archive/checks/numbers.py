@@ -1,0 +1,215 @@
+"""Numbers as the two languages write them, reduced to values that can be compared.
+
+``mentions(text)`` finds every number in a text, Chinese or English, with its value
+and its character span: ``50亿美元`` and ``$5 billion`` are both 5e9, ``120万`` and
+``1.2 million`` 1.2e6, ``百分之三十`` and ``30%`` 30, ``2024年`` 2024, ``三`` and
+``three`` 3. A mention is *firm* when it is written with digits; a number written
+in words (``三``, ``three``, ``一些``'s ``一``) is *loose*: Chinese uses numerals
+inside ordinary words (一起, 万一, 十分), so a loose number only ever answers for a
+firm one in the other language and is never reported on its own.
+
+Digits that are part of a name (``GPT-4``, ``H100``, ``5G``, ``COVID-19``) are not
+numbers here: both languages copy such names as they are.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mention:
+    value: float
+    start: int
+    end: int
+    firm: bool
+
+
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_SMALL = {"十": 10, "百": 100, "千": 1000}
+_ZH_LARGE = {"万": 1e4, "亿": 1e8}
+_ZH_CHARS = "".join((*_ZH_DIGITS, *_ZH_SMALL, *_ZH_LARGE))
+_SCALE_AFTER = frozenset((*_ZH_SMALL, *_ZH_LARGE))
+_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
+# A run of Chinese numerals, or digits with the 万/亿/千 that scale them.
+_ZH_NUMBER = re.compile(
+    rf"(?<![A-Za-z\d.:])(?<![A-Za-z]-)(?:(?P<arabic>{_ARABIC})\s?(?P<scale>[{_ZH_CHARS}]*)(?![A-Za-z\d])"
+    rf"|(?P<words>[{_ZH_CHARS}]+))"
+)
+_EN_SCALES = {
+    "hundred": 100, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6,
+    "billion": 1e9, "b": 1e9, "bn": 1e9, "trillion": 1e12, "t": 1e12, "tn": 1e12,
+}
+_EN_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "first": 1, "second": 2, "third": 3,
+    "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10, "once": 1, "twice": 2, "double": 2, "triple": 3, "dozen": 12,
+    "half": 0.5, "hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9,
+    "trillion": 1e12, "january": 1, "february": 2, "march": 3, "april": 4, "june": 6,
+    "july": 7, "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+}
+_EN_NUMBER = re.compile(
+    rf"(?<![A-Za-z\d.:])(?<![A-Za-z]-)(?P<arabic>{_ARABIC})"
+    r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])(?![A-Za-z]))?"
+    r"(?P<suffix>s|st|nd|rd|th|x)?(?![A-Za-z\d])"
+)
+_WORD = re.compile(r"[A-Za-z]+")
+_WORD_SCALE = re.compile(r"(?i)[ -](hundred|thousand|million|billion|trillion)\b")
+_CENTURY = re.compile(r"(\d{1,2})\s?世纪(?:(\d0)\s?年代)?")
+_RUN = re.compile(rf"[\d.{_ZH_CHARS}][\d,.{_ZH_CHARS}]*(?: [{_ZH_CHARS}]+)?")
+# A range's first number takes the scale written after its second: 1.2-1.5 billion.
+_SHARED_SCALE = re.compile(
+    r"\s*(?:-|–|~|to|or|and|到|至)\s*[\d.,]+\s?"
+    r"(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|[kmbKMB]\b|[万亿])"
+)
+
+
+def mentions(text: str) -> list[Mention]:
+    """Every number in ``text`` (either language), in order of position."""
+    found = [*written(text), *_english_words(text)]
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def written(text: str) -> list[Mention]:
+    """The numbers of ``text`` in digits and in Chinese numerals: all but English words,
+    which :func:`mentions` adds (a tenth of the cost of a turn is finding those)."""
+    found = _chinese(text)
+    if "世纪" not in text:
+        return found
+    centuries = _centuries(text)
+    inside = [m for m in found if any(c.start <= m.start < c.end for c in centuries)]
+    return [*(m for m in found if m not in inside), *centuries]
+
+
+def _chinese(text: str):
+    """Digits (with a Chinese or English scale word) and Chinese numerals."""
+    taken = []
+    # Runs of digits and numerals are found first, with a pattern that starts with
+    # a character class (five times faster to scan for); each is then read in full.
+    for run in _RUN.finditer(text):
+        start, end = run.span()
+        spans = []
+        for match in _EN_NUMBER.finditer(text, start, min(len(text), end + 12)):
+            if match.start() >= end:
+                break
+            if not match["scale"] and text[match.end():match.end() + 2].lstrip()[:1] in _SCALE_AFTER:
+                continue  # 50亿, 3千万: read below with their Chinese scale
+            scale = match["scale"]
+            if not scale and (shared := _SHARED_SCALE.match(text, match.end())):
+                scale = shared["scale"]
+            multiplier = _scale(scale) if scale else 1
+            taken.append(Mention(_arabic(match["arabic"]) * multiplier, match.start(), match.end(), True))
+            spans.append((match.start(), match.end()))
+        for match in _ZH_NUMBER.finditer(text, start, min(len(text), end + 1)):
+            if match.start() >= end or any(a <= match.start() < b for a, b in spans):
+                continue
+            if match["arabic"] is not None:
+                scale = match["scale"]
+                if not scale and (shared := _SHARED_SCALE.match(text, match.end())):
+                    scale = shared["scale"]
+                value, firm = _chinese_value(scale, _arabic(match["arabic"])), True
+            else:
+                value, firm = _chinese_value(match["words"]), False
+            if value is not None:
+                taken.append(Mention(value, match.start(), match.end(), firm))
+    return taken
+
+
+def _scale(word: str) -> float:
+    return _ZH_LARGE.get(word) or _EN_SCALES.get(word.lower(), 1)
+
+
+def english_words(text: str) -> list[Mention]:
+    """Numbers written as English words (``three``, ``twice``, ``March``): all loose."""
+    return _english_words(text)
+
+
+def _english_words(text: str):
+    found = []
+    for match in _WORD.finditer(text):
+        word = match[0].lower()
+        if word in _EN_WORDS:
+            value, end = float(_EN_WORDS[word]), match.end()
+            scale = _WORD_SCALE.match(text, end)
+            if scale and word not in _EN_SCALES:
+                value, end = value * _EN_SCALES[scale[1].lower()], scale.end()
+            found.append(Mention(value, match.start(), end, False))
+    return found
+
+
+def _centuries(text: str):
+    """``19世纪`` is the 1800s, ``19世纪90年代`` the 1890s (loose: the English may
+    say either)."""
+    found = []
+    for match in _CENTURY.finditer(text):
+        value = (int(match[1]) - 1) * 100 + (int(match[2]) if match[2] else 0)
+        found.append(Mention(float(value), match.start(), match.end(), False))
+    return found
+
+
+def _arabic(written: str) -> float:
+    return float(written.replace(",", ""))
+
+
+def _chinese_value(words: str, leading: float | None = None) -> float | None:
+    """The value of a run of Chinese numerals, after ``leading`` digits if any.
+
+    ``两千零二十四`` is 2024, ``一亿二千万`` 1.2e8, ``二〇二四`` (digit by digit) 2024,
+    ``50`` + ``亿`` 5e9. None for a run that is no number (``万``, ``亿亿``).
+    """
+    if leading is None and words and all(char in _ZH_DIGITS for char in words) and len(words) > 1:
+        return float("".join(str(_ZH_DIGITS[char]) for char in words))
+    total, section, number = 0.0, 0.0, leading
+    for char in words:
+        if char in _ZH_DIGITS:
+            number = _ZH_DIGITS[char]
+        elif char in _ZH_SMALL:
+            section += (1 if number is None else number) * _ZH_SMALL[char]
+            number = None
+        else:
+            part = section + (number or 0)
+            if not part and not total:
+                return None
+            if char == "亿":
+                total = (total + part) * _ZH_LARGE[char]
+            else:
+                total += part * _ZH_LARGE[char]
+            section, number = 0.0, None
+    value = total + section + (number or 0)
+    return value if (value or number == 0) else None
+
+
+def same(a: float, b: float) -> bool:
+    """Equal values, written either way (``1.2e6`` from ``120万`` is ``1.2 million``)."""
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
+
+
+def telling(mention: Mention) -> bool:
+    """Whether a number the other text lacks says something: a firm one, or words
+    worth ten or more (``十八``, ``thirty``); ``一`` and ``first`` are everywhere."""
+    return mention.firm or mention.value >= 10
+
+
+def in_excess(ours: list[Mention], theirs: list[Mention]) -> list[Mention]:
+    """Our telling mentions of a value written more often here than there: ``47``
+    twice against once is one ``47`` the other text lacks."""
+    found = []
+    for mention in ours:
+        if not telling(mention):
+            continue
+        here = sum(same(mention.value, m.value) for m in ours if telling(m))
+        there = sum(same(mention.value, m.value) for m in theirs)
+        if here > there:
+            found.append(mention)
+    return found
+
+
+def unmatched(ours: list[Mention], theirs: list[Mention]) -> list[Mention]:
+    """Our firm mentions whose value none of theirs (firm or loose) has."""
+    values = sorted({mention.value for mention in theirs})
+    return [m for m in ours if m.firm and not any(same(m.value, v) for v in values)]

@@ -1,0 +1,217 @@
+"""Flags in the database: computed where the text is parsed, read with one query.
+
+Written at import (:func:`new_flag_rows` in the parsing workers, :func:`insert_flags`
+by the writer) and after an edit or re-import (:func:`recheck`, inside the caller's
+transaction). A dismissal is kept while the turn's texts keep their fingerprint.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from archive.codec import Document, Turn
+from archive.models import Media, Organization, Person, Product, Speaker, TurnFlag
+from archive.models import Turn as TurnRow
+
+from archive.content.bulk import insert_rows
+
+from .catalogue import BY_ID
+from .documents import body_lines, check_document
+from .names import KnownNames
+
+_FLAG_COLUMNS = (
+    "episode_id", "turn_id", "check_id", "severity", "params", "spans", "fingerprint", "body_line",
+)
+_KNOWN_FOR = 600  # seconds an edit's process reuses the archive's names
+
+
+def fingerprint(label: str, translation: str | None, english: str | None) -> str:
+    """Of what a turn says: its dismissed flags last as long as this does."""
+    text = "\0".join((label or "", translation or "", "\1" if english is None else english))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def load_known_names() -> KnownNames:
+    """The archive's names, in a few queries: speakers and people and organisation
+    tags with the number of episodes using each; every entity tag; how many
+    episodes bold an entity without tagging it (their ``untagged-mention`` flags)."""
+    people = list(Speaker.objects.annotate(uses=Count("appearance")).values_list("name", "uses"))
+    entities = []
+    for model in (Person, Organization, Product, Media):
+        counted = list(model.objects.annotate(uses=Count("links")).values_list("name", "uses"))
+        entities.extend(counted)
+        if model in (Person, Organization):
+            people.extend(counted)
+    untagged = Counter(
+        params.get("name", "") if isinstance(params, dict) else json.loads(params).get("name", "")
+        for params in TurnFlag.objects.filter(check_id="untagged-mention").values_list("params", flat=True)
+    )
+    return KnownNames.of(people, entities, untagged)
+
+
+_cached: tuple[float, KnownNames] | None = None
+_for_import: dict | None = None  # during an import: {"names": KnownNames} once loaded
+
+
+def known_names() -> KnownNames:
+    """The archive's names as the checks use them: an import's, loaded once when it
+    first needs them (:func:`names_loaded_once`; loaded before its worker processes
+    start, which inherit them), else loaded at most every ten minutes per process (a
+    name added meanwhile is seen by the next import)."""
+    global _cached
+    if _for_import is not None:
+        if "names" not in _for_import:
+            _for_import["names"] = load_known_names()
+        return _for_import["names"]
+    if _cached is None or time.monotonic() - _cached[0] > _KNOWN_FOR:
+        _cached = (time.monotonic(), load_known_names())
+    return _cached[1]
+
+
+def forget_known_names() -> None:
+    global _cached
+    _cached = None
+
+
+@contextlib.contextmanager
+def names_loaded_once() -> Iterator[None]:
+    """Within the block, the checks use the archive's names as they are when first
+    needed, loaded once (the document-level data of a whole import)."""
+    global _for_import
+    was, _for_import = _for_import, {}
+    try:
+        yield
+    finally:
+        _for_import = was
+
+
+def new_flag_rows(document: Document, known: KnownNames | None = None) -> list[tuple]:
+    """``(position, check id, severity, params JSON, spans JSON, fingerprint, body
+    line)`` of every finding of a parsed document: plain data, made in the import's
+    workers. ``known`` defaults to :func:`known_names`, loaded only for a body with
+    turns."""
+    if not any(isinstance(block, Turn) for block in document.blocks):
+        return []
+    found = check_document(document, known or known_names())
+    if not found:
+        return []
+    lines = body_lines(document.blocks, max(found))
+    rows = []
+    for position, findings in found.items():
+        block = document.blocks[position]
+        mark = _block_fingerprint(block)
+        for finding in findings:
+            rows.append((
+                position, finding.check, BY_ID[finding.check].severity,
+                _json(finding.params), _json(finding.spans()), mark, lines[position],
+            ))
+    return rows
+
+
+def insert_flags(flags_by_episode: dict[int, list[tuple]], dismissed: dict | None = None) -> None:
+    """Store the flags of episodes whose turns were just written (one query for the
+    turns' ids, one insert). ``dismissed`` maps ``(fingerprint, check id)`` to
+    ``(user id, when)``: dismissals that outlive a re-import of unchanged turns."""
+    flags_by_episode = {pk: rows for pk, rows in flags_by_episode.items() if rows}
+    if not flags_by_episode:
+        return
+    positions = {position for rows in flags_by_episode.values() for position, *_ in rows}
+    ids = {
+        (episode_id, position): pk
+        for episode_id, position, pk in TurnRow.objects.filter(
+            episode_id__in=list(flags_by_episode), position__in=positions,
+        ).values_list("episode_id", "position", "pk")
+    }
+    dismissed = dismissed or {}
+    stamp = connection.ops.adapt_datetimefield_value
+    insert_rows(TurnFlag, (*_FLAG_COLUMNS, "dismissed_by_id", "dismissed_at"), (
+        (episode_id, ids[episode_id, position], check, severity, params, spans, mark, line,
+         *_dismissal(dismissed.get((mark, check)), stamp))
+        for episode_id, rows in flags_by_episode.items()
+        for position, check, severity, params, spans, mark, line in rows
+    ))
+
+
+def _dismissal(kept, stamp) -> tuple:
+    return (kept[0], stamp(kept[1])) if kept else (None, None)
+
+
+def dismissals(episode_id: int) -> dict:
+    """The dismissed flags of an episode by ``(fingerprint, check id)``, to carry
+    over a re-import that rewrites its turns."""
+    return {
+        (mark, check): (by, at)
+        for mark, check, by, at in TurnFlag.objects.filter(
+            episode_id=episode_id, dismissed_at__isnull=False,
+        ).values_list("fingerprint", "check_id", "dismissed_by_id", "dismissed_at")
+    }
+
+
+def recheck(episode_id: int, document: Document, known: KnownNames | None = None) -> None:
+    """Bring the stored flags of an episode in line with ``document``, its rows as
+    just written (the caller's transaction): a flag whose turn still says the same
+    keeps its dismissal."""
+    rows = new_flag_rows(document, known or known_names())
+    kept = dismissals(episode_id)
+    TurnFlag.objects.filter(episode_id=episode_id).delete()
+    insert_flags({episode_id: rows}, kept)
+
+
+def _block_fingerprint(block) -> str:
+    if not isinstance(block, Turn):
+        return fingerprint("", None, None)
+    return fingerprint(block.label, block.text, block.english.text if block.english else None)
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+# The API the review pages use ------------------------------------------------------------
+
+def flags_by_turn(episode_id: int, *, dismissed: bool = True) -> dict[int, list[TurnFlag]]:
+    """Every flag of an episode, by turn id, in one query (dismissed ones too unless
+    ``dismissed=False``), ordered by check id."""
+    flags = TurnFlag.objects.filter(episode_id=episode_id).order_by("turn_id", "check_id")
+    if not dismissed:
+        flags = flags.filter(dismissed_at__isnull=True)
+    found = defaultdict(list)
+    for flag in flags:
+        found[flag.turn_id].append(flag)
+    return dict(found)
+
+
+def dismiss(flag: TurnFlag, by) -> TurnFlag:
+    """Dismiss a false positive: kept until its turn's text changes."""
+    flag.dismissed_by, flag.dismissed_at = by, timezone.now()
+    flag.save(update_fields=["dismissed_by", "dismissed_at"])
+    return flag
+
+
+def undismiss(flag: TurnFlag) -> TurnFlag:
+    flag.dismissed_by, flag.dismissed_at = None, None
+    flag.save(update_fields=["dismissed_by", "dismissed_at"])
+    return flag
+
+
+def message(flag: TurnFlag) -> str:
+    """The flag's message in the active language, its params filled in."""
+    from django.utils.translation import gettext
+
+    return format_message(flag.check_id, flag.params, gettext)
+
+
+def format_message(check_id: str, params: dict, translate=lambda text: text) -> str:
+    template = translate(BY_ID[check_id].message)
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template

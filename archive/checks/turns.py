@@ -1,0 +1,292 @@
+"""The checks themselves: an episode's turns in, each turn's findings out.
+
+Pure Python on plain text, so they run where the text is already parsed (the import's
+worker processes, an edit's transaction) and in ``check_translations``.
+
+Calibration (the shared half of the archive, 1,603 bilingual episodes, 124,357 turns
+with both texts and an English original of 20 characters or more). The ratio of the
+Chinese's characters to the English's (spaces and markup left out) has a median of
+0.37, quartiles 0.31 and 0.43; 2% of turns are below 0.10 and 1% above 1.18. Below
+0.10 the Chinese says a tenth of what a typical translation would (one clause for a
+paragraph): that is where the real archive's summarised or cut turns are, while
+honest condensing stays above it. Above 1.2 the Chinese is over three times the usual
+length: an added explanation or another turn's text. Both are ``length-ratio``,
+counted only when the English has 40 characters or more (a short reply such as
+"Yes." has no usual length). A Chinese turn that stops without closing punctuation
+while its English ends a sentence is ``truncated``: only 0.8% of real turns end so,
+mostly sound cues (``[音乐]``, which count as closed), whereas a translation cut
+anywhere but right after a full stop does. ``merged-original`` compares a turn's
+ratio with and without its English-less neighbour's Chinese: when the English fits
+both Chinese paragraphs better (nearer the median ratio) than its own, it holds both.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from . import numbers
+from .names import LATIN_WORD, KnownNames, name_key, near, word_key
+
+MEDIAN_RATIO, LOW_RATIO, HIGH_RATIO = 0.37, 0.10, 1.2
+RATIO_MIN_ENGLISH = 40
+MERGED_RATIO = 0.6  # of the usual ratio, beside an English-less turn: its English is there
+SHORT_RATIO = 0.75  # of the episode's usual ratio: an unclosed Chinese this short is cut
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class TurnText:
+    """What the checks read of a turn: its label and its two texts (None when absent)."""
+
+    label: str
+    translation: str | None
+    english: str | None
+
+
+@dataclass
+class Finding:
+    """One check's finding on one turn: its params fill the check's message; spans
+    are ``(start, end)`` character offsets in the translation and in the English."""
+
+    check: str
+    params: dict = field(default_factory=dict)
+    translation_spans: list[Span] = field(default_factory=list)
+    english_spans: list[Span] = field(default_factory=list)
+
+    def spans(self) -> dict:
+        return {"translation": self.translation_spans, "english": self.english_spans}
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LETTER = re.compile(r"[A-Za-z]")
+_IGNORED = re.compile(r"\s|\*\*|<[^>]{1,40}>")
+_CLOSED = re.compile(r"[。！？!?…”\"'’）)」』】\].:：；;~—–\-]$")
+_TRAILING_MARKUP = re.compile(r"(?:\s|\*\*|</?[a-z]+>|<br\s*/?>)+$")
+_BOLD = re.compile(r"\*\*([^*\n]{1,60}?)\*\*(?![:：])")
+_PLACEHOLDER = re.compile(r"(?i)\[?(?:speaker|发言人|说话人|讲者)\s*(?:[A-Z]|\d{1,2})?\]?")
+_ROLE = re.compile(
+    r"(?i)\[?(?:host|guest|interviewer|narrator|audience|announcer|moderator|主持人|嘉宾|"
+    r"观众|旁白|广告|记者|采访者|受访者|男|女|众人|多人|所有人|[^\]]*\s[A-F])\]?"
+)
+
+
+def check_episode(
+    turns: Sequence[TurnText], *, tagged: Iterable[str] = (), known: KnownNames | None = None,
+) -> list[list[Finding]]:
+    """The findings of every turn of one episode, in the order of ``turns``.
+
+    ``tagged`` is every name of the episode's entity lists; ``known`` the archive's
+    names (name checks are skipped without them).
+    """
+    known = known or KnownNames()
+    tagged_keys = {name_key(name) for name in tagged}
+    bilingual = any(turn.english is not None for turn in turns)
+    # An episode names its speakers when more of its turns have a person's name than
+    # a placeholder: then a placeholder stands out; otherwise it is the episode's way.
+    placeholders = sum(bool(_PLACEHOLDER.fullmatch(turn.label.strip())) for turn in turns if turn.label)
+    named = sum(_is_person(turn.label) for turn in turns) > placeholders
+    labels = {name_key(turn.label.strip("[]")) for turn in turns if turn.label}
+    usual = _usual_ratio(turns) if bilingual else MEDIAN_RATIO
+    found: list[list[Finding]] = [[] for _ in turns]
+    for index, turn in enumerate(turns):
+        findings = found[index]
+        if bilingual:
+            findings.extend(_texts(turn, usual))
+        if named and turn.label and _PLACEHOLDER.fullmatch(turn.label.strip()):
+            findings.append(Finding("placeholder-speaker", {"label": turn.label}))
+        findings.extend(_mentions(turn, known, tagged_keys, labels))
+        for finding in findings:
+            if finding.check == "untagged-mention":
+                # One tag mends every mention: the first turn that bolds it says so.
+                tagged_keys.update(name_key(turn.translation[s:e]) for s, e in finding.translation_spans)
+    if bilingual:
+        for index in _merged(turns, usual):
+            if not any(f.check == "merged-original" for f in found[index]):
+                found[index].append(Finding("merged-original"))
+    return found
+
+
+def _is_person(label: str) -> bool:
+    label = label.strip()
+    return bool(label) and not _PLACEHOLDER.fullmatch(label) and not _ROLE.fullmatch(label)
+
+
+def _usual_ratio(turns: Sequence[TurnText]) -> float:
+    """The episode's median length ratio: a translator who condenses, or explains,
+    does so throughout; a turn is measured against its own episode's habit."""
+    ratios = sorted(
+        _length(turn.translation) / english
+        for turn in turns
+        if turn.translation and turn.english and (english := _length(turn.english)) >= RATIO_MIN_ENGLISH
+    )
+    return ratios[len(ratios) // 2] if len(ratios) >= 5 else MEDIAN_RATIO
+
+
+def _texts(turn: TurnText, usual: float) -> list[Finding]:
+    """The checks of one turn's two texts against each other."""
+    translation, english = turn.translation or "", turn.english
+    if english is None:
+        findings = [Finding("missing-original")]
+        if _is_english(translation):
+            findings.append(Finding("untranslated", translation_spans=[(0, len(translation))]))
+        return findings
+    if not _IGNORED.sub("", translation):
+        return [Finding("untranslated")]
+    findings = []
+    chinese_length, english_length = _length(translation), _length(english)
+    relative = chinese_length / max(english_length, 1) / usual
+    if _is_english(translation):
+        findings.append(Finding("untranslated", translation_spans=[(0, len(translation))]))
+    elif _stops_short(translation, english, relative):
+        findings.append(Finding("truncated", translation_spans=[(len(translation), len(translation))]))
+    elif english_length >= RATIO_MIN_ENGLISH:
+        if relative < LOW_RATIO / MEDIAN_RATIO or relative > HIGH_RATIO / MEDIAN_RATIO:
+            findings.append(Finding("length-ratio", {"ratio": f"{relative:.1f}"}))
+    findings.extend(_numbers(translation, english))
+    findings.extend(_names(translation, english))
+    return findings
+
+
+def _length(text: str) -> int:
+    """Characters that carry text: not spaces, nor bold marks."""
+    return len(text) - text.count(" ") - text.count("\n") - text.count("*")
+
+
+def _is_english(text: str) -> bool:
+    """A text with letters and (next to) no Chinese: an original left untranslated."""
+    letters = len(_LETTER.findall(text))
+    return letters >= 15 and len(_CJK.findall(text)) * 20 <= letters
+
+
+def _stops_short(translation: str, english: str, relative: float) -> bool:
+    """The Chinese ends mid-sentence, where its English does not or says more."""
+    ends = _TRAILING_MARKUP.sub("", translation)
+    if not ends or _CLOSED.search(ends):
+        return False
+    return relative < SHORT_RATIO or bool(_CLOSED.search(_TRAILING_MARKUP.sub("", english)))
+
+
+def _numbers(translation: str, english: str) -> list[Finding]:
+    """Firm numbers one text has and the other lacks, when the other text also has a
+    number the first lacks: a number changed, not one a condensed translation left
+    out (which the real archive does all the time)."""
+    ours, theirs = numbers.written(translation), numbers.written(english)
+    if not any(m.firm for m in ours) and not any(m.firm for m in theirs):
+        return []
+    if not (numbers.unmatched(ours, theirs) or numbers.unmatched(theirs, ours)):
+        return []
+    ours = sorted([*ours, *numbers.english_words(translation)], key=_start)
+    theirs = sorted([*theirs, *numbers.english_words(english)], key=_start)
+    only_ours, only_theirs = numbers.unmatched(ours, theirs), numbers.unmatched(theirs, ours)
+    if not (only_ours or only_theirs):
+        return []
+    lacking_ours = numbers.in_excess(ours, theirs)
+    lacking_theirs = numbers.in_excess(theirs, ours)
+    if not (lacking_ours and lacking_theirs):
+        return []
+    shown_ours = only_ours or lacking_ours
+    shown_theirs = only_theirs or lacking_theirs
+    written = [translation[m.start:m.end] for m in shown_ours] + [english[m.start:m.end] for m in shown_theirs]
+    return [Finding(
+        "number-mismatch", {"numbers": " / ".join(dict.fromkeys(written))},
+        [(m.start, m.end) for m in shown_ours], [(m.start, m.end) for m in shown_theirs],
+    )]
+
+
+def _start(mention) -> int:
+    return mention.start
+
+
+def _names(translation: str, english: str) -> list[Finding]:
+    """Latin-script words of one text that the other spells one or two letters apart."""
+    ours = [(m, word_key(m[0])) for m in LATIN_WORD.finditer(translation)]
+    if not ours:
+        return []
+    written = set(LATIN_WORD.findall(english))
+    lower = {word.casefold() for word in written}
+    our_keys = {key for _, key in ours}
+    pairs, by_initial = set(), None
+    for match, key in ours:
+        if match[0][:1].isupper() and not _in(key, lower):  # a name is capitalised in both
+            if by_initial is None:
+                by_initial = {}
+                for word in written:
+                    if word[:1].isupper():
+                        by_initial.setdefault(word[:1].casefold(), []).append(word.casefold())
+            pairs.update(
+                (key, word_key(other)) for other in by_initial.get(key[:1], ())
+                if near(match[0].casefold(), other)
+            )
+    capitalised = {match[0].casefold(): key for match, key in ours if match[0][:1].isupper()}
+    for word in written:
+        if word[:1].isupper() and (key := word_key(word)) not in our_keys:
+            pairs.update((other, key) for spelt, other in capitalised.items() if near(spelt, word.casefold()))
+    pairs = {(a, b) for a, b in pairs if a != b}
+    if not pairs:
+        return []
+    mine, yours = {a for a, _ in pairs}, {b for _, b in pairs}
+    our_spans = [(m.start(), m.end()) for m, key in ours if key in mine]
+    their_spans = [(m.start(), m.end()) for m in LATIN_WORD.finditer(english) if word_key(m[0]) in yours]
+    names = [translation[s:e] for s, e in our_spans[:1]] + [english[s:e] for s, e in their_spans[:1]]
+    return [Finding("name-mismatch", {"names": " / ".join(names)}, our_spans, their_spans)]
+
+
+def _in(key: str, words: set[str]) -> bool:
+    return key in words or key + "s" in words or key + "'s" in words or key + "’s" in words
+
+
+def _mentions(turn: TurnText, known: KnownNames, tagged: set[str], labels: set[str]) -> list[Finding]:
+    """Bold mentions and the label against the archive's names and the episode's tags."""
+    findings = []
+    translation = turn.translation or ""
+    label = turn.label.strip("[] ")
+    if label and _is_person(turn.label):
+        usual = known.usual_spelling(label)
+        if usual:
+            findings.append(Finding("name-unlike-archive", {"name": label, "known": usual}))
+    untagged, unlike = [], []
+    for match in _BOLD.finditer(translation):
+        name = match[1].strip()
+        key = name_key(name)
+        if key in known.entities and key not in tagged and key not in labels:
+            untagged.append((name, match.span(1)))
+        elif not findings and LATIN_WORD.fullmatch(name.split(" ")[0] or "-"):
+            usual = known.usual_spelling(name)
+            if usual:
+                unlike.append((name, usual, match.span(1)))
+    if untagged:
+        findings.append(Finding(
+            "untagged-mention", {"name": untagged[0][0]}, [span for _, span in untagged],
+        ))
+    if unlike:
+        name, usual, _ = unlike[0]
+        findings.append(Finding(
+            "name-unlike-archive", {"name": name, "known": usual}, [span for *_, span in unlike],
+        ))
+    return findings
+
+
+def _merged(turns: Sequence[TurnText], usual: float) -> Iterator[int]:
+    """Turns whose English also holds the original of an English-less neighbour."""
+    for index, turn in enumerate(turns):
+        if turn.english is not None or not turn.translation:
+            continue
+        for other in (index - 1, index + 1):
+            if 0 <= other < len(turns) and _holds_both(turns[other], turn, usual):
+                yield other
+
+
+def _holds_both(turn: TurnText, neighbour: TurnText, usual: float) -> bool:
+    """The English fits this turn's Chinese and the neighbour's together better than
+    this turn's alone, or is far too long for this turn's alone."""
+    if turn.english is None or not turn.translation:
+        return False
+    english = _length(turn.english)
+    own, both = _length(turn.translation), _length(turn.translation) + _length(neighbour.translation)
+    if not english or not own:
+        return False
+    alone, together = own / english / usual, both / english / usual
+    return alone < MERGED_RATIO or abs(math.log(together)) < abs(math.log(alone))

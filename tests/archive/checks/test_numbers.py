@@ -1,0 +1,60 @@
+"""Numbers as the two languages write them."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from archive.checks import numbers
+
+
+def values(text: str, firm_only: bool = False) -> list[float]:
+    return [m.value for m in numbers.mentions(text) if m.firm or not firm_only]
+
+
+@pytest.mark.parametrize(("chinese", "english"), [
+    ("50亿美元", "$5 billion"),
+    ("120万", "1.2 million"),
+    ("2024年", "2024"),
+    ("百分之三十", "30%"),
+    ("30%", "30 percent"),
+    ("三个人", "three people"),
+    ("3.5亿", "350 million"),
+    ("1.2万人", "12,000 people"),
+    ("12至15亿", "1.2 to 1.5 billion"),
+    ("19世纪90年代", "the 1890s"),
+    ("六十亿", "six billion"),
+])
+def test_the_two_languages_write_the_same_value(chinese, english):
+    assert set(values(chinese)) & set(values(english))
+
+
+def test_digits_inside_names_are_not_numbers():
+    assert values("GPT-4, H100, 5G and COVID-19") == []
+
+
+def test_numerals_inside_chinese_words_are_loose():
+    assert values("我们一起去", firm_only=True) == []
+    assert values("我们一起去") == [1.0]
+
+
+def test_a_time_of_day_is_its_hour():
+    assert values("9:00", firm_only=True) == [9.0]
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_digits_read_the_same_with_or_without_thousands_commas(value):
+    assert values(f"{value:,}", firm_only=True) == values(str(value), firm_only=True) == [float(value)]
+
+
+@given(st.integers(min_value=1, max_value=9999), st.sampled_from(["万", "亿"]))
+def test_a_chinese_scale_is_an_english_one(count, scale):
+    factor = {"万": 1e4, "亿": 1e8}[scale]
+    [chinese] = values(f"共{count}{scale}元", firm_only=True)
+    english = values(f"{count * factor / 1e6:g} million", firm_only=True)
+    assert numbers.same(chinese, english[0])
+
+
+@given(st.floats(min_value=0, max_value=1e15, allow_nan=False), st.floats(min_value=0, max_value=1e15, allow_nan=False))
+def test_sameness_is_symmetric(a, b):
+    assert numbers.same(a, b) == numbers.same(b, a)

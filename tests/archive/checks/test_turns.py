@@ -1,0 +1,141 @@
+"""Each check on turns made to show, or not show, its defect."""
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from archive.checks import KnownNames, TurnText, check_episode
+
+CHINESE = "我们在那一年投入了很多资源，这是一个很长的故事，我会慢慢讲给大家听。"
+ENGLISH = "We put a lot of resources into it that year; it is a long story and I will tell it slowly."
+
+
+def checks_of(turns, **options) -> list[set[str]]:
+    return [{finding.check for finding in found} for found in check_episode(turns, **options)]
+
+
+def plain(n=6, label="") -> list[TurnText]:
+    return [TurnText(label, CHINESE, ENGLISH) for _ in range(n)]
+
+
+def test_ordinary_turns_are_not_flagged():
+    assert checks_of(plain()) == [set()] * 6
+
+
+def test_a_turn_without_its_english_is_missing_its_original():
+    turns = plain()
+    turns[2] = TurnText("", CHINESE, None)
+    assert checks_of(turns)[2] == {"missing-original"}
+
+
+def test_a_chinese_only_episode_is_not_asked_for_originals():
+    assert checks_of([TurnText("", CHINESE, None)] * 3) == [set()] * 3
+
+
+def test_an_english_holding_the_next_turns_original_is_merged():
+    turns = plain()
+    turns[2] = TurnText("", CHINESE, ENGLISH + " " + ENGLISH)
+    turns[3] = TurnText("", CHINESE, None)
+    found = checks_of(turns)
+    assert "merged-original" in found[2]
+    assert found[3] == {"missing-original"}
+
+
+def test_english_in_place_of_chinese_is_untranslated():
+    turns = plain()
+    turns[1] = TurnText("", ENGLISH, ENGLISH)
+    turns[4] = TurnText("", "", ENGLISH)
+    found = checks_of(turns)
+    assert "untranslated" in found[1] and "untranslated" in found[4]
+
+
+def test_a_changed_number_is_a_mismatch_with_both_highlighted():
+    turns = plain()
+    turns[0] = TurnText("", "他们在2019年融资了50亿美元。", "They raised $5 billion in 2018.")
+    [finding] = [f for f in check_episode(turns)[0] if f.check == "number-mismatch"]
+    chinese, english = turns[0].translation, turns[0].english
+    assert [chinese[s:e] for s, e in finding.translation_spans] == ["2019"]
+    assert [english[s:e] for s, e in finding.english_spans] == ["2018"]
+
+
+def test_a_number_the_translation_leaves_out_is_not_a_mismatch():
+    turns = plain()
+    turns[0] = TurnText("", "他们融资了很多钱。", "They raised $5 billion in 2018.")
+    assert checks_of(turns)[0] == set()
+
+
+def test_a_chinese_cut_mid_sentence_is_truncated():
+    turns = plain()
+    turns[3] = TurnText("", CHINESE[:12], ENGLISH)
+    assert "truncated" in checks_of(turns)[3]
+
+
+def test_a_chinese_far_longer_than_usual_is_flagged_for_its_length():
+    turns = plain()
+    turns[3] = TurnText("", CHINESE * 5, ENGLISH)
+    assert checks_of(turns)[3] == {"length-ratio"}
+
+
+def test_a_name_spelt_differently_is_a_mismatch():
+    turns = plain()
+    turns[1] = TurnText("", "John Fetterman 说他会投票。", "John Federman said he would vote.")
+    [finding] = [f for f in check_episode(turns)[1] if f.check == "name-mismatch"]
+    assert turns[1].translation[slice(*finding.translation_spans[0])] == "Fetterman"
+    assert turns[1].english[slice(*finding.english_spans[0])] == "Federman"
+
+
+def test_a_plural_is_not_a_misspelling():
+    turns = plain()
+    turns[1] = TurnText("", "这些 Systems 很重要。", "These systems matter.")
+    assert checks_of(turns)[1] == set()
+
+
+def test_a_placeholder_among_named_speakers_is_flagged():
+    turns = plain(label="Ada Park")
+    turns[2] = TurnText("Speaker A", CHINESE, ENGLISH)
+    assert checks_of(turns)[2] == {"placeholder-speaker"}
+
+
+def test_placeholders_are_an_episodes_way_when_most_turns_use_them():
+    turns = plain(label="Speaker A")
+    turns[0] = TurnText("Ada Park", CHINESE, ENGLISH)
+    assert checks_of(turns) == [set()] * 6
+
+
+def test_a_bold_known_entity_the_tags_lack_is_flagged_once():
+    known = KnownNames.of([], [("Nvidia", 3), ("Ada Park", 2)])
+    turns = plain()
+    turns[1] = TurnText("", "**Nvidia** 的芯片很好。", ENGLISH)
+    turns[4] = TurnText("", "**Nvidia** 又涨了。", ENGLISH)
+    found = checks_of(turns, known=known)
+    assert "untagged-mention" in found[1] and "untagged-mention" not in found[4]
+    assert all("untagged-mention" not in f for f in checks_of(turns, known=known, tagged=["NVIDIA"]))
+
+
+def test_an_entity_the_archive_usually_leaves_untagged_is_not_flagged():
+    known = KnownNames.of([], [("美国", 2)], untagged={"美国": 40})
+    turns = plain()
+    turns[1] = TurnText("", "**美国**" + CHINESE, ENGLISH)
+    assert checks_of(turns, known=known)[1] == set()
+
+
+def test_a_name_spelt_unlike_the_archive_is_flagged():
+    known = KnownNames.of([("Tracy Alloway", 40), ("Tracy Aloway", 1)], [])
+    turns = plain(label="Tracy Aloway")
+    found = check_episode(turns, known=known)[0]
+    assert [(f.check, f.params["known"]) for f in found] == [("name-unlike-archive", "Tracy Alloway")]
+
+
+_numbers = st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=4)
+
+
+@given(_numbers, st.randoms())
+def test_a_turn_whose_texts_share_every_number_is_never_a_number_mismatch(values, rng):
+    chinese = "，".join(f"第{i}项是{v}" for i, v in enumerate(values)) + "。"
+    shuffled = values[:]
+    rng.shuffle(shuffled)
+    english = ", ".join(f"one item is {v:,}" for v in shuffled) + "."
+    turns = [TurnText("", chinese, english)] + plain(4)
+    english_numbered = [f"item {i}" for i in range(len(values))]
+    turns[0] = TurnText("", chinese, english + " " + " ".join(english_numbered))
+    assert "number-mismatch" not in checks_of(turns)[0]
