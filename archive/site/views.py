@@ -26,6 +26,7 @@ from archive.models import Appearance, Episode, Heading, ProjectLink, Turn
 from archive.search.views import search, suggest as search_suggest  # noqa: F401  (routed in urls)
 
 from .cache import cached_page
+from .readership import counted
 from .rendering import original_language, plain, render_markdown
 from .taxonomy import BY_PREFIX, ENTITY_KINDS, KINDS, episode_entities, listed_terms
 from .transcript_html import transcript_html
@@ -153,6 +154,7 @@ def _filters_without_page(request) -> str:
 # One episode -----------------------------------------------------------------------
 
 @require_safe
+@counted
 @cached_page
 def episode_detail(request, slug):
     return episode_page(request, get_object_or_404(_public(request, listed=False), slug=slug))
