@@ -142,7 +142,8 @@ class ReviewPages:
             return JsonResponse({"error": str(conflict), "conflict": True}, status=409)
         except (TurnEditError, workflow.WorkflowError) as error:
             return JsonResponse({"error": str(error)}, status=400)
-        claims.claim(episode, request.user)
+        if data.get("action") != "mark_reviewed":
+            claims.claim(episode, request.user)   # renewed while they work
         return JsonResponse(self._state(episode, **result))
 
     def _act(self, request, episode: Episode, data: dict) -> dict:
