@@ -19,7 +19,8 @@
   var version = 0;
   var undo = [];         // inverse actions, last first
   var editing = null;    // {zh: textarea, en: textarea, touchedEn: bool}
-  var busy = false;
+  var chain = Promise.resolve();  // actions run one after another, in key order
+  var pending = 0;
 
   function words(key, values) {
     var text = say[key] || key;
@@ -115,14 +116,12 @@
   }
 
   function post(payload) {
-    busy = true;
     return fetch(root.dataset.act, {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf},
       body: JSON.stringify(payload)
     }).then(function (response) {
       return response.json().then(function (data) {
-        busy = false;
         if (!response.ok) {
           tell(data.conflict ? say.conflict : data.error);
           throw new Error(data.error);
@@ -132,7 +131,7 @@
         root.dataset.version = version;
         return data;
       });
-    }, function (error) { busy = false; tell(String(error)); throw error; });
+    }, function (error) { tell(String(error)); throw error; });
   }
 
   function load() {
@@ -171,8 +170,8 @@
   }
 
   function approve() {
-    if (busy || !turns.length) return;
-    setState(current, "approved", true).then(function () {
+    if (!turns.length) return;
+    return setState(current, "approved", true).then(function () {
       if (current < turns.length - 1) current += 1;
       render();
     });
@@ -181,8 +180,8 @@
   function dismiss() {
     var turn = turns[current];
     var flag = turn && openFlags(turn)[0];
-    if (busy || !flag) return;
-    post({action: "dismiss", fingerprint: turn.fingerprint, check: flag.check}).then(function () {
+    if (!flag) return;
+    return post({action: "dismiss", fingerprint: turn.fingerprint, check: flag.check}).then(function () {
       sameText(turn).forEach(function (other) {
         other.flags.forEach(function (f) { if (f.check === flag.check) f.dismissed = true; });
         other.done = isDone(other);
@@ -238,9 +237,9 @@
   }
 
   function saveEdit(approve) {
-    if (busy || !editing) return;
+    if (!editing) return;
     var texts = [{zh: editing.zh.value, en: editing.en.value}];
-    replace(current, 1, texts, "edit", approve, true).then(stopEditing, function () {});
+    return replace(current, 1, texts, "edit", approve, true).then(stopEditing);
   }
 
   // Where the English is cut when the editor placed no cursor in it: the sentence end
@@ -258,30 +257,29 @@
   }
 
   function split() {
-    if (busy || !editing) return;
+    if (!editing) return;
     var zh = editing.zh.value, en = editing.en.value;
-    var inEnglish = document.activeElement === editing.en;
-    var zhAt = inEnglish ? null : editing.zh.selectionStart;
-    var enAt = inEnglish || editing.touchedEn ? editing.en.selectionStart : null;
-    if (zhAt === null) zhAt = Math.round(zh.length * enAt / Math.max(1, en.length));
-    if (enAt === null) enAt = englishCut(en, zhAt / Math.max(1, zh.length));
+    // The Chinese is cut at its cursor; the English at its own cursor once the editor
+    // has been in it, else at the sentence end nearest the same share of its text.
+    var zhAt = editing.zh.selectionStart;
+    var enAt = editing.touchedEn ? editing.en.selectionStart : englishCut(en, zhAt / Math.max(1, zh.length));
     var first = {zh: zh.slice(0, zhAt).trimEnd(), en: en.slice(0, enAt).trimEnd()};
     var second = {zh: zh.slice(zhAt).trimStart(), en: en.slice(enAt).trimStart()};
     if (!(first.zh || first.en) || !(second.zh || second.en)) { tell(say.split_where); return; }
-    replace(current, 1, [first, second], "split", true, true).then(stopEditing, function () {});
+    return replace(current, 1, [first, second], "split", true, true).then(stopEditing);
   }
 
   function merge() {
-    if (busy || editing || current >= turns.length - 1) { if (current >= turns.length - 1) tell(say.last_turn); return; }
+    if (editing) return;
+    if (current >= turns.length - 1) { tell(say.last_turn); return; }
     var a = turns[current], b = turns[current + 1];
     if (b.position !== a.position + 1) { tell(say.last_turn); return; }
     var zh = a.zh && b.zh ? a.zh + b.zh : a.zh || b.zh;
     var en = a.en && b.en ? a.en + " " + b.en : a.en || b.en;
-    replace(current, 2, [{zh: zh, en: en}], "merge", true, true).then(render, function () {});
+    return replace(current, 2, [{zh: zh, en: en}], "merge", true, true).then(render);
   }
 
   function undoLast() {
-    if (busy) return;
     var entry = undo.pop();
     if (!entry) { tell(say.nothing_to_undo); return; }
     var done;
@@ -301,13 +299,12 @@
       var at = turns.findIndex(function (t) { return t.position === entry.position; });
       done = replace(at, entry.count, entry.texts, "undo", false, false).then(function () { current = at; });
     }
-    done.then(function () { tell(say.undone); render(); }, function () {});
+    return done.then(function () { tell(say.undone); render(); });
   }
 
   function markReviewed() {
-    if (busy) return;
     if (root.dataset.ready !== "1") { tell(say.not_ready); return; }
-    post({action: "mark_reviewed"}).then(function (data) { tell(words(data.review_state)); });
+    return post({action: "mark_reviewed"}).then(function (data) { tell(words(data.review_state)); });
   }
 
   function move(step) {
@@ -322,6 +319,17 @@
     tell(say.no_more_flags);
   }
 
+  // Keys pressed while an action is on its way wait their turn, in order; an action
+  // that asks the server returns its promise.
+  function whenFree(action) {
+    pending += 1;
+    root.dataset.idle = "0";
+    chain = chain.then(function () { return action(); }).catch(function () {}).then(function () {
+      pending -= 1;
+      if (!pending) root.dataset.idle = "1";
+    });
+  }
+
   function toggleHelp(show) {
     help.hidden = show === undefined ? !help.hidden : !show;
   }
@@ -331,8 +339,9 @@
     var key = event.key;
     var control = event.ctrlKey || event.metaKey;
     if (editing) {
-      if (key === "Enter" && control) { event.preventDefault(); saveEdit(!event.shiftKey); }
-      else if (key === "Enter" && event.altKey) { event.preventDefault(); split(); }
+      var approving = !event.shiftKey;
+      if (key === "Enter" && control) { event.preventDefault(); whenFree(function () { return saveEdit(approving); }); }
+      else if (key === "Enter" && event.altKey) { event.preventDefault(); whenFree(split); }
       else if (key === "Escape") { event.preventDefault(); stopEditing(); }
       return;
     }
@@ -343,20 +352,22 @@
     var actions = {
       "j": function () { move(1); }, "ArrowDown": function () { move(1); },
       "k": function () { move(-1); }, "ArrowUp": function () { move(-1); },
+      "Home": function () { current = 0; render(); },
+      "End": function () { current = turns.length - 1; render(); },
       "n": function () { moveToFlag(1); }, "p": function () { moveToFlag(-1); },
       "?": function () { toggleHelp(); }, "Escape": function () { toggleHelp(false); }
     };
     if (editable) {
       Object.assign(actions, {
         "a": approve, "Enter": approve,
-        "x": function () { setState(current, "needs_editing", true).then(render); },
+        "x": function () { return setState(current, "needs_editing", true).then(render); },
         "e": function () { startEditing("zh"); }, "E": function () { startEditing("en"); },
         "s": function () { startEditing("zh"); tell(say.split_where); },
         "m": merge, "d": dismiss, "u": undoLast, "z": undoLast, "R": markReviewed
       });
     }
     var action = actions[key];
-    if (action && (!control || key === "z")) { event.preventDefault(); action(); }
+    if (action && (!control || key === "z")) { event.preventDefault(); whenFree(action); }
   });
 
   root.querySelector(".review-help-button").addEventListener("click", function () { toggleHelp(true); });
