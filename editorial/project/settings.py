@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "archive.site.context_processors.site",
+                "editorial.review.context_processors.review_progress",
             ],
         },
     },

@@ -111,19 +111,24 @@ class ReviewPages:
 
     def turns(self, request, episode_id: int):
         episode = self._episode(request, episode_id, change=False)
-        response = JsonResponse(self._state(episode, turns=episode_turns(episode)))
+        turns = episode_turns(episode)
+        response = JsonResponse(self._state(episode, turns=turns, progress=progress_json(
+            turn_states.Progress(
+                total=len(turns), approved=sum(t["state"] == turn_states.State.APPROVED for t in turns),
+                flagged=sum(any(not f["dismissed"] for f in t["flags"]) for t in turns),
+                done=sum(t["done"] for t in turns),
+            )
+        )))
         response["Cache-Control"] = "private, no-store"
         return response
 
     def _state(self, episode: Episode, **extra) -> dict:
         episode.refresh_from_db(fields=["version", "draft"])
-        progress = turn_states.progress_of([episode])[episode.pk]
+        if "progress" not in extra:
+            extra["progress"] = progress_json(turn_states.progress_of([episode])[episode.pk])
         return {
             "version": episode.version,
             "review_state": str(workflow.review_state(episode)),
-            "progress": {"total": progress.total, "approved": progress.approved,
-                         "flagged": progress.flagged, "done": progress.done,
-                         "ready": progress.ready},
             **extra,
         }
 
@@ -177,6 +182,13 @@ class ReviewPages:
         if action == "mark_reviewed":
             return {"review_state": str(mark_reviewed(episode, by=by))}
         raise Http404(_("no such action"))
+
+
+def progress_json(progress: turn_states.Progress) -> dict:
+    return {
+        "total": progress.total, "approved": progress.approved, "flagged": progress.flagged,
+        "done": progress.done, "ready": progress.ready,
+    }
 
 
 def mark_reviewed(episode: Episode, *, by):

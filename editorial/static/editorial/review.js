@@ -68,6 +68,18 @@
     head.appendChild(element("span", "review-label", turn.label || say.narration));
     head.appendChild(element("span", "review-state", words(turn.state || "machine")));
     block.appendChild(head);
+    if (isCurrent) {
+      var list = element("ul", "review-flags");
+      if (!turn.flags.length) list.appendChild(element("li", "review-flag none", say.no_flags));
+      turn.flags.forEach(function (flag) {
+        var item = element("li", "review-flag severity-" + flag.severity + (flag.dismissed ? " dismissed" : ""));
+        item.appendChild(element("code", "", flag.check));
+        item.appendChild(document.createTextNode(" " + flag.message));
+        if (flag.dismissed) item.appendChild(element("span", "review-dismissed", " · " + say.dismissed));
+        list.appendChild(item);
+      });
+      block.appendChild(list);
+    }
     var texts = element("div", "review-texts");
     var zh = element("div", "review-side review-zh");
     var en = element("div", "review-side review-en");
@@ -81,18 +93,6 @@
     texts.appendChild(zh);
     texts.appendChild(en);
     block.appendChild(texts);
-    if (isCurrent) {
-      var list = element("ul", "review-flags");
-      if (!turn.flags.length) list.appendChild(element("li", "review-flag none", say.no_flags));
-      turn.flags.forEach(function (flag) {
-        var item = element("li", "review-flag severity-" + flag.severity + (flag.dismissed ? " dismissed" : ""));
-        item.appendChild(element("code", "", flag.check));
-        item.appendChild(document.createTextNode(" " + flag.message));
-        if (flag.dismissed) item.appendChild(element("span", "review-dismissed", " · " + say.dismissed));
-        list.appendChild(item);
-      });
-      block.appendChild(list);
-    }
     return block;
   }
 
@@ -104,6 +104,8 @@
       if (index >= 0 && index < turns.length) view.appendChild(turnBlock(turns[index], index, index === current));
     }
     positionLine.textContent = words("turn_of", {n: current + 1, total: turns.length});
+    var shown = view.querySelector(".review-turn.current");
+    if (shown && shown.scrollIntoView) shown.scrollIntoView({block: "nearest"});
   }
 
   function showProgress(progress, reviewState) {
