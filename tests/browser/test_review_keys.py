@@ -23,7 +23,6 @@ EPISODE = "6EQryAQfgYI.md"     # 195 turns, speakers named, Style A originals
 @pytest.fixture
 def real_episode(archive_notes_dir, tmp_path, transactional_db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.LANGUAGE_CODE = "en"
     from django.apps import apps
 
     importlib.import_module("editorial.migrations.0001_initial").create_groups(apps, None)
