@@ -33,6 +33,8 @@ from editorial.review import turns as turn_states
 from editorial.review.turn_edits import TurnEditError, TurnText
 
 MAX_TEXT = 100_000
+# Actions that change turns' states only: the page updates its own count of them.
+STATE_ACTIONS = {"state", "dismiss", "restore"}
 
 
 class BadRequest(Exception):
@@ -122,9 +124,11 @@ class ReviewPages:
         response["Cache-Control"] = "private, no-store"
         return response
 
-    def _state(self, episode: Episode, **extra) -> dict:
+    def _state(self, episode: Episode, *, with_progress: bool = True, **extra) -> dict:
+        """The episode's version and review state, and its progress unless the page
+        counts it itself (after a change of states only, it knows them all)."""
         episode.refresh_from_db(fields=["version", "draft"])
-        if "progress" not in extra:
+        if with_progress and "progress" not in extra:
             extra["progress"] = progress_json(turn_states.progress_of([episode])[episode.pk])
         return {
             "version": episode.version,
@@ -149,7 +153,8 @@ class ReviewPages:
             return JsonResponse({"error": str(error)}, status=400)
         if data.get("action") != "mark_reviewed":
             claims.claim(episode, request.user)   # renewed while they work
-        return JsonResponse(self._state(episode, **result))
+        counted_by_page = data.get("action") in STATE_ACTIONS
+        return JsonResponse(self._state(episode, with_progress=not counted_by_page, **result))
 
     def _act(self, request, episode: Episode, data: dict) -> dict:
         action, by = data.get("action"), request.user

@@ -27,7 +27,17 @@ class Keys:
         self.count += len(text)
 
     def settle(self) -> None:
-        self.page.wait_for_function(IDLE)
+        try:
+            self.page.wait_for_function(IDLE)
+        except Exception as error:
+            raise AssertionError(f"after {self.count} keys: {self.state()}") from error
+
+    def state(self) -> str:
+        """What the page says, for a failure's message."""
+        return self.page.evaluate(
+            "() => [...document.querySelectorAll('.review-bar span')].map(s => s.textContent).join(' | ')"
+            " + ' | idle=' + document.getElementById('review').dataset.idle"
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,5 +150,8 @@ def review_by_keys(page, url: str, plan: Plan, *, turns: int, on_flag=None) -> K
     keys.press("a", turns)
     keys.settle()
     keys.press("Shift+R")
-    page.wait_for_function("() => document.getElementById('review').dataset.reviewState === 'reviewed'")
+    try:
+        page.wait_for_function("() => document.getElementById('review').dataset.reviewState === 'reviewed'")
+    except Exception as error:
+        raise AssertionError(f"not reviewed after {keys.count} keys: {keys.state()}") from error
     return keys

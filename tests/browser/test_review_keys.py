@@ -41,7 +41,7 @@ def real_episode(archive_notes_dir, tmp_path, transactional_db, settings):
 def keyboard_login(browser, live_server, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(90_000)      # approving 195 turns on a loaded machine
     page.goto(f"{live_server.url}/admin/login/")
     page.keyboard.type("pat")
     page.keyboard.press("Tab")

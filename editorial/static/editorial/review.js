@@ -108,6 +108,18 @@
     if (shown && shown.scrollIntoView) shown.scrollIntoView({block: "nearest"});
   }
 
+  // The progress as the page's turns say it, after a change of states only.
+  function counted() {
+    var progress = {total: turns.length, approved: 0, flagged: 0, done: 0};
+    turns.forEach(function (turn) {
+      if (turn.state === "approved") progress.approved += 1;
+      if (openFlags(turn).length) progress.flagged += 1;
+      if (turn.done) progress.done += 1;
+    });
+    progress.ready = progress.total > 0 && progress.done === progress.total;
+    return progress;
+  }
+
   function showProgress(progress, reviewState) {
     var text = words("progress", progress);
     if (reviewState === "reviewed") text += " · " + say.reviewed;
@@ -129,8 +141,9 @@
           throw new Error(data.error);
         }
         version = data.version;
-        showProgress(data.progress, data.review_state);
         root.dataset.version = version;
+        if (data.progress) showProgress(data.progress, data.review_state);
+        else setTimeout(function () { showProgress(counted(), data.review_state); }, 0);
         return data;
       });
     }, function (error) { tell(String(error)); throw error; });
@@ -305,7 +318,7 @@
   }
 
   function markReviewed() {
-    if (root.dataset.ready !== "1") { tell(say.not_ready); return; }
+    if (!counted().ready) { tell(say.not_ready); return; }
     return post({action: "mark_reviewed"}).then(function (data) { tell(words(data.review_state)); });
   }
 
