@@ -110,7 +110,7 @@ def add_reads(views: Counter, searches: Counter) -> None:
         cursor.executemany(sql, rows)
 
 
-tally = Tally(flush_seconds=getattr(settings, "ARCHIVE_READS_FLUSH_SECONDS", 30))
+tally = Tally(flush_seconds=settings.ARCHIVE_READS_FLUSH_SECONDS)
 atexit.register(tally.flush)
 
 
