@@ -31,11 +31,9 @@ from editorial.review import held, workflow
 from editorial.review.state import review_state_q
 from editorial.revisions import history as revisions
 
-from editorial.review.keyboard import review_urls
-from editorial.review.queue import ProgressChangeList
-from editorial.review.queue_views import DraftQueueFilter, queue_urls, review_progress
-
 from . import views
+from .review import review_urls
+from .review_queue import DraftQueueFilter, ProgressChangeList, queue_urls, review_progress
 from .safeurls import is_safe_link
 
 admin.site.site_header = gettext_lazy("Archive CMS")

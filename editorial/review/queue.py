@@ -11,7 +11,6 @@ import dataclasses
 import datetime
 import math
 
-from django.contrib.admin.views.main import ChangeList
 from django.db.models import F, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -76,22 +75,6 @@ def queue_entries(episodes) -> list[QueueEntry]:
                    live.get(episode.pk))
         for episode in episodes
     ]
-
-
-class ProgressChangeList(ChangeList):
-    """The episode list, each row's review progress worked out for the whole page at
-    once; with the queue filter on, ordered as the queue is."""
-
-    def get_results(self, request):
-        super().get_results(request)
-        progress = turn_states.progress_of(self.result_list)
-        for episode in self.result_list:
-            episode.review_progress = progress[episode.pk]
-
-    def get_ordering(self, request, queryset):
-        if self.params.get(QUEUE_PARAMETER) == "drafts":
-            return ["-interest", F("date").desc(nulls_last=True), "pk"]
-        return super().get_ordering(request, queryset)
 
 
 QUEUE_PARAMETER = "queue"

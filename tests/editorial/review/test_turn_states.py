@@ -11,7 +11,7 @@ from archive.models import Episode
 from editorial.edits import editing
 from editorial.models import TurnReview
 from editorial.review import turns as turn_states
-from editorial.review.turn_edits import TurnText, replace_turns
+from editorial.edits.turn_edits import TurnText, replace_turns
 from tests.factories import BILINGUAL, episode_from_text
 
 pytestmark = pytest.mark.django_db

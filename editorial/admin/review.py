@@ -23,14 +23,13 @@ from django.utils.translation import gettext_noop
 from archive.content.store import load_document
 from archive.models import Episode
 
-from editorial.review import held, workflow
+from editorial.edits import turn_edits
 from editorial.edits.editing import EditConflict
+from editorial.edits.turn_edits import TurnEditError, TurnText
 from editorial.models import ReviewState
-from editorial.review import claims
+from editorial.review import claims, held, workflow
 from editorial.review import flags as turn_flags
-from editorial.review import turn_edits
 from editorial.review import turns as turn_states
-from editorial.review.turn_edits import TurnEditError, TurnText
 
 MAX_TEXT = 100_000
 # Actions that change turns' states only: the page updates its own count of them.

@@ -1,7 +1,7 @@
 """The review view's edits of turns: change a turn's text, split one at the cursor,
 merge one with the next, and undo any of these.
 
-Each is one edit of the episode's document through ``editorial.editing.edit``
+Each is one edit of the episode's document through ``editorial.edits.editing.edit``
 (optimistic locking on the version the editor loaded, a revision, the review
 state): the turns are rebuilt with the codec's ``edited_turn`` and ``new_turn``
 and put in place with ``rebuilt``, which gives new blocks the file's own style, so
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from archive import codec
@@ -62,39 +63,48 @@ def replace_turns(
     for text in texts:
         if not (text.translation.strip() or text.english.strip()):
             raise TurnEditError(_("A turn needs Chinese or English text."))
-    with editing.edit(episode.pk, by=by, expected_version=version, summary=summary) as session:
-        document = session.document
+    kept = {}
+
+    def change(document):
         blocks = list(document.blocks)
         old = blocks[position:position + count]
         if position < 0 or len(old) != count or not all(isinstance(b, codec.Turn) for b in old):
             raise TurnEditError(_("These are not turns of the transcript as it is now; reload."))
-        label = old[0].label
-        made = []
-        for index, text in enumerate(texts):
-            translation, english = text.translation or None, text.english or None
-            if label and translation is None:
-                raise TurnEditError(_("A speaker's turn needs Chinese text."))
-            if index < len(old):
-                turn = old[index]
-                unchanged = TurnText.of(turn) == text
-                made.append(turn if unchanged else codec.edited_turn(
-                    turn, label=turn.label, text=translation, english=english,
-                ))
-            else:
-                made.append(codec.new_turn(label=label, text=translation, english=english))
+        made = [_made(old, index, text) for index, text in enumerate(texts)]
         try:
-            edited = codec.rebuilt(document, [*blocks[:position], *made, *blocks[position + count:]])
+            after = codec.rebuilt(document, [*blocks[:position], *made, *blocks[position + count:]])
         except codec.UnwritableBlock:
             raise TurnEditError(_(
                 "The file cannot hold this text as typed: a blank line would start a new "
                 "turn, and an original may not contain </details>."
             )) from None
-        session.write(edited)
-        turn_states.note_edit(session.live, document, edited, by=by, approve=approve)
+        kept.update(before=document, after=after, old=old)
+        return after
+
+    with transaction.atomic():
+        edited = editing.edit(
+            episode.pk, change, by=by, expected_version=version, summary=summary,
+        )
+        turn_states.note_edit(edited.episode, kept["before"], kept["after"], by=by, approve=approve)
     return Replaced(
-        version=session.live.version, position=position,
-        before=[TurnText.of(turn) for turn in old], after=list(texts),
+        version=edited.version, position=position,
+        before=[TurnText.of(turn) for turn in kept["old"]], after=list(texts),
     )
+
+
+def _made(old: list, index: int, text: TurnText):
+    """The block saying ``text`` at ``index`` of the replaced turns: the turn that
+    was there in its own style, else a new turn of the first one's speaker."""
+    translation, english = text.translation or None, text.english or None
+    label = old[0].label
+    if label and translation is None:
+        raise TurnEditError(_("A speaker's turn needs Chinese text."))
+    if index >= len(old):
+        return codec.new_turn(label=label, text=translation, english=english)
+    turn = old[index]
+    if TurnText.of(turn) == text:
+        return turn
+    return codec.edited_turn(turn, label=turn.label, text=translation, english=english)
 
 
 def split_text(text: str, at: int) -> tuple[str, str]:

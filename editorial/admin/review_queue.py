@@ -3,8 +3,10 @@ column, and claiming an episode for review."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from archive.models import Episode
 from archive.site import readership
 
-from editorial.review import claims, queue
+from editorial.review import claims, queue, turns
 
 PER_PAGE = 50
 
@@ -64,6 +66,22 @@ class QueuePages:
             })
             return redirect("admin:editorial_draft_queue")
         return redirect("admin:editorial_review", episode.pk)
+
+
+class ProgressChangeList(ChangeList):
+    """The episode list, each row's review progress worked out for the whole page at
+    once; with the queue filter on, ordered as the queue is."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        progress = turns.progress_of(self.result_list)
+        for episode in self.result_list:
+            episode.review_progress = progress[episode.pk]
+
+    def get_ordering(self, request, queryset):
+        if self.params.get(queue.QUEUE_PARAMETER) == "drafts":
+            return ["-interest", F("date").desc(nulls_last=True), "pk"]
+        return super().get_ordering(request, queryset)
 
 
 class DraftQueueFilter(admin.SimpleListFilter):
