@@ -476,3 +476,22 @@ class PageCacheVersion(models.Model):
     """One row: the content version that keys the public page cache (``archive.site.cache``)."""
 
     version = models.PositiveBigIntegerField(default=0)
+
+
+class DailyReads(models.Model):
+    """How often readers opened an episode's page on one day, and how many of those
+    came from a search result (``archive.site.readership``): no address, no cookie."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="daily_reads")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+    searches = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "day"], name="unique_daily_reads")
+        ]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.episode_id} {self.day}: {self.views}"

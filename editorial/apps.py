@@ -8,4 +8,5 @@ class EditorialConfig(AppConfig):
 
     def ready(self):
         from .review import receivers  # noqa: F401  (connects the receivers)
+        from .review import turns  # noqa: F401  (a re-import's changed turns lose their state)
         from .revisions import credit  # noqa: F401  (answers archive.content.publishing.collect_notes)

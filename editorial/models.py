@@ -199,3 +199,67 @@ class Revision(models.Model):
                 self.compressed, self.base_version, self._text = delta, base.version, value
                 return
         self.text = value
+
+
+class TurnReviewState(models.TextChoices):
+    NEEDS_EDITING = "needs_editing", _("Needs editing")
+    APPROVED = "approved", _("Approved")
+
+
+class TurnReview(models.Model):
+    """A person's word on one turn of an episode: needs editing, or approved.
+
+    A turn with no row is as the machine made it. The row is found by the turn's
+    text (``fingerprint`` of its Chinese and English, ``editorial.review.turns``),
+    not by its row or place: a re-import that leaves the text alone keeps the state,
+    one that changes it leaves the turn as the machine made it, and the file never
+    holds any of this. ``dismissed_checks`` are the ids of the translation checks a
+    person dismissed on this text (a false positive), kept while the text is.
+    """
+
+    State = TurnReviewState
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="turn_reviews")
+    fingerprint = models.CharField(max_length=32)
+    state = models.CharField(
+        max_length=16, choices=TurnReviewState.choices, blank=True,
+        help_text="Empty: as the machine made it (a row kept only for dismissed checks).",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(default=timezone.now)
+    dismissed_checks = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("turn review")
+        verbose_name_plural = _("turn reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "fingerprint"], name="unique_turn_review"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["", *TurnReviewState.values]),
+                name="turn_review_state_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.episode_id}:{self.fingerprint[:8]} {self.state or '-'}"
+
+
+class ReviewClaim(models.Model):
+    """An editor reviewing an episode now, so that nobody else starts on it; a claim
+    ends at ``until`` (renewed while they work) or when they let it go."""
+
+    episode = models.OneToOneField(
+        Episode, on_delete=models.CASCADE, primary_key=True, related_name="review_claim"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    until = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("review claim")
+        verbose_name_plural = _("review claims")
+
+    def __str__(self) -> str:
+        return f"{self.episode_id} by {self.by_id} until {self.until:%H:%M}"

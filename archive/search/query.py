@@ -22,6 +22,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.models import Episode, Heading, Turn
+from archive.site.readership import FROM_SEARCH
 from archive.site.rendering import plain
 
 from . import image as index_image
@@ -104,7 +105,7 @@ class Result:
 
     @cached_property
     def url(self) -> str:
-        return self.episode.get_absolute_url()
+        return f"{self.episode.get_absolute_url()}?{FROM_SEARCH}"
 
     @cached_property
     def title(self) -> str:

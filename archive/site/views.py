@@ -26,6 +26,7 @@ from archive.search.views import search, suggest as search_suggest  # noqa: F401
 
 from .cache import as_given, cached_page, settle
 from .params import BadNumber, later_page, number
+from .readership import counted
 from .rendering import original_language, plain, render_markdown
 from .taxonomy import BY_PREFIX, ENTITY_KINDS, KINDS, episode_entities, listed_terms
 from .transcript_html import transcript_html
@@ -171,6 +172,7 @@ def _filters_without_page(params) -> str:
 # One episode -----------------------------------------------------------------------
 
 @require_safe
+@counted
 @cached_page
 def episode_detail(request, slug):
     return episode_page(request, get_object_or_404(_public(request, listed=False), slug=slug))

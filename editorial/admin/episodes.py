@@ -33,6 +33,8 @@ from editorial.review.state import review_state_q
 from editorial.revisions import history as revisions
 
 from . import views
+from .review import review_urls
+from .review_queue import DraftQueueFilter, ProgressChangeList, queue_urls, review_progress
 from .safeurls import is_safe_link
 
 admin.site.site_header = gettext_lazy("Archive CMS")
@@ -277,13 +279,13 @@ class EpisodeAdmin(admin.ModelAdmin):
     # "View on site" would go through django.contrib.sites' domain instead.
     view_on_site = False
     list_display = (
-        "title_or_slug", "date", "review_state", "status", "listed", "category", "area",
-        "version",
+        "title_or_slug", "date", "review_state", review_progress, "status", "listed",
+        "category", "area", "version",
     )
     list_display_links = ("title_or_slug",)
     list_filter = (
         ReviewStateFilter, MaturityFilter, ListedFilter, "category", "area", YearFilter,
-        ShowFilter, MissingEnglishFilter, FrontMatterFilter,
+        ShowFilter, MissingEnglishFilter, FrontMatterFilter, DraftQueueFilter,
     )
     search_fields = ("title", "slug", "source", "source_path", "speaker", "guest", "summary")
     list_select_related = ("review",)
@@ -365,6 +367,9 @@ class EpisodeAdmin(admin.ModelAdmin):
     def listed(self, episode):
         return not episode.exclude
 
+    def get_changelist(self, request, **kwargs):
+        return ProgressChangeList
+
     # Permissions
 
     def has_add_permission(self, request):
@@ -442,6 +447,8 @@ class EpisodeAdmin(admin.ModelAdmin):
                  name="editorial_compare"),
             path("<int:episode_id>/revisions/<int:revision_id>/revert/", wrap(page.revert),
                  name="editorial_revert"),
+            *review_urls(self),
+            *queue_urls(self),
             *super().get_urls(),
         ]
 

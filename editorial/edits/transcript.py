@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
@@ -29,6 +30,8 @@ from archive import codec
 from archive.content.store import Written, load_document, written_unsaved
 from archive.models import Episode
 from archive.site import params
+
+from editorial.review import turns as turn_states
 
 from . import editing
 
@@ -282,11 +285,19 @@ def save_transcript(*, episode: Episode, by, version: int, rows: Sequence[Editor
     one-turn edit is one UPDATE of one turn. Nothing is written, and no revision
     kept, when nothing changed.
     """
-    edited = editing.edit(
-        episode.pk, lambda document: edited_document(document, rows), by=by,
-        expected_version=version,
-        summary=lambda written: _("Transcript: %(report)s") % {"report": SaveReport.of(written)},
-    )
+    documents = {}
+
+    def change(document):
+        documents["before"], documents["after"] = document, edited_document(document, rows)
+        return documents["after"]
+
+    with transaction.atomic():
+        edited = editing.edit(
+            episode.pk, change, by=by, expected_version=version,
+            summary=lambda written: _("Transcript: %(report)s") % {"report": SaveReport.of(written)},
+        )
+        if edited.changed:  # a person's edit approves the turns it changed
+            turn_states.note_edit(edited.episode, documents["before"], documents["after"], by=by)
     report = SaveReport.of(edited.written)
     report.version = edited.version
     return report

@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "archive.site.context_processors.site",
+                "editorial.review.context_processors.review_progress",
             ],
         },
     },
@@ -199,6 +200,8 @@ ARCHIVE_SITE_DESCRIPTION = os.environ.get(
 ARCHIVE_EXTRA_STYLESHEETS = env_list("ARCHIVE_EXTRA_STYLESHEETS", [])
 # Pages each process also keeps in memory besides the page cache (0: none).
 ARCHIVE_PAGE_MEMORY_ENTRIES = int(os.environ.get("ARCHIVE_PAGE_MEMORY_ENTRIES", "256"))
+# Seconds between two writes of the page views a process counted (archive.site.readership).
+ARCHIVE_READS_FLUSH_SECONDS = int(os.environ.get("ARCHIVE_READS_FLUSH_SECONDS", "30"))
 SITE_ID = 1
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -133,7 +133,7 @@ def test_search_leads_to_the_turn_and_old_links_still_work(browser_page, live_se
     page.goto(f"{live_server.url}/search/?q=向量数据库")
     hit = page.locator(".hits a").filter(has_text="向量数据库").first
     hit.click()
-    page.wait_for_url(re.compile(r"/episodes/.+/#t-\d+$"))
+    page.wait_for_url(re.compile(r"/episodes/.+/\?from=search#t-\d+$"))
     target = page.locator(f"[id='{page.url.rsplit('#', 1)[1]}']")
     assert "我们用向量数据库做检索" in target.inner_text()
     assert _in_view(target)

@@ -131,7 +131,7 @@ def test_results_are_ranked_by_field_then_hits_and_highlighted(reindex):
     in_turns = page.object_list[3]
     assert in_turns.count == 4 and len(in_turns.hits) == 3
     first = Episode.objects.get(slug="in-turns").turns.order_by("position").first()
-    assert in_turns.hits[0].url == f"/episodes/in-turns/#t-{first.position}"
+    assert in_turns.hits[0].url == f"/episodes/in-turns/?from=search#t-{first.position}"
     assert "<mark>泡沫</mark>一" in in_turns.hits[0].snippet
 
 
@@ -170,7 +170,7 @@ def test_search_page_counts_links_and_paginates(client, reindex):
     second = client.get("/search/?q=芯片&page=2").content.decode()
     assert second.count('class="result"') == 5
     position = Episode.objects.get(slug="e00").turns.get().position
-    assert f'href="/episodes/e00/#t-{position}"' in html + second
+    assert f'href="/episodes/e00/?from=search#t-{position}"' in html + second
 
 
 def test_no_results_page_says_so_and_suggests_looser_queries(client, reindex):

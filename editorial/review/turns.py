@@ -1,0 +1,186 @@
+"""Per-turn review state: machine (as imported), needs editing, or approved.
+
+A turn's state belongs to its text, not to its row or place: the review row of an
+episode's turn is found by :func:`fingerprint` of the turn's Chinese and English. So
+a re-import or an edit elsewhere in the episode that leaves a turn's text alone keeps
+its state, and one that changes the text leaves the turn as the machine made it
+(rows of texts the episode no longer has are dropped by :func:`forget_gone`). Two
+turns of one episode with exactly the same text share a state.
+
+A turn is *done* when it is approved, or when it has flags and every one was
+dismissed; an episode is ready to mark reviewed when every turn is done.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections import defaultdict
+
+from django.dispatch import receiver
+from django.utils import timezone
+
+from archive import codec
+from archive.models import Turn
+from archive.signals import file_reimported
+
+from editorial.models import TurnReview
+from editorial.review import flags as turn_flags
+
+State = TurnReview.State
+MACHINE = ""
+
+
+def fingerprint(translation: str | None, english: str | None) -> str:
+    """The key of a turn's review state: its two texts."""
+    translation = translation or ""
+    text = f"{len(translation)}:{translation}{english or ''}"
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def block_fingerprint(block) -> str | None:
+    """The fingerprint of a document block that is a turn, else None."""
+    if not isinstance(block, codec.Turn):
+        return None
+    return fingerprint(block.text, block.english.text if block.english else None)
+
+
+@dataclasses.dataclass(frozen=True)
+class Progress:
+    total: int
+    approved: int
+    flagged: int
+    done: int
+
+    @property
+    def ready(self) -> bool:
+        return self.total > 0 and self.done == self.total
+
+
+def reviews_of(episode) -> dict[str, TurnReview]:
+    return {review.fingerprint: review for review in TurnReview.objects.filter(episode=episode)}
+
+
+def turn_texts(episode_ids) -> dict[int, list[tuple]]:
+    """``(position, fingerprint, translation, english)`` of every turn of these
+    episodes (or working copies), by episode id, in one query."""
+    texts = defaultdict(list)
+    rows = (
+        Turn.objects.filter(episode_id__in=list(episode_ids), kind=Turn.Kind.TURN)
+        .order_by("episode_id", "position")
+        .values_list("episode_id", "position", "translation", "english")
+    )
+    for episode_id, position, translation, english in rows:
+        texts[episode_id].append((position, fingerprint(translation, english), translation, english))
+    return texts
+
+
+def is_done(review: TurnReview | None, flags) -> bool:
+    if review is not None and review.state == State.APPROVED:
+        return True
+    return bool(flags) and all(flag.dismissed for flag in flags) and not (
+        review is not None and review.state == State.NEEDS_EDITING
+    )
+
+
+def progress_of(episodes) -> dict[int, Progress]:
+    """Approved, flagged (a flag not dismissed) and total turns of each episode, read
+    from its working copy where it has one (what editors edit)."""
+    episodes = list(episodes)
+    working = {episode.pk: _working_id(episode) for episode in episodes}
+    texts = turn_texts(set(working.values()))
+    reviews = defaultdict(dict)
+    for review in TurnReview.objects.filter(episode__in=episodes):
+        reviews[review.episode_id][review.fingerprint] = review
+    result = {}
+    for episode in episodes:
+        turns = texts.get(working[episode.pk], [])
+        own = reviews.get(episode.pk, {})
+        flags = turn_flags.flags_of(episode, turns, own)
+        approved = done = flagged = 0
+        for position, print_, _tr, _en in turns:
+            review = own.get(print_)
+            approved += bool(review and review.state == State.APPROVED)
+            found = flags.get(position, [])
+            flagged += any(not flag.dismissed for flag in found)
+            done += is_done(review, found)
+        result[episode.pk] = Progress(len(turns), approved, flagged, done)
+    return result
+
+
+def _working_id(episode) -> int:
+    from editorial.review import held
+
+    copy = held.working_copy(episode)
+    return copy.pk if copy is not None else episode.pk
+
+
+def set_states(episode, fingerprints, state: str, *, by) -> list[dict]:
+    """Give the turns with these texts ``state`` (approved, needs editing, or
+    machine); returns what they were, for :func:`restore_states`."""
+    fingerprints = list(dict.fromkeys(fingerprints))
+    existing = {r.fingerprint: r for r in TurnReview.objects.filter(
+        episode=episode, fingerprint__in=fingerprints)}
+    before = [_snapshot(print_, existing.get(print_)) for print_ in fingerprints]
+    now, user = timezone.now(), by if getattr(by, "pk", None) else None
+    for print_ in fingerprints:
+        review = existing.get(print_)
+        if review is None:
+            if state != MACHINE:
+                TurnReview.objects.create(
+                    episode=episode, fingerprint=print_, state=state, by=user, at=now
+                )
+            continue
+        review.state, review.by, review.at = state, user, now
+        review.save(update_fields=["state", "by", "at"])
+    return before
+
+
+def restore_states(episode, snapshots: list[dict]) -> None:
+    """Put turns' states back as :func:`set_states` found them."""
+    for snapshot in snapshots:
+        TurnReview.objects.update_or_create(
+            episode=episode, fingerprint=snapshot["fingerprint"], defaults={
+                "state": snapshot["state"], "by_id": snapshot["by"],
+                "at": snapshot["at"] or timezone.now(),
+                "dismissed_checks": snapshot["dismissed"],
+            },
+        )
+
+
+def _snapshot(print_: str, review: TurnReview | None) -> dict:
+    if review is None:
+        return {"fingerprint": print_, "state": MACHINE, "by": None, "at": None, "dismissed": []}
+    return {
+        "fingerprint": print_, "state": review.state, "by": review.by_id,
+        "at": review.at, "dismissed": review.dismissed_checks,
+    }
+
+
+def note_edit(episode, before: codec.Document, after: codec.Document, *, by, approve: bool = True) -> None:
+    """After a person's edit of ``episode``: the turns whose text it changed (or
+    made) are approved by them, unless ``approve`` is false; review rows of texts
+    the episode no longer has are dropped."""
+    old = {block_fingerprint(block) for block in before.blocks}
+    new = [print_ for print_ in map(block_fingerprint, after.blocks) if print_]
+    if approve:
+        set_states(episode, [print_ for print_ in new if print_ not in old], State.APPROVED, by=by)
+    forget_gone(episode, new)
+
+
+def forget_gone(episode, fingerprints) -> int:
+    """Drop the review rows of ``episode`` whose text is not among ``fingerprints``."""
+    deleted, _ = TurnReview.objects.filter(episode=episode).exclude(
+        fingerprint__in=list(set(fingerprints))
+    ).delete()
+    return deleted
+
+
+
+@receiver(file_reimported, dispatch_uid="editorial.review.turns.forget_changed")
+def forget_changed_texts(sender, *, episode, **kwargs):
+    """A re-import that changed turns' text leaves them as the machine made them."""
+    forget_gone(episode, turn_texts_prints(episode))
+
+
+def turn_texts_prints(episode) -> list[str]:
+    return [print_ for _pos, print_, _tr, _en in turn_texts([episode.pk]).get(episode.pk, [])]
