@@ -1,0 +1,116 @@
+"""Jobs: one at a time where two would collide, items finished exactly once, a runner
+that was superseded stops, failures per item reported, and the job's admin page."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from editorial.jobs import running
+from editorial.jobs.models import Job, JobItem
+from editorial.jobs.running import JobBusy, JobRun, Superseded, resume_job, start_job
+from editorial.names import merging as names
+from editorial.sync.job import start_sync
+
+from .worker import empty_queue, run_queued_jobs
+
+pytestmark = [pytest.mark.django_db, pytest.mark.jobs]
+
+
+@pytest.fixture(autouse=True)
+def fresh_queue():
+    empty_queue()
+
+
+def test_two_merges_touching_the_same_name_do_not_run_at_once(publisher):
+    first = names.start_rename_job(kind="tags", sources=["a", "b"], target="c", by=publisher, token="t")
+    with pytest.raises(JobBusy) as busy:
+        names.start_rename_job(kind="tags", sources=["c"], target="d", by=publisher, token="t")
+    assert busy.value.job == first
+    assert Job.objects.count() == 1  # the refused job left nothing behind
+    # Other names, or the same spelling in another kind, do not collide.
+    names.start_rename_job(kind="tags", sources=["x"], target="y", by=publisher, token="t")
+    names.start_rename_job(kind="people", sources=["a"], target="c", by=publisher, token="t")
+
+
+def test_two_syncs_do_not_run_at_once_and_the_lock_goes_with_the_job(tmp_path):
+    job = start_sync(tmp_path, queue=False)
+    with pytest.raises(JobBusy):
+        start_sync(tmp_path, queue=False)
+    JobRun(job, "").finish(Job.Status.FAILED, error="stopped")
+    start_sync(tmp_path, queue=False)
+
+
+def steps(failing: set[str], seen: list[str]):
+    """A job's work of five items, some failing with a reason."""
+
+    def work(run: JobRun) -> dict:
+        run.plan(5)
+        done = run.done_keys()
+        for number in range(5):
+            key = f"item:{number}"
+            if key in done:
+                continue
+            with run.item(key, f"item {number}", failures=(ValueError,)):
+                if key in failing:
+                    raise ValueError(f"item {number} cannot be done")
+                seen.append(key)
+        return {"items": 5}
+    return work
+
+
+def test_a_failed_item_is_reported_and_the_job_goes_on(monkeypatch, client, publisher, django_capture_on_commit_callbacks):
+    seen = []
+    monkeypatch.setitem(running.KINDS, Job.Kind.REINDEX, "tests.editorial.jobs.test_running.WORK")
+    monkeypatch.setattr(__import__(__name__, fromlist=["x"]), "WORK", steps({"item:2"}, seen), raising=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job(Job.Kind.REINDEX, by=publisher, locks=["reindex"])
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert (job.status, job.done, job.failed, job.total) == (Job.Status.DONE, 5, 1, 5)
+    assert seen == ["item:0", "item:1", "item:3", "item:4"]
+
+    client.force_login(publisher)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "item 2 cannot be done" in page and "5 of 5 done, 1 failed" in page
+    # A strict CSP: every script of the page is a file.
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
+    status = client.get(reverse("admin:jobs_job_status", args=[job.pk])).json()
+    assert status == {"status": "done", "status_label": "Done", "done": 5, "total": 5,
+                      "failed": 1, "percent": 100, "finished": True}
+    listing = client.get(reverse("admin:jobs_job_changelist")).content.decode()
+    assert "5 / 5" in listing and str(job) in listing
+
+
+def test_a_resumed_job_does_only_what_is_left_and_an_old_runner_stops(monkeypatch, django_capture_on_commit_callbacks):
+    seen = []
+    job = start_job(Job.Kind.REINDEX, queue=False, locks=["reindex"])
+    old = JobRun(running._claim(job.pk, "old-task"), "old-task")
+    old.plan(5)
+    with old.item("item:0"):
+        seen.append("item:0")
+    # The old worker is taken for dead; the job is queued again as a new task.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resume_job(job)
+    with pytest.raises(Superseded):
+        with old.item("item:1"):
+            seen.append("item:1 by the old runner")
+    assert not JobItem.objects.filter(key="item:1").exists()  # rolled back with its change
+
+    monkeypatch.setitem(running.KINDS, Job.Kind.REINDEX, "tests.editorial.jobs.test_running.WORK")
+    monkeypatch.setattr(__import__(__name__, fromlist=["x"]), "WORK", steps(set(), seen), raising=False)
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert (job.status, job.done, job.resumed) == (Job.Status.DONE, 5, 1)
+    assert [key for key in seen if key.startswith("item:") and "old" not in key] == [
+        "item:0", "item:1", "item:2", "item:3", "item:4"
+    ]
+
+
+def test_only_a_publisher_resumes_a_job(client, editor):
+    job = start_job(Job.Kind.REINDEX, queue=False, locks=["reindex"])
+    client.force_login(editor)
+    assert client.get(job.get_absolute_url()).status_code == 200
+    assert client.post(reverse("admin:jobs_job_resume", args=[job.pk])).status_code == 403
+    assert client.get(reverse("admin:jobs_job_status", args=[99999999999999999999])).status_code == 404
