@@ -218,6 +218,8 @@ elif JOBS_BACKEND == "rq":
         # A merge of the whole archive runs for minutes; a sync may wait on git.
         "DEFAULT_TIMEOUT": int(os.environ.get("JOBS_TIMEOUT", "3600")),
     }}
+    # Plain `manage.py rqworker default` then runs the tasks' own job class.
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
 else:
     raise ImproperlyConfigured(f"JOBS_BACKEND={JOBS_BACKEND!r}: use database or rq.")
 # A running job without a sign of life for this long lost its worker: `resume_jobs`

@@ -12,7 +12,6 @@ def run_queued_jobs() -> None:
     if settings.JOBS_BACKEND == "rq":
         call_command(
             "rqworker", "default", "--burst", "--worker-class", "rq.worker.SimpleWorker",
-            "--job-class", "django_tasks_rq.backend.Job",
         )
     else:
         call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay")
