@@ -102,7 +102,7 @@ def _settle(base: list[str], ours: list[str], theirs: list[str]) -> list[Hunk]:
         return [Hunk(tuple(base), tuple(theirs), tuple(theirs), False)]
     if theirs == base:
         return [Hunk(tuple(base), tuple(ours), tuple(ours), False)]
-    if len(base) == len(ours) == len(theirs):
+    if len(base) == len(ours) == len(theirs) > 1:
         return [hunk for unit in zip(base, ours, theirs) for hunk in _settle(*map(list, zip(unit)))]
     return [Hunk(tuple(base), tuple(ours), tuple(theirs), True)]
 

@@ -175,13 +175,14 @@ class Sync:
                 f"did not make ({', '.join(c[:12] for c in theirs[:5])}); push or remove "
                 "them by hand; nothing was changed"
             )
-        foreign = [path for path in self.repo.dirty_paths() if not self._own_file(path)]
+        dirty = self.repo.dirty_paths()
+        foreign = [path for path in dirty if not self._own_file(path)]
         if foreign:
             raise SyncRefused(
                 f"the work tree has changes the CMS did not make ({', '.join(foreign[:10])}); "
                 "commit or remove them first; nothing was changed"
             )
-        if head != remote_head:
+        if head != remote_head or dirty:
             self.repo.move_to(remote_head)
 
     def _own_commit(self, commit: str) -> bool:
