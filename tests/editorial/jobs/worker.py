@@ -3,6 +3,8 @@
 process), so the same tests cover both."""
 from __future__ import annotations
 
+from unittest import mock
+
 from django.conf import settings
 from django.core.management import call_command
 
@@ -14,7 +16,10 @@ def run_queued_jobs() -> None:
             "rqworker", "default", "--burst", "--worker-class", "rq.worker.SimpleWorker",
         )
     else:
-        call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay")
+        # The worker closes "old" connections between tasks, as a request's end does;
+        # here that would end the test's own transaction.
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay")
 
 
 def empty_queue() -> None:
