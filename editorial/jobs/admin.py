@@ -12,8 +12,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from archive.content.sources import default_folder
+
+from . import archive_jobs
 from .models import Job, JobItem
-from .running import resume_job
+from .running import JobBusy, resume_job
 
 RESUME_PERMISSION = "editorial.review_episode"
 _ITEMS_SHOWN = 200
@@ -50,6 +53,8 @@ class JobAdmin(admin.ModelAdmin):
                  name="jobs_job_status"),
             path("<int:job_id>/resume/", self.admin_site.admin_view(self.resume_view),
                  name="jobs_job_resume"),
+            path("start/<str:kind>/", self.admin_site.admin_view(self.start_view),
+                 name="jobs_job_start"),
         ]
         return own + super().get_urls()
 
@@ -72,6 +77,29 @@ class JobAdmin(admin.ModelAdmin):
             "percent": job.percent, "finished": job.finished,
         })
 
+    def changelist_view(self, request, extra_context=None):
+        may_start = request.user.has_perm(RESUME_PERMISSION)
+        startable = [(kind, Job.Kind(kind).label) for kind in _STARTERS] if may_start else []
+        return super().changelist_view(request, {**(extra_context or {}), "startable": startable})
+
+    def start_view(self, request, kind: str):
+        return require_POST(self._start)(request, kind)
+
+    def _start(self, request, kind: str):
+        if not request.user.has_perm(RESUME_PERMISSION) or kind not in _STARTERS:
+            raise PermissionDenied
+        try:
+            job = _STARTERS[kind](by=request.user)
+        except JobBusy as busy:
+            self.message_user(request, str(busy), messages.WARNING)
+            return redirect(busy.job.get_absolute_url())
+        except NoContentFolder:
+            self.message_user(request, gettext(
+                "There is no content folder: set ARCHIVE_ROOT, or import one folder first."
+            ), messages.ERROR)
+            return redirect("admin:jobs_job_changelist")
+        return redirect(job.get_absolute_url())
+
     def resume_view(self, request, job_id: int):
         return require_POST(self._resume)(request, job_id)
 
@@ -92,3 +120,29 @@ class JobAdmin(admin.ModelAdmin):
             return get_object_or_404(Job.objects.select_related("started_by"), pk=int(job_id))
         except (TypeError, ValueError, OverflowError):
             raise Http404 from None
+
+
+class NoContentFolder(Exception):
+    pass
+
+
+def _content_folder():
+    folder = default_folder()
+    if folder is None:
+        raise NoContentFolder
+    return folder
+
+
+def _start_sync(*, by):
+    from editorial.sync.job import start_sync
+
+    return start_sync(_content_folder(), by=by)
+
+
+# The jobs a Publisher starts from the list of jobs (a merge starts from its preview).
+_STARTERS = {
+    Job.Kind.SYNC: _start_sync,
+    Job.Kind.EXPORT: lambda *, by: archive_jobs.start_export(_content_folder(), by=by),
+    Job.Kind.REINDEX: archive_jobs.start_reindex,
+    Job.Kind.RECHECK: archive_jobs.start_recheck,
+}

@@ -114,3 +114,21 @@ def test_only_a_publisher_resumes_a_job(client, editor):
     assert client.get(job.get_absolute_url()).status_code == 200
     assert client.post(reverse("admin:jobs_job_resume", args=[job.pk])).status_code == 403
     assert client.get(reverse("admin:jobs_job_status", args=[99999999999999999999])).status_code == 404
+
+
+def test_a_publisher_starts_a_reindex_from_the_list_and_it_runs(client, publisher, editor, django_capture_on_commit_callbacks):
+    client.force_login(publisher)
+    listing = client.get(reverse("admin:jobs_job_changelist")).content.decode()
+    assert reverse("admin:jobs_job_start", args=["reindex"]) in listing
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(reverse("admin:jobs_job_start", args=["reindex"]))
+    job = Job.objects.get()
+    assert started.url == job.get_absolute_url() and job.started_by == publisher
+    # A second one while the first waits is refused, and shows the first.
+    assert client.post(reverse("admin:jobs_job_start", args=["reindex"])).url == job.get_absolute_url()
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and "indexed" in job.result
+
+    client.force_login(editor)
+    assert client.post(reverse("admin:jobs_job_start", args=["reindex"])).status_code == 403
