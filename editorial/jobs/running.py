@@ -15,12 +15,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -247,6 +248,11 @@ class JobRun:
                     message=str(refused),
                 )
                 self._fence(done=F("done") + 1, failed=F("failed") + 1)
+        if connection.vendor == "sqlite":
+            # SQLite has one write lock and hands it to no one in turn: a writer that
+            # waits polls for it every 100 ms at most, so a job that began its next
+            # item at once could keep an editor's save waiting for many items.
+            time.sleep(settings.JOBS_SQLITE_PAUSE)
 
     def _fence(self, **fields) -> None:
         """Move the heartbeat (and ``fields``) while this task is still the job's runner."""

@@ -225,6 +225,9 @@ else:
 # A running job without a sign of life for this long lost its worker: `resume_jobs`
 # queues it again.
 JOBS_STALLED_AFTER = int(os.environ.get("JOBS_STALLED_AFTER", "300"))
+# On SQLite, a job pauses this long (seconds) after each item, so that an editor's
+# save waiting for the one write lock gets it between two items.
+JOBS_SQLITE_PAUSE = float(os.environ.get("JOBS_SQLITE_PAUSE", "0.12"))
 # sync_content: the content folder's git remote and branch, how often a refused push
 # goes round again, and the time limit of each git command (seconds).
 SYNC_REMOTE = os.environ.get("SYNC_REMOTE", "origin")

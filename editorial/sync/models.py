@@ -10,13 +10,12 @@ from archive.models import Episode
 
 
 class SyncState(models.Model):
-    """One content folder's last sync: the remote commit the CMS and the files were
-    in step at (the base of every three-way comparison), and since when episodes
-    changed in the CMS must be looked at."""
+    """One content folder's last sync that ended in step with the remote: the commit
+    the CMS and the files were in step at (the base of every three-way comparison),
+    and when."""
 
     folder = models.CharField(max_length=1000, unique=True)
     base_commit = models.CharField(max_length=64, blank=True)
-    changes_since = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from archive.codec import render
@@ -126,7 +127,6 @@ class Sync:
         self.report.remote_commit = remote_head
         self._catch_up(remote_head)
         self.beat()
-        started = timezone.now()
         base = self.state.base_commit
         if base and not self.repo.is_ancestor(base, remote_head):
             raise SyncRefused(
@@ -141,18 +141,18 @@ class Sync:
         self.beat()
         commit = self._export(to_export)
         if commit is None:
-            self._in_step(remote_head, started)
+            self._in_step(remote_head)
             return True
         self.report.commit = commit
         if not self.repo.push(self.remote, self.branch):
             return False
         self.report.pushed = True
-        self._in_step(commit, started)
+        self._in_step(commit)
         return True
 
-    def _in_step(self, commit: str, started) -> None:
+    def _in_step(self, commit: str) -> None:
         SyncState.objects.filter(pk=self.state.pk).update(
-            base_commit=commit, changes_since=started, synced_at=timezone.now()
+            base_commit=commit, synced_at=timezone.now()
         )
         self.state.refresh_from_db()
 
@@ -219,8 +219,17 @@ class Sync:
             episode.source_path: episode
             for episode in Episode.objects.filter(source_path__in=[f.relative for f in changed_there])
         }
-        since = self.state.changes_since if base else None
-        edited = Episode.objects.all() if since is None else Episode.objects.filter(updated_at__gte=since)
+        if base:
+            # Saved since their file was last written or read, or written since the
+            # last sync that reached the remote (a push that never happened).
+            edited = Episode.objects.filter(
+                Q(version__gt=F("synced_version")) | Q(
+                    file_versions__action=FileVersion.Action.EXPORTED,
+                    file_versions__at__gte=self.state.synced_at,
+                )
+            ).distinct()
+        else:
+            edited = Episode.objects.all()
         for episode in edited.only("pk", "source_path"):
             episodes.setdefault(episode.source_path, episode)
         open_conflicts = set(
