@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from archive.codec import ParseError, parse, render
 from archive.content import fields
-from archive.content.store import load_document, save_document
+from archive.content.store import load_document
 from archive.content.syncstate import sha256
 from archive.models import Episode
 
@@ -27,22 +27,26 @@ class ResolutionRefused(ValueError):
 
 
 def take_text(episode: Episode, text: str, *, theirs_hash: str, by, summary: str) -> None:
-    """Save ``text`` as the episode's content (readers' version and any held changes
-    alike), one edit with a revision, in step with the repository's file."""
+    """Save ``text`` as the episode's content, one edit with a revision, in step with
+    the repository's file. Readers' version takes it, and held changes that were
+    the same text (a working copy that differs keeps its own)."""
     try:
-        document = parse(text)
-        fields.check_values(document.front_matter)
+        merged = parse(text)
+        fields.check_values(merged.front_matter)
     except (ParseError, fields.ValueProblem) as problem:
         raise ResolutionRefused(f"{episode.source_path}:{problem.line}: {problem.message}") from None
-    with editing.edit(episode.pk, by=by, summary=summary, everywhere=True) as session:
-        live = session.live
-        save_document(document, source_path=live.source_path, slug=live.slug,
-                      source_hash=theirs_hash, episode=live)
-    if render(load_document(Episode.objects.get(pk=episode.pk))) != text:
+    readers = render(load_document(Episode.objects.get(pk=episode.pk)))
+
+    def change(document):
+        return merged if render(document) == readers else document
+
+    edited = editing.edit(episode.pk, change, by=by, summary=summary, everywhere=True)
+    if edited.readers_text is not None and edited.readers_text != text:
         raise ResolutionRefused(
             _("%(path)s: the merged file would not read back as merged; nothing was changed.")
             % {"path": episode.source_path}
         )
+    Episode.objects.filter(pk=episode.pk).update(source_hash=theirs_hash)
 
 
 def conflict_hunks(conflict: SyncConflict):

@@ -79,12 +79,13 @@ def repos(tmp_path, settings) -> Repos:
 
 def edit_turn(episode: Episode, index: int, text: str, *, by) -> None:
     """An editor's edit of one turn's Chinese, through the edit route."""
-    with editing.edit(episode.pk, by=by, summary=f"Fixed turn {index}") as session:
-        document = session.document
+    def change(document):
         turns = [i for i, block in enumerate(document.blocks) if getattr(block, "label", "") == "Host"]
         blocks = list(document.blocks)
         blocks[turns[index]] = dataclasses.replace(blocks[turns[index]], text=text)
-        session.write(dataclasses.replace(document, blocks=tuple(blocks)))
+        return dataclasses.replace(document, blocks=tuple(blocks))
+
+    editing.edit(episode.pk, change, by=by, summary=f"Fixed turn {index}")
 
 
 @pytest.fixture
