@@ -16,7 +16,7 @@ from archive.content.sources import default_folder
 
 from . import archive_jobs
 from .models import Job, JobItem
-from .running import JobBusy, resume_job
+from .running import JobBusy, is_stalled, resume_job
 
 RESUME_PERMISSION = "editorial.review_episode"
 _ITEMS_SHOWN = 200
@@ -64,7 +64,7 @@ class JobAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/jobs/job/job.html", {
             **self.admin_site.each_context(request),
             "opts": self.model._meta, "title": str(job), "job": job, "failed_items": failed,
-            "can_resume": not job.finished or job.status == Job.Status.FAILED,
+            "can_resume": job.status == Job.Status.FAILED or is_stalled(job),
             "may_resume": request.user.has_perm(RESUME_PERMISSION),
             "result_items": sorted(job.result.items()) if isinstance(job.result, dict) else [],
         })

@@ -120,16 +120,20 @@ def stalled_jobs(older_than: timedelta | None = None) -> list[Job]:
     running without a sign of life for ``older_than`` (a killed worker's)."""
     if older_than is None:
         older_than = timedelta(seconds=settings.JOBS_STALLED_AFTER)
-    quiet_since = timezone.now() - older_than
-    stalled = []
     unfinished = Job.objects.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
-    for job in unfinished.filter(created_at__lte=quiet_since):
-        if job.heartbeat_at and job.heartbeat_at > quiet_since:
-            continue
-        if _task_status(job.task_id) == TaskResultStatus.READY:
-            continue  # still waiting for a free worker
-        stalled.append(job)
-    return stalled
+    return [job for job in unfinished if is_stalled(job, older_than)]
+
+
+def is_stalled(job: Job, older_than: timedelta | None = None) -> bool:
+    """Whether ``job`` is unfinished and nothing is carrying it on (see ``stalled_jobs``)."""
+    if older_than is None:
+        older_than = timedelta(seconds=settings.JOBS_STALLED_AFTER)
+    quiet_since = timezone.now() - older_than
+    if job.finished or job.created_at > quiet_since:
+        return False
+    if job.heartbeat_at and job.heartbeat_at > quiet_since:
+        return False
+    return _task_status(job.task_id) != TaskResultStatus.READY  # else: waits for a worker
 
 
 def _task_status(task_id: str):

@@ -132,3 +132,16 @@ def test_a_publisher_starts_a_reindex_from_the_list_and_it_runs(client, publishe
 
     client.force_login(editor)
     assert client.post(reverse("admin:jobs_job_start", args=["reindex"])).status_code == 403
+
+
+def test_resume_is_offered_only_for_a_job_nothing_carries_on(client, publisher):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = start_job(Job.Kind.REINDEX, queue=False, locks=["reindex"])
+    resume = reverse("admin:jobs_job_resume", args=[job.pk])
+    client.force_login(publisher)
+    assert resume not in client.get(job.get_absolute_url()).content.decode()
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert resume in client.get(job.get_absolute_url()).content.decode()
