@@ -276,3 +276,25 @@ def test_the_command_reports_and_refuses_a_second_sync_meanwhile(repos):
     start_sync(repos.content / "notes", queue=False)
     with pytest.raises(CommandError, match="not finished yet"):
         call_command("sync_content", str(repos.content / "notes"))
+
+
+def test_a_symbolic_link_from_the_remote_is_reported_not_imported(repos):
+    git(repos.pipeline, "pull", "--quiet", "--ff-only")
+    (repos.pipeline / "notes" / "evil.md").symlink_to("/etc/passwd")
+    git(repos.pipeline, "add", "-A")
+    git(repos.pipeline, "commit", "--quiet", "-m", "A link")
+    git(repos.pipeline, "push", "--quiet")
+
+    report = repos.sync()
+
+    assert report.failures == ["notes/evil.md: a symbolic link or submodule; not imported"]
+    assert not Episode.objects.filter(source_path="evil.md").exists()
+
+
+def test_a_remote_that_would_run_a_command_is_refused(repos, tmp_path):
+    marker = tmp_path / "ran"
+    git(repos.content, "remote", "set-url", "origin", f"ext::sh -c touch% {marker}")
+
+    with pytest.raises(GitError, match="git fetch failed"):
+        repos.sync()
+    assert not marker.exists()
