@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from .merge3 import OURS, THEIRS
 from .models import SyncConflict

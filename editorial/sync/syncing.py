@@ -46,7 +46,7 @@ from archive.models import Episode, FileVersion
 from .gitrepo import SUBMODULE, SYMLINK, GitError, Repository
 from .merge3 import merge_texts
 from .models import SyncConflict, SyncState
-from .resolving import take_text
+from .resolving import ResolutionRefused, take_text
 
 MERGED_SUMMARY = "Merged with the repository's changes (sync)"
 _RENDER_CHUNK = 100
@@ -70,18 +70,6 @@ class SyncReport:
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
-
-    def lines(self) -> list[str]:
-        said = [
-            f"{len(self.imported)} imported, {len(self.exported)} exported, "
-            f"{len(self.merged)} merged, {len(self.conflicts)} conflicts, "
-            f"{len(self.failures)} failed, in {self.rounds} round(s)",
-        ]
-        said += [f"conflict: {path}" for path in self.conflicts]
-        said += [f"failed: {failure}" for failure in self.failures]
-        if self.commit:
-            said.append(f"committed {self.commit}" + (", pushed" if self.pushed else ", not pushed"))
-        return said
 
 
 @dataclasses.dataclass(frozen=True)
@@ -306,14 +294,18 @@ class Sync:
         except ValueError:  # not UTF-8, or a file the codec refuses: an editor decides
             theirs_text, base_text, merged = theirs.decode("utf-8", "replace"), "", None
         if merged is not None and merged.clean:
-            with transaction.atomic():
-                take_text(episode, merged.text(), theirs_hash=sha256(theirs), by=self.by,
-                          summary=MERGED_SUMMARY)
-                SyncConflict.objects.filter(
-                    episode=episode, status=SyncConflict.Status.OPEN
-                ).delete()
-            self.report.merged.append(file.relative)
-            return "export"
+            try:
+                with transaction.atomic():
+                    take_text(episode, merged.text(), theirs_hash=sha256(theirs), by=self.by,
+                              summary=MERGED_SUMMARY)
+                    SyncConflict.objects.filter(
+                        episode=episode, status=SyncConflict.Status.OPEN
+                    ).delete()
+            except ResolutionRefused:
+                pass  # the merge would not make a file the archive holds: an editor decides
+            else:
+                self.report.merged.append(file.relative)
+                return "export"
         SyncConflict.objects.update_or_create(
             episode=episode, status=SyncConflict.Status.OPEN,
             defaults=dict(path=file.relative, base_text=base_text, ours_text=ours,
