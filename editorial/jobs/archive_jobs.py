@@ -8,14 +8,16 @@ from django.utils.module_loading import import_string
 
 from archive.content.exporting import CONFLICT, FAILED, WRITTEN, Export, holding
 from archive.content.publishing import CommitRun
+from archive.models import Episode
 from archive.search import rebuild_index
 
 from .models import Job
 from .running import start_job
 
-# The re-check of every episode belongs to the checks (archive.checks); this job
-# calls it when it is there.
-RECHECK_ENTRY = "archive.checks.recheck_archive"
+# The re-check belongs to the translation checks (archive.checks): this job calls
+# their re-check of a queryset of episodes, a few episodes per item, when installed.
+RECHECK_ENTRY = "archive.checks.report.recheck_episodes"
+_RECHECK_CHUNK = 20
 
 
 def start_reindex(*, by=None) -> Job:
@@ -38,10 +40,19 @@ def run_reindex_job(run) -> dict:
 
 def run_recheck_job(run) -> dict:
     try:
-        recheck = import_string(RECHECK_ENTRY)
+        recheck_episodes = import_string(RECHECK_ENTRY)
     except ImportError:
         raise RuntimeError(f"the archive checks ({RECHECK_ENTRY}) are not installed") from None
-    return {"checked": recheck(beat=run.beat)}
+    if "chunks" not in run.params:
+        ids = list(Episode.objects.order_by("pk").values_list("pk", flat=True))
+        chunks = [ids[start:start + _RECHECK_CHUNK] for start in range(0, len(ids), _RECHECK_CHUNK)]
+        run.plan(len(chunks), chunks=chunks)
+    done = run.done_keys()
+    for number, chunk in enumerate(run.params["chunks"]):
+        if f"chunk:{number}" not in done:
+            with run.item(f"chunk:{number}", f"episodes {chunk[0]}–{chunk[-1]}"):
+                recheck_episodes(Episode.objects.filter(pk__in=chunk))
+    return {"checked": sum(map(len, run.params["chunks"]))}
 
 
 def run_export_job(run) -> dict:
