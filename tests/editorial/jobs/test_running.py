@@ -145,3 +145,41 @@ def test_resume_is_offered_only_for_a_job_nothing_carries_on(client, publisher):
     assert resume not in client.get(job.get_absolute_url()).content.decode()
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=1))
     assert resume in client.get(job.get_absolute_url()).content.decode()
+
+
+CHECKED: list[int] = []
+
+
+def fake_recheck(episodes) -> None:
+    CHECKED.extend(episodes.values_list("pk", flat=True))
+
+
+def test_the_recheck_job_checks_every_episode_once_a_few_per_item(monkeypatch, tmp_path, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from archive.models import Episode
+    from editorial.jobs import archive_jobs
+    from tests.factories import episode_markdown
+
+    for number in range(45):
+        (tmp_path / f"e{number}.md").write_text(episode_markdown(title=f"t{number}"), encoding="utf-8")
+    call_command("import_markdown", str(tmp_path), stdout=open("/dev/null", "w"))
+    monkeypatch.setattr(archive_jobs, "RECHECK_ENTRY", f"{__name__}.fake_recheck")
+    CHECKED.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = archive_jobs.start_recheck()
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert (job.status, job.total, job.done, job.result) == (Job.Status.DONE, 3, 3, {"checked": 45})
+    assert sorted(CHECKED) == sorted(Episode.objects.values_list("pk", flat=True))
+
+
+def test_the_recheck_job_says_when_the_checks_are_not_installed(monkeypatch, django_capture_on_commit_callbacks):
+    from editorial.jobs import archive_jobs
+
+    monkeypatch.setattr(archive_jobs, "RECHECK_ENTRY", "archive.no_such_checks.recheck")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = archive_jobs.start_recheck()
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and "are not installed" in job.error
