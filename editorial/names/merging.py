@@ -1,12 +1,15 @@
 """Rename and merge names across the whole archive: speakers and every entity tag.
 
 A change is first planned (:func:`plan_rename`): the episodes it touches, each with
-the exact lines of its file that will change, computed from the episodes' documents
-without writing anything. :func:`apply_rename` then makes that same change, each
-episode through ``editorial.edits.editing.edit`` (row lock, version check, one revision),
-all in one transaction. It refuses when the archive changed since the plan was
-shown (the plan's ``token``), and rolls everything back if an episode's file would
-come out other than planned, so the exported diff of every episode is the preview.
+the exact lines of its file that will change, and of its changes waiting for review
+(its working copy), computed from the episodes' documents without writing anything.
+Applying it changes one episode per transaction, through ``editorial.edits.editing``
+(row lock, one revision, readers' version and held changes alike), so a merge across
+the archive never holds the database for longer than one episode: as a job
+(:func:`start_rename_job`, which the admin uses) or in this process
+(:func:`apply_rename`). Both refuse when the archive changed since the plan was shown
+(the plan's ``token``); an episode unchanged since must come out exactly as
+previewed, so the exported diff of every episode is the preview.
 
 What a speaker's name is in a file: the front matter's ``speaker`` and ``guest``
 (comma-separated) and the labels of the turns that name that person (``Dwarkesh``,
@@ -101,6 +104,8 @@ class EpisodePlan:
     after_text: str = dataclasses.field(repr=False)
     labels: dict = dataclasses.field(default_factory=dict)  # old label -> new label
     columns: dict = dataclasses.field(default_factory=dict)  # speaker / guest -> new
+    # The same for the episode's changes waiting for review, when it has some.
+    held: EpisodePlan | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -127,6 +132,8 @@ class RenamePlan:
         for episode in self.episodes:
             digest.update(f"{episode.episode_id}:{episode.version}:".encode())
             digest.update(hashlib.sha256(episode.after_text.encode()).digest())
+            if episode.held is not None:
+                digest.update(hashlib.sha256(episode.held.after_text.encode()).digest())
         return digest.hexdigest()
 
     @property
@@ -166,12 +173,30 @@ def plan_rename(*, kind: str, sources, target: str) -> RenamePlan:
     ids = _episodes_naming(kind, sources)
     for start in range(0, len(ids), _CHUNK):
         chunk = list(Episode.objects.filter(pk__in=ids[start:start + _CHUNK]).order_by("pk"))
-        documents = load_documents(chunk)
+        copies = {copy.working_copy_of_id: copy for copy in Episode.with_working_copies.filter(
+            working_copy_of__in=chunk
+        )}
+        documents = load_documents([*chunk, *copies.values()])
         for episode in chunk:
             planned = _plan_episode(kind, sources, target, episode, documents[episode.pk])
+            copy = copies.get(episode.pk)
+            held = copy and _plan_episode(kind, sources, target, copy, documents[copy.pk])
+            if held:
+                planned = planned or _unchanged(episode, documents[episode.pk])
+                planned = dataclasses.replace(planned, held=held)
             if planned is not None:
                 episodes.append(planned)
     return RenamePlan(kind, sources, target, merge, tuple(episodes))
+
+
+def _unchanged(episode: Episode, document) -> EpisodePlan:
+    """The plan of an episode whose readers' version does not change (its held
+    changes do)."""
+    return EpisodePlan(
+        episode_id=episode.pk, slug=episode.slug, title=episode.title,
+        source_path=episode.source_path, version=episode.version, lines=(),
+        after_text=render(document),
+    )
 
 
 def check_name(kind: str, name: str) -> None:
@@ -222,7 +247,9 @@ def _episodes_naming(kind: str, sources: tuple[str, ...]) -> list[int]:
         ids = set(link_model.objects.filter(tag__name__in=sources).values_list(
             "content_object_id", flat=True
         ))
-    return sorted(ids)
+    # A name only a working copy holds is the episode's too (its held changes).
+    rows = Episode.with_working_copies.filter(pk__in=ids).values_list("pk", "working_copy_of_id")
+    return sorted({live or pk for pk, live in rows})
 
 
 def _plan_episode(kind, sources, target, episode: Episode, document) -> EpisodePlan | None:
@@ -233,7 +260,7 @@ def _plan_episode(kind, sources, target, episode: Episode, document) -> EpisodeP
     if not lines:
         return None
     after_text = render(after)
-    _check_reads_back(kind, episode, front_matter, columns, names)
+    _check_reads_back(kind, episode.source_path, front_matter, columns, names)
     return EpisodePlan(
         episode_id=episode.pk, slug=episode.slug, title=episode.title,
         source_path=episode.source_path, version=episode.version,
@@ -341,18 +368,18 @@ def _renamed_original(english, sources, target: str):
     return edited(english, text=text)
 
 
-def _check_reads_back(kind, episode: Episode, front_matter, columns: dict, names) -> None:
+def _check_reads_back(kind, path: str, front_matter, columns: dict, names) -> None:
     """Refuse when the written front matter would give other values than planned."""
     values = parse_front_matter(render_front_matter(front_matter))[0].values
     for key, value in columns.items():
         if fields.text_value(values.get(key)) != value:
             raise NameRefused(_("%(path)s: its %(key)s would read back as %(read)r, not %(value)r.") % {
-                "path": episode.source_path, "key": key,
+                "path": path, "key": key,
                 "read": fields.text_value(values.get(key)), "value": value,
             })
     if names is not None and fields.entity_names(values)[kind] != names:
         raise NameRefused(_("%(path)s: its %(key)s list would read back differently.") % {
-            "path": episode.source_path, "key": kind,
+            "path": path, "key": kind,
         })
 
 
@@ -383,56 +410,120 @@ def changed_lines(before: list[str], after: list[str]) -> tuple[LineChange, ...]
 
 # Applying ------------------------------------------------------------------------------
 
-def apply_rename(*, kind: str, sources, target: str, by, token: str) -> RenamePlan:
-    """Make the change previewed as ``token``, as one transaction; return its plan.
-
-    Raises :class:`PlanChanged` when the archive no longer gives that preview, and
-    ``editing.EditConflict`` when an episode is saved while this runs.
-    """
-    # The page cache and the search index follow the episodes it changes once, when
-    # it commits (archive.signals.AfterCommit), not one episode at a time.
-    with transaction.atomic():
-        plan = plan_rename(kind=kind, sources=sources, target=target)
-        if plan.token != token:
-            raise PlanChanged(_(
-                "The archive changed since this preview was made (an episode was edited "
-                "or imported); look at the new preview and confirm again."
-            ))
-        if kind == SPEAKER:
-            _apply_speaker(plan, by)
-        else:
-            _apply_entity(plan, by)
+def checked_plan(*, kind: str, sources, target: str, token: str) -> RenamePlan:
+    """The plan, if it is still the one previewed as ``token``; else :class:`PlanChanged`."""
+    plan = plan_rename(kind=kind, sources=sources, target=target)
+    if plan.token != token:
+        raise PlanChanged(_(
+            "The archive changed since this preview was made (an episode was edited "
+            "or imported); look at the new preview and confirm again."
+        ))
     return plan
 
 
-def _edit(plan: RenamePlan, episode: EpisodePlan, by) -> None:
-    """One episode's part of a rename: approved as it is made (the publisher saw
-    its lines), so it reaches readers at once and any held changes alike."""
-    edited = editing.edit(
-        episode.episode_id,
-        lambda document: renamed_document(plan.kind, plan.sources, plan.target, document)[0],
-        by=by, summary=plan.summary, expected_version=episode.version, everywhere=True,
-    )
-    if edited.readers_text != episode.after_text:
+def apply_rename(*, kind: str, sources, target: str, by, token: str) -> RenamePlan:
+    """Make the change previewed as ``token`` in this process, one episode per
+    transaction; return its plan.
+
+    Raises :class:`PlanChanged` (changing nothing) when the archive no longer gives
+    that preview, and :class:`NameRefused` at the first episode whose file would not
+    come out as previewed (that episode unchanged, those before it changed).
+    """
+    plan = checked_plan(kind=kind, sources=sources, target=target, token=token)
+    for episode in plan.episodes:
+        with transaction.atomic():
+            apply_to_episode(plan, episode.episode_id, by=by, previewed=episode)
+    with transaction.atomic():
+        finish_rename(plan)
+    return plan
+
+
+def apply_to_episode(plan: RenamePlan, episode_id: int, *, by, previewed: EpisodePlan | None) -> bool:
+    """Rename in one episode, its readers' version and its held changes alike (one
+    edit, one revision: approved as it is made, the publisher saw its lines); whether
+    anything changed. An episode saved since the preview takes the rename on its new
+    text; one unchanged since must come out exactly as ``previewed``, else
+    :class:`NameRefused` (the caller's transaction rolls it back)."""
+
+    def change(document):
+        after, columns, names = renamed_document(plan.kind, plan.sources, plan.target, document)
+        if after != document:
+            _check_reads_back(plan.kind, path, after.front_matter, columns, names)
+        return after
+
+    path = previewed.source_path if previewed else str(episode_id)
+    try:
+        edited = editing.edit(
+            episode_id, change, by=by, summary=plan.summary, everywhere=True,
+            expected_version=previewed.version if previewed else None,
+        )
+    except editing.EditConflict:
+        return apply_to_episode(plan, episode_id, by=by, previewed=None)
+    if previewed is not None and previewed.lines and edited.readers_text != previewed.after_text:
         raise NameRefused(_(
             "%(path)s: the file would not come out as previewed; nothing was changed."
-        ) % {"path": episode.source_path})
+        ) % {"path": previewed.source_path})
+    return edited.changed
 
 
-def _apply_speaker(plan: RenamePlan, by) -> None:
-    target = ensure_speakers([plan.target])[plan.target]
-    for episode in plan.episodes:
-        _edit(plan, episode, by)
-    sources = Speaker.objects.filter(name__in=plan.sources)
-    # Turns whose label names no one (Speaker A) but that an editor pointed at a
-    # source: the link is not in the file, so it moves without a revision.
-    TurnRow.objects.filter(speaker__in=sources).update(speaker=target)
-    sources.filter(turns__isnull=True, appearance__isnull=True).delete()
+def finish_rename(plan: RenamePlan) -> None:
+    """What follows the episodes' changes, once: turns pointed at a source by an
+    editor follow the new name, and source names nothing uses any more go. Safe to
+    run again."""
+    if plan.kind == SPEAKER:
+        target = ensure_speakers([plan.target])[plan.target]
+        sources = Speaker.objects.filter(name__in=plan.sources)
+        # Turns whose label names no one (Speaker A) but that an editor pointed at a
+        # source: the link is not in the file, so it moves without a revision.
+        TurnRow.objects.filter(speaker__in=sources).update(speaker=target)
+        sources.filter(turns__isnull=True, appearance__isnull=True).delete()
+    else:
+        tag_model, _link_model = fields.ENTITY_KEYS[plan.kind]
+        tag_model.objects.filter(name__in=plan.sources, links__isnull=True).delete()
 
 
-def _apply_entity(plan: RenamePlan, by) -> None:
-    tag_model, _link_model = fields.ENTITY_KEYS[plan.kind]
-    source_ids = set(tag_model.objects.filter(name__in=plan.sources).values_list("pk", flat=True))
-    for episode in plan.episodes:
-        _edit(plan, episode, by)
-    tag_model.objects.filter(pk__in=source_ids, links__isnull=True).delete()
+# As a job ------------------------------------------------------------------------------
+
+def start_rename_job(*, kind: str, sources, target: str, by, token: str):
+    """Queue the change previewed as ``token``; returns its ``Job`` at once. Raises
+    ``JobBusy`` while another merge or rename touching one of these names runs."""
+    from editorial.jobs.models import Job
+    from editorial.jobs.running import start_job
+
+    check_name(kind, target)
+    sources = list(dict.fromkeys(name for name in sources if name))
+    return start_job(
+        Job.Kind.NAMES, by=by,
+        params={"kind": kind, "sources": sources, "target": target, "token": token},
+        locks=[f"names:{kind}:{name}" for name in (*sources, target)],
+    )
+
+
+def run_rename_job(run) -> dict:
+    """The job: check the preview, then each episode as an item of its own (so a
+    resumed job changes none twice), then :func:`finish_rename` (which may run twice)."""
+    params = run.params
+    arguments = {"kind": params["kind"], "sources": params["sources"], "target": params["target"]}
+    previewed: dict[int, EpisodePlan] = {}
+    if "episodes" not in params:
+        plan = checked_plan(**arguments, token=params["token"])
+        previewed = {episode.episode_id: episode for episode in plan.episodes}
+        run.plan(len(plan.episodes), episodes=list(previewed), merge=plan.merge)
+    plan = RenamePlan(
+        params["kind"], tuple(params["sources"]), params["target"], run.params["merge"], ()
+    )
+    done = run.done_keys()
+    by = run.job.started_by
+    paths = dict(Episode.objects.filter(pk__in=run.params["episodes"]).values_list("pk", "source_path"))
+    for episode_id in run.params["episodes"]:
+        key = f"episode:{episode_id}"
+        if key in done:
+            continue
+        with run.item(key, paths.get(episode_id, key), failures=(NameRefused,)) as note:
+            if episode_id not in paths or not apply_to_episode(
+                plan, episode_id, by=by, previewed=previewed.get(episode_id)
+            ):
+                note.skipped(_("No longer names it."))
+    with transaction.atomic():
+        finish_rename(plan)
+    return {"summary": plan.summary, "episodes": len(run.params["episodes"])}

@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from editorial.edits.editing import EditConflict
+from editorial.jobs.running import JobBusy
 
 from . import merging as names
 from .duplicates import duplicates_report
@@ -68,15 +68,15 @@ class NamePages:
                 arguments = {"kind": data["kind"], "sources": data["sources"], "target": data["target"]}
                 try:
                     if request.POST.get("_action") == "apply":
-                        plan = names.apply_rename(**arguments, by=request.user, token=data["token"])
-                        self.model_admin.message_user(request, _done(plan), messages.SUCCESS)
-                        return redirect(f"{reverse('admin:editorial_name_duplicates')}?kind={plan.kind}")
-                except names.PlanChanged as changed:
-                    self.model_admin.message_user(request, str(changed), messages.WARNING)
-                except EditConflict as conflict:
-                    self.model_admin.message_user(request, gettext(
-                        "%(conflict)s Nothing was changed; here is the new preview."
-                    ) % {"conflict": conflict}, messages.WARNING)
+                        # Applied by a worker, one episode per transaction: the
+                        # request returns at once, with the job's page.
+                        job = names.start_rename_job(**arguments, by=request.user, token=data["token"])
+                        self.model_admin.message_user(request, gettext(
+                            "The change is being applied; this page shows how far it got."
+                        ), messages.SUCCESS)
+                        return redirect(job.get_absolute_url())
+                except JobBusy as busy:
+                    self.model_admin.message_user(request, str(busy), messages.WARNING)
                 except names.NameRefused as refused:
                     self.model_admin.message_user(request, str(refused), messages.ERROR)
                 try:
@@ -110,10 +110,3 @@ class NamePages:
             merge_url=reverse("admin:editorial_names_merge"),
         ))
 
-
-def _done(plan: names.RenamePlan) -> str:
-    return ngettext(
-        "%(summary)s: %(count)d episode changed, with a revision.",
-        "%(summary)s: %(count)d episodes changed, each with a revision.",
-        len(plan.episodes),
-    ) % {"summary": plan.summary, "count": len(plan.episodes)}

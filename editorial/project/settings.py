@@ -73,6 +73,11 @@ INSTALLED_APPS = [
     "axes",
     "archive",
     "editorial",
+    "editorial.jobs",
+    "editorial.sync",
+    "django_tasks",
+    "django_tasks_db",
+    *(["django_rq"] if os.environ.get("JOBS_BACKEND") == "rq" else []),
 ]
 
 MIDDLEWARE = [
@@ -208,6 +213,36 @@ X_FRAME_OPTIONS = "DENY"
 # The content folder: episodes are named by their paths relative to it, and the
 # import and export commands use it when given no path.
 ARCHIVE_ROOT = os.environ.get("ARCHIVE_ROOT", "")
+
+# Jobs (editorial.jobs) run on django-tasks: by default its database backend, whose
+# workers are `manage.py db_worker`; JOBS_BACKEND=rq puts them on RQ over Redis
+# (JOBS_REDIS_URL), whose workers are `manage.py rqworker` on any machine.
+JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "database")
+if JOBS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif JOBS_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {
+        "URL": os.environ.get("JOBS_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        # A merge of the whole archive runs for minutes; a sync may wait on git.
+        "DEFAULT_TIMEOUT": int(os.environ.get("JOBS_TIMEOUT", "3600")),
+    }}
+    # Plain `manage.py rqworker default` then runs the tasks' own job class.
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
+else:
+    raise ImproperlyConfigured(f"JOBS_BACKEND={JOBS_BACKEND!r}: use database or rq.")
+# A running job without a sign of life for this long lost its worker: `resume_jobs`
+# queues it again.
+JOBS_STALLED_AFTER = int(os.environ.get("JOBS_STALLED_AFTER", "300"))
+# On SQLite, a job pauses this long (seconds) after each item, so that an editor's
+# save waiting for the one write lock gets it between two items.
+JOBS_SQLITE_PAUSE = float(os.environ.get("JOBS_SQLITE_PAUSE", "0.12"))
+# sync_content: the content folder's git remote and branch, how often a refused push
+# goes round again, and the time limit of each git command (seconds).
+SYNC_REMOTE = os.environ.get("SYNC_REMOTE", "origin")
+SYNC_BRANCH = os.environ.get("SYNC_BRANCH", "main")
+SYNC_ROUNDS = int(os.environ.get("SYNC_ROUNDS", "3"))
+SYNC_GIT_TIMEOUT = int(os.environ.get("SYNC_GIT_TIMEOUT", "120"))
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -2,6 +2,8 @@
 from the speaker list to the preview of every changed line, then the confirmation;
 a screenshot of the preview goes to $ARCHIVE_SCREENSHOTS (default: the temp folder).
 
+Confirming starts a job (``editorial.jobs``), whose page follows it until done.
+
 Debian's Chromium through Playwright (tests/browser/conftest.py); skipped where it is
 missing, except in CI.
 """
@@ -14,6 +16,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.browser.admin_login import PASSWORD
+from tests.editorial.jobs.worker import run_queued_jobs
 from tests.factories import user_in
 
 FIRST = """\
@@ -90,8 +93,12 @@ def test_a_publisher_merges_two_speakers_with_a_preview(browser_page, live_serve
     page.screenshot(path=str(screenshots / "names-merge-preview-1280.png"), full_page=True)
     assert Turn.objects.filter(speaker_label="Dwarkesh").count() == 2
 
+    # Confirming starts a job and shows its page at once; a worker applies it.
     page.click("#confirm-names")
-    page.wait_for_selector(".messagelist .success")
-    assert "已修改 2 期节目" in page.locator(".messagelist").inner_text()
+    page.wait_for_selector("#job-bar")
+    assert "/admin/jobs/job/" in page.url
+    assert Turn.objects.filter(speaker_label="Dwarkesh").count() == 2
+    run_queued_jobs()
+    page.wait_for_selector(".job-status-done")  # the page follows the job by itself
     assert not Turn.objects.filter(speaker_label="Dwarkesh").exists()
     assert not Speaker.objects.filter(name="Dwarkesh").exists()

@@ -20,7 +20,11 @@ FLOORS = {
     "editorial.apps": 7,  # the app's entry: connects the receivers when Django starts
     "editorial.admin": 6,
     "editorial.templatetags": 6,
+    "editorial.jobs.admin": 6,
+    "editorial.sync.admin": 6,
     "editorial.names": 5,
+    # A sync's merges and resolutions are edits; it runs as a job.
+    "editorial.sync": 4,
     # A workflow step, a re-import kept as revisions and a revert are edits.
     "editorial.review.workflow": 4,
     "editorial.review.receivers": 4,
@@ -29,6 +33,8 @@ FLOORS = {
     # What an edit consults: is the episode's review holding its edits?
     "editorial.review": 2,
     "editorial.revisions": 2,
+    # Jobs run what floors above them name (by dotted path, never imported here).
+    "editorial.jobs": 2,
     "editorial.models": 1,
     "editorial.revisions.storage": 0,
     "editorial.migrations": 0,

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from archive.models import Episode, Speaker
 from editorial.models import Revision
+from tests.editorial.jobs.worker import empty_queue, run_queued_jobs
 from tests.factories import BILINGUAL, user_in
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +59,11 @@ def test_an_editor_cannot_rename_a_speaker_in_its_admin_page(archive):
     assert "speaker: Public Host\n" in exported(archive)
 
 
+@pytest.mark.jobs
 def test_a_publishers_rename_with_the_names_tools_reaches_the_file_with_a_revision(
     archive, django_capture_on_commit_callbacks,
 ):
+    empty_queue()
     publisher = logged_in("Publisher")
     url = reverse("admin:editorial_names_merge")
     form = {"kind": "speaker", "sources": "Public Host", "target": "Renamed Host"}
@@ -68,6 +71,7 @@ def test_a_publishers_rename_with_the_names_tools_reaches_the_file_with_a_revisi
     with django_capture_on_commit_callbacks(execute=True):
         done = publisher.post(url, {**form, "_action": "apply", "token": preview.context["plan"].token})
     assert done.status_code == 302
+    run_queued_jobs()  # the rename is a job (editorial.jobs)
     episode = Episode.objects.get(slug="public")
     assert episode.version == 2
     assert Revision.objects.filter(episode=episode, version=2).exists()

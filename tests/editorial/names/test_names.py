@@ -32,7 +32,9 @@ from editorial.names.duplicates import (
     prefix_groups,
     sound_cues,
 )
+from editorial.jobs.models import Job
 from tests.editorial.helpers import changed_lines
+from tests.editorial.jobs.worker import empty_queue, run_queued_jobs
 
 INTERVIEW = """\
 ---
@@ -299,7 +301,11 @@ def test_a_tag_renamed_to_a_name_yaml_must_quote_reads_back_the_same(small_archi
 
 # The admin pages ------------------------------------------------------------------------
 
-def test_a_publisher_previews_and_confirms_a_merge_in_the_admin(small_archive, client, publisher):
+@pytest.mark.jobs
+def test_a_publisher_previews_and_confirms_a_merge_in_the_admin(
+    small_archive, client, publisher, django_capture_on_commit_callbacks
+):
+    empty_queue()
     client.force_login(publisher)
     url = reverse("admin:editorial_names_merge")
     form = {"kind": "speaker", "sources": "Dwarkesh", "target": "Dwarkesh Patel"}
@@ -312,9 +318,19 @@ def test_a_publisher_previews_and_confirms_a_merge_in_the_admin(small_archive, c
     assert "**[Dwarkesh Patel]**: 再见。" in html
     assert Turn.objects.filter(speaker_label="Dwarkesh").count() == 2
 
-    done = client.post(url, {**form, "_action": "apply", "token": preview.context["plan"].token})
-    assert done.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url, {**form, "_action": "apply", "token": preview.context["plan"].token})
+    job = Job.objects.get()
+    # The request only queued the job, and shows its page.
+    assert started.status_code == 302 and started.url == job.get_absolute_url()
+    assert Turn.objects.filter(speaker_label="Dwarkesh").count() == 2
+
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total, job.started_by) == (Job.Status.DONE, 2, 2, publisher)
     assert not Turn.objects.filter(speaker_label="Dwarkesh").exists()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Merged speaker &#x27;Dwarkesh&#x27; into &#x27;Dwarkesh Patel&#x27;" in page
 
 
 def test_in_chinese_the_names_pages_speak_chinese(small_archive, client, publisher, settings):
