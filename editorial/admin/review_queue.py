@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from archive.models import Episode
-from archive.site import readership
+from archive.site import params, readership
 
 from editorial.review import claims, queue, turns
 
@@ -39,7 +39,8 @@ class QueuePages:
     def drafts(self, request):
         if not self.model_admin.has_view_permission(request):
             raise PermissionDenied
-        page = Paginator(queue.drafts_by_interest(), PER_PAGE).get_page(request.GET.get("page"))
+        paginator = Paginator(queue.drafts_by_interest(), PER_PAGE)
+        page = paginator.get_page(params.page_number(request.GET.get("page")))
         entries = queue.queue_entries(page.object_list)
         reads = readership.reads_since([entry.episode.pk for entry in entries], queue.INTEREST_DAYS)
         for entry in entries:

@@ -175,8 +175,10 @@ class EpisodePages:
             })
         # Back at the row the editor was working on (the script sends its number),
         # not at the top of a transcript of a thousand rows.
-        at = request.POST.get("_at", "")
-        anchor = f"#row-{int(at)}" if at.isascii() and at.isdigit() and 0 < int(at) <= len(rows) else ""
+        try:
+            anchor = f"#row-{params.number(request.POST.get('_at'), name='_at', high=len(rows))}"
+        except params.BadNumber:
+            anchor = ""     # only where to scroll back to: none is the top
         return redirect(reverse("admin:editorial_transcript", args=[episode.pk]) + anchor)
 
     def _preview_unsaved(self, request, episode, rows):

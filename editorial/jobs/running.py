@@ -81,7 +81,7 @@ def start_job(kind: str, *, by=None, params: dict | None = None, locks: Iterable
                 raise
             raise JobBusy(holder.job) from None
         if queue:
-            transaction.on_commit(lambda: enqueue(job.pk))
+            transaction.on_commit(lambda: enqueue(job.pk), robust=True)
     return job
 
 
@@ -111,7 +111,7 @@ def resume_job(job: Job) -> bool:
             status=Job.Status.QUEUED, task_id="", error="", finished_at=None,
             heartbeat_at=timezone.now(), resumed=F("resumed") + 1,
         )
-        transaction.on_commit(lambda: enqueue(job.pk))
+        transaction.on_commit(lambda: enqueue(job.pk), robust=True)
     return True
 
 

@@ -74,3 +74,9 @@ def test_a_transcript_row_at_no_position_is_refused_with_a_message(publisher_cli
     response = form.post()
     assert response.status_code == 302
     assert Episode.objects.get(pk=episode.pk).version == episode.version
+
+
+@pytest.mark.parametrize("page", ["abc", "99999999999999999999", "-1", "²"])
+def test_the_draft_queue_s_page_that_is_none_is_the_first(publisher_client, episode, page):
+    url = reverse("admin:editorial_draft_queue")
+    assert publisher_client.get(url, {"page": page}).status_code == 200

@@ -183,3 +183,28 @@ def test_the_recheck_job_says_when_the_checks_are_not_installed(monkeypatch, dja
     run_queued_jobs()
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and "are not installed" in job.error
+
+
+def test_a_queue_that_refuses_the_job_after_the_commit_fails_nothing_else(
+    monkeypatch, publisher, django_capture_on_commit_callbacks
+):
+    """The job is recorded (a later resume queues it), the error is logged (not
+    raised into the request that committed), and what else waits for the commit
+    (the page cache, the index) still follows it."""
+    from archive.signals import episodes_changed
+    from archive.site import cache as page_cache
+
+    def refused(job_id):
+        raise ConnectionError("the queue is down")
+
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(running, "run_job", SimpleNamespace(enqueue=refused))
+    invalidated = []
+    monkeypatch.setattr(page_cache, "invalidate", lambda: invalidated.append(True))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job(Job.Kind.REINDEX, by=publisher, locks=["reindex"])
+        episodes_changed.send(sender=None, episode_ids=[])
+    assert invalidated
+    job.refresh_from_db()
+    assert (job.status, job.task_id) == (Job.Status.QUEUED, "")
