@@ -236,14 +236,15 @@ def test_the_transcript_editor_on_a_phone(chromium_browser, live_server, archive
         assert chinese.bounding_box()["width"] > 300
         # Tools at each row's end without pointing at it, as the help says.
         assert page.locator(".row .row-tools").first.is_visible()
-        row = page.locator(".transcript .row").nth(15)
+        row = page.locator(".transcript .row.turn").nth(15)
+        number = row.get_attribute("id")
         row.scroll_into_view_if_needed()
         row.locator("textarea[name$='-tr']").fill("改过的一段。")
         with page.expect_navigation():
             page.locator("button[value=save]").first.click()
         page.wait_for_load_state()
-        assert page.url.endswith("#row-16")
-        assert page.locator("#row-16").evaluate(
+        assert page.url.endswith(f"#{number}")
+        assert page.locator(f"#{number}").evaluate(
             "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }"
         )
         page.screenshot(path=str(screenshots / "transcript-after-save-390.png"))
