@@ -197,9 +197,11 @@ def test_the_episode_list_keeps_badges_and_short_values_on_one_line(chromium_bro
         page.goto(live_server.url + "/admin/archive/episode/")
         badge = page.locator(".review-state").first.bounding_box()
         assert badge["height"] < 30 and badge["width"] > badge["height"]
-        for column in ("date", "area", "category"):
-            cell = page.locator(f"td.field-{column}").first.bounding_box()
-            assert cell["height"] < 40, column
+        for column in ("date", "file_status"):
+            assert page.locator(f"td.field-{column}").first.bounding_box()["height"] < 45, column
+        # Every column in view, the titles a few lines at most.
+        assert page.evaluate("(r => r.scrollWidth <= r.clientWidth)(document.querySelector('.results'))")
+        assert page.locator("th.field-title_or_slug").first.bounding_box()["height"] < 80
         assert page.evaluate("document.documentElement.scrollWidth") <= 1280
         page.goto(live_server.url + reverse("admin:editorial_name_duplicates") + "?kind=speaker")
         buttons = page.locator(".names-report .button").all()
