@@ -279,8 +279,8 @@ class EpisodeAdmin(admin.ModelAdmin):
     # "View on site" would go through django.contrib.sites' domain instead.
     view_on_site = False
     list_display = (
-        "title_or_slug", "date", "review_state", review_progress, "status", "listed",
-        "category", "area", "version",
+        "title_or_slug", "date", "review_state", review_progress, "file_status", "listed",
+        "category", "area",
     )
     list_display_links = ("title_or_slug",)
     list_filter = (
@@ -338,7 +338,7 @@ class EpisodeAdmin(admin.ModelAdmin):
     def file_draft(self, episode):
         return episode.draft
 
-    @admin.display(description=gettext_lazy("maturity (status)"))
+    @admin.display(description=gettext_lazy("maturity (status)"), ordering="status")
     def file_status(self, episode):
         return workflow.MATURITY_LABELS.get(episode.status, episode.status or "—")
 
