@@ -195,7 +195,8 @@ def main() -> None:
         peak = peak_megabytes()
         checked, checked_output = manage("check_translations", env=env)
         rechecked, _ = manage("check_translations", "--recheck", env=env)
-        checked_summary = checked_output.strip().splitlines()[-1] if checked_output.strip() else ""
+        checked_summary = next(
+            (line for line in checked_output.splitlines() if " turns checked, " in line), "")
         again, again_output = manage("import_markdown", str(notes), env=env)
         reindex, turns = python(REINDEX_ONE, env).split()
         exported, _ = manage("export_markdown", str(out), env=env)

@@ -23,6 +23,7 @@ class Mention:
     start: int
     end: int
     firm: bool
+    counted: bool = False  # words of a count from two to nine: 三个, three
 
 
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
@@ -31,6 +32,7 @@ _ZH_SMALL = {"十": 10, "百": 100, "千": 1000}
 _ZH_LARGE = {"万": 1e4, "亿": 1e8}
 _ZH_CHARS = "".join((*_ZH_DIGITS, *_ZH_SMALL, *_ZH_LARGE))
 _SCALE_AFTER = frozenset((*_ZH_SMALL, *_ZH_LARGE))
+_MEASURES = frozenset("个年月天周次倍位名家人岁种条项本部小分秒款场层")
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
 # A run of Chinese numerals, or digits with the 万/亿/千 that scale them.
 _ZH_NUMBER = re.compile(
@@ -58,7 +60,8 @@ _EN_NUMBER = re.compile(
     r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])(?![A-Za-z]))?"
     r"(?P<suffix>s|st|nd|rd|th|x)?(?![A-Za-z\d])"
 )
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"[A-Za-z]+(?:-(?:one|two|three|four|five|six|seven|eight|nine)\b)?")
+_CARDINALS = frozenset(("two", "three", "four", "five", "six", "seven", "eight", "nine"))
 _WORD_SCALE = re.compile(r"(?i)[ -](hundred|thousand|million|billion|trillion)\b")
 _CENTURY = re.compile(r"(\d{1,2})\s?世纪(?:(\d0)\s?年代)?")
 _RUN = re.compile(rf"[\d.{_ZH_CHARS}][\d,.{_ZH_CHARS}]*(?: [{_ZH_CHARS}]+)?")
@@ -116,7 +119,8 @@ def _chinese(text: str):
             else:
                 value, firm = _chinese_value(match["words"]), False
             if value is not None:
-                taken.append(Mention(value, match.start(), match.end(), firm))
+                counted = not firm and 2 <= value <= 9 and text[match.end():match.end() + 1] in _MEASURES
+                taken.append(Mention(value, match.start(), match.end(), firm, counted))
     return taken
 
 
@@ -132,13 +136,13 @@ def english_words(text: str) -> list[Mention]:
 def _english_words(text: str):
     found = []
     for match in _WORD.finditer(text):
-        word = match[0].lower()
+        word, _, unit = match[0].lower().partition("-")
         if word in _EN_WORDS:
-            value, end = float(_EN_WORDS[word]), match.end()
+            value, end = float(_EN_WORDS[word]) + (_EN_WORDS[unit] if unit else 0), match.end()
             scale = _WORD_SCALE.match(text, end)
             if scale and word not in _EN_SCALES:
                 value, end = value * _EN_SCALES[scale[1].lower()], scale.end()
-            found.append(Mention(value, match.start(), end, False))
+            found.append(Mention(value, match.start(), end, False, word in _CARDINALS))
     return found
 
 
@@ -190,9 +194,10 @@ def same(a: float, b: float) -> bool:
 
 
 def telling(mention: Mention) -> bool:
-    """Whether a number the other text lacks says something: a firm one, or words
-    worth ten or more (``十八``, ``thirty``); ``一`` and ``first`` are everywhere."""
-    return mention.firm or mention.value >= 10
+    """Whether a number the other text lacks says something: a firm one, words worth
+    ten or more (``十八``, ``thirty``) or a count of two to nine (``three``, ``三个``);
+    ``一``, ``first`` and ``second`` are everywhere."""
+    return mention.firm or mention.value >= 10 or mention.counted
 
 
 def in_excess(ours: list[Mention], theirs: list[Mention]) -> list[Mention]:

@@ -157,12 +157,34 @@ def dismissals(episode_id: int) -> dict:
 
 def recheck(episode_id: int, document: Document, known: KnownNames | None = None) -> None:
     """Bring the stored flags of an episode in line with ``document``, its rows as
-    just written (the caller's transaction): a flag whose turn still says the same
+    just written (the caller's transaction). Only flags that differ are written: an
+    unchanged document writes nothing, and a flag whose turn still says the same
     keeps its dismissal."""
-    rows = new_flag_rows(document, known or known_names())
-    kept = dismissals(episode_id)
-    TurnFlag.objects.filter(episode_id=episode_id).delete()
-    insert_flags({episode_id: rows}, kept)
+    rows = new_flag_rows(document, known)
+    stored = {
+        (turn_id, check): (pk, (severity, params, spans, mark, line), (by, at))
+        for pk, turn_id, check, severity, params, spans, mark, line, by, at
+        in TurnFlag.objects.filter(episode_id=episode_id).values_list(
+            "pk", "turn_id", "check_id", "severity", "params", "spans", "fingerprint",
+            "body_line", "dismissed_by_id", "dismissed_at",
+        )
+    }
+    turn_ids = dict(TurnRow.objects.filter(
+        episode_id=episode_id, position__in={row[0] for row in rows},
+    ).values_list("position", "pk")) if rows else {}
+    wanted, fresh = set(), []
+    for position, check, severity, params, spans, mark, line in rows:
+        key = (turn_ids[position], check)
+        wanted.add(key)
+        was = stored.get(key)
+        if was is None or was[1] != (severity, json.loads(params), json.loads(spans), mark, line):
+            fresh.append((position, check, severity, params, spans, mark, line))
+    stale = [pk for key, (pk, values, _) in stored.items()
+             if key not in wanted or any(key == (turn_ids[row[0]], row[1]) for row in fresh)]
+    kept = {(values[3], key[1]): dismissal for key, (_, values, dismissal) in stored.items() if dismissal[1]}
+    if stale:
+        TurnFlag.objects.filter(pk__in=stale).delete()
+    insert_flags({episode_id: fresh}, kept)
 
 
 def _block_fingerprint(block) -> str:

@@ -31,7 +31,7 @@ from .names import LATIN_WORD, KnownNames, name_key, near, word_key
 
 MEDIAN_RATIO, LOW_RATIO, HIGH_RATIO = 0.37, 0.10, 1.2
 RATIO_MIN_ENGLISH = 40
-MERGED_RATIO = 0.6  # of the usual ratio, beside an English-less turn: its English is there
+MERGED_RATIO = 0.8  # of the usual ratio, beside an English-less turn: its English is there
 SHORT_RATIO = 0.75  # of the episode's usual ratio: an unclosed Chinese this short is cut
 
 Span = tuple[int, int]
@@ -91,17 +91,22 @@ def check_episode(
     labels = {name_key(turn.label.strip("[]")) for turn in turns if turn.label}
     usual = _usual_ratio(turns) if bilingual else MEDIAN_RATIO
     found: list[list[Finding]] = [[] for _ in turns]
+    spelt: set[str] = set()
     for index, turn in enumerate(turns):
         findings = found[index]
         if bilingual:
             findings.extend(_texts(turn, usual))
         if named and turn.label and _PLACEHOLDER.fullmatch(turn.label.strip()):
             findings.append(Finding("placeholder-speaker", {"label": turn.label}))
-        findings.extend(_mentions(turn, known, tagged_keys, labels))
-        for finding in findings:
+        for finding in _mentions(turn, known, tagged_keys, labels):
+            # One tag, or one rename, mends every mention: the first turn says so.
             if finding.check == "untagged-mention":
-                # One tag mends every mention: the first turn that bolds it says so.
                 tagged_keys.update(name_key(turn.translation[s:e]) for s, e in finding.translation_spans)
+            elif finding.params["name"] in spelt:
+                continue
+            else:
+                spelt.add(finding.params["name"])
+            findings.append(finding)
     if bilingual:
         for index in _merged(turns, usual):
             if not any(f.check == "merged-original" for f in found[index]):
@@ -289,4 +294,4 @@ def _holds_both(turn: TurnText, neighbour: TurnText, usual: float) -> bool:
     if not english or not own:
         return False
     alone, together = own / english / usual, both / english / usual
-    return alone < MERGED_RATIO or abs(math.log(together)) < abs(math.log(alone))
+    return alone < MERGED_RATIO or abs(math.log(together)) <= abs(math.log(alone))

@@ -32,7 +32,6 @@ from archive.codec import (
     Turn,
     edited,
     parse_english,
-    render_front_matter,
     speaker_name,
     style_fields,
     with_value,
@@ -414,16 +413,6 @@ def load_documents(episodes: list[Episode]) -> dict[int, Document]:
             bom=style.get("bom", False),
         )
     return documents
-
-
-def front_matter_lines(episodes: list[Episode]) -> dict[int, int]:
-    """How many lines the front matter of each episode's file takes as exported now
-    (its fences and the blank lines after it included), in one query per entity list."""
-    names = lists_of([episode.pk for episode in episodes])
-    return {
-        episode.pk: render_front_matter(_front_matter(episode, names[episode.pk])).count("\n")
-        for episode in episodes
-    }
 
 
 def _position(item: tuple) -> int:

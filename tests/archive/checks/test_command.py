@@ -7,11 +7,12 @@ import io
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils.translation import gettext as _
 
 from archive.checks import stored
-from archive.codec import Turn
+from archive.codec import Turn, with_value
 from archive.content.store import load_document, write_changes
-from archive.models import Episode, TurnFlag
+from archive.models import TurnFlag
 
 from .test_stored import EPISODE, imported
 
@@ -29,8 +30,9 @@ def test_each_flagged_turn_is_printed_at_its_line_then_a_summary(tmp_path):
     path = str(tmp_path.resolve() / "one.md")
     lines = run()
     assert lines[:2] == [
-        f"{path}:8: number-mismatch: Numbers differ between the two languages: 2019 / 2018",
-        f"{path}:26: missing-original: This turn has no English original",
+        f"{path}:8: number-mismatch: " + _("Numbers differ between the two languages: {numbers}").format(
+            numbers="2019 / 2018"),
+        f"{path}:26: missing-original: " + _("This turn has no English original"),
     ]
     assert lines[2] == "1 episodes, 3 turns checked, 2 flagged (number-mismatch 1, missing-original 1)"
     assert EPISODE.splitlines()[7].startswith("**Ada Park**: 他们在2019年")
@@ -79,12 +81,15 @@ def test_recheck_finds_what_needs_names_the_first_import_did_not_know_yet(tmp_pa
     imported(tmp_path, EPISODE.replace("这是一个很长的故事，我会", "**Nvidia** 的故事很长，我会"))
     assert "untagged-mention" not in "\n".join(run())
     rechecked = run("--recheck")
-    assert f"{tmp_path.resolve() / 'one.md'}:26: untagged-mention: “Nvidia” is a known entity" in "\n".join(rechecked)
+    message = _("“{name}” is a known entity the episode's tags lack").format(name="Nvidia")
+    assert f"{tmp_path.resolve() / 'one.md'}:26: untagged-mention: {message}" in rechecked
     assert "untagged-mention" in "\n".join(run())
 
 
 def test_lines_follow_a_longer_front_matter(tmp_path):
     episode = imported(tmp_path)
-    Episode.objects.filter(pk=episode.pk).update(summary="一行摘要")
+    before = load_document(episode)
+    front_matter = with_value(before.front_matter, "summary", "一行摘要")
+    write_changes(episode, before, dataclasses.replace(before, front_matter=front_matter))
     path = str(tmp_path.resolve() / "one.md")
     assert [line.split(": ")[0] for line in run()[:-1]] == [f"{path}:9", f"{path}:27"]
