@@ -1,6 +1,6 @@
 """Jobs and sync_content at the archive's size, each beside its floor in the same run.
 
-    python bench/jobs.py [--notes ../shared/archive/notes] [--limit N]
+    python bench/jobs.py [--notes ../shared/archive/notes] [--limit N] [--copies N]
 
 In a temporary folder: a bare repository as the remote, a clone playing the pipeline
 holding the notes, the CMS's clone and a fresh SQLite database. Figures:
@@ -50,7 +50,7 @@ def load() -> str:
     return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
 
 
-def make_repositories(work: Path, notes: list[Path]) -> tuple[Path, Path, Path]:
+def make_repositories(work: Path, notes: list[Path], copies: int) -> tuple[Path, Path, Path]:
     remote, pipeline, content = work / "remote.git", work / "pipeline", work / "content"
     git(work, "init", "--quiet", "--bare", "-b", "main", str(remote))
     git(work, "clone", "--quiet", str(remote), str(pipeline))
@@ -60,6 +60,8 @@ def make_repositories(work: Path, notes: list[Path]) -> tuple[Path, Path, Path]:
     (pipeline / "notes").mkdir()
     for path in notes:
         shutil.copyfile(path, pipeline / "notes" / path.name)
+        for number in range(2, copies + 1):
+            shutil.copyfile(path, pipeline / "notes" / f"{path.stem}-{number}{path.suffix}")
     git(pipeline, "add", "-A")
     git(pipeline, "commit", "--quiet", "-m", "The archive")
     git(pipeline, "push", "--quiet", "-u", "origin", "main")
@@ -206,6 +208,8 @@ def main() -> None:
     parser.add_argument("--notes", type=Path, default=Path(os.environ.get(
         "ARCHIVE_NOTES", REPO.parent / "shared" / "archive" / "notes")))
     parser.add_argument("--limit", type=int, default=0, help="Only the first N notes (0: all).")
+    parser.add_argument("--copies", type=int, default=1,
+                        help="Each note N times under other names (2: the whole archive's size).")
     arguments = parser.parse_args()
     notes = sorted(arguments.notes.glob("*.md"))
     spare, notes = notes[-100:], notes[:-100]
@@ -216,8 +220,8 @@ def main() -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ["ARCHIVE_ROOT"] = str(work / "content" / "notes")
     try:
-        print(f"{len(notes)} notes, 100 more from the pipeline; load {load()}")
-        _, pipeline, content = make_repositories(work, notes)
+        print(f"{len(notes) * arguments.copies} notes, 100 more from the pipeline; load {load()}")
+        _, pipeline, content = make_repositories(work, notes, arguments.copies)
         import django
 
         django.setup()
