@@ -144,6 +144,7 @@ def merge_figures(database_url: str) -> None:
 
     client = Client()
     client.force_login(publisher)
+    client.get(reverse("admin:editorial_names_merge"))  # a warm process, as a server's is
     started, request_seconds = timed(lambda: client.post(reverse("admin:editorial_names_merge"), {
         "kind": "companies_orgs", "sources": company.name, "target": f"{company.name} Bench",
         "token": plan.token, "_action": "apply",
