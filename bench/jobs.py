@@ -1,14 +1,14 @@
 """Jobs and sync_content at the archive's size, each beside its floor in the same run.
 
-    python bench/jobs.py [--notes ../shared/archive/notes] [--limit N]
+    python bench/jobs.py [--notes ../shared/archive/notes] [--limit N] [--copies N]
 
 In a temporary folder: a bare repository as the remote, a clone playing the pipeline
 holding the notes, the CMS's clone and a fresh SQLite database. Figures:
 
 - the first sync (imports every note) and a sync with no changes; floor: the git
   commands a sync cannot do without (fetch, status) alone;
-- a sync taking 100 new pipeline notes; floor: fetch and fast-forward alone plus
-  parsing those 100 files with the codec;
+- a sync taking 100 new pipeline notes; floor: fetch and fast-forward alone (in a
+  clone of its own) plus parsing those 100 files with the codec;
 - a merge of the company named in most episodes, as a job: the request that starts it,
   then a real ``db_worker`` until it is done (wall time), with an editor saving an
   unrelated episode every half second meanwhile (the longest save: no merge may hold
@@ -50,7 +50,7 @@ def load() -> str:
     return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
 
 
-def make_repositories(work: Path, notes: list[Path]) -> tuple[Path, Path, Path]:
+def make_repositories(work: Path, notes: list[Path], copies: int) -> tuple[Path, Path, Path]:
     remote, pipeline, content = work / "remote.git", work / "pipeline", work / "content"
     git(work, "init", "--quiet", "--bare", "-b", "main", str(remote))
     git(work, "clone", "--quiet", str(remote), str(pipeline))
@@ -60,6 +60,8 @@ def make_repositories(work: Path, notes: list[Path]) -> tuple[Path, Path, Path]:
     (pipeline / "notes").mkdir()
     for path in notes:
         shutil.copyfile(path, pipeline / "notes" / path.name)
+        for number in range(2, copies + 1):
+            shutil.copyfile(path, pipeline / "notes" / f"{path.stem}-{number}{path.suffix}")
     git(pipeline, "add", "-A")
     git(pipeline, "commit", "--quiet", "-m", "The archive")
     git(pipeline, "push", "--quiet", "-u", "origin", "main")
@@ -82,6 +84,9 @@ def sync_figures(pipeline: Path, content: Path, spare: list[Path]) -> None:
     _, floor = timed(lambda: (git(content, "fetch", "--quiet", "origin"), git(content, "status", "--porcelain")))
     print(f"sync with no changes: {seconds:.2f} s; floor (git fetch + status): {floor:.2f} s (load {load()})")
 
+    # The floor's own clone, in step before the pipeline pushes.
+    scratch = content.parent / "floor-clone"
+    git(content.parent, "clone", "--quiet", str(content.parent / "remote.git"), str(scratch))
     for path in spare[:100]:
         shutil.copyfile(path, pipeline / "notes" / path.name)
     git(pipeline, "add", "-A")
@@ -90,13 +95,12 @@ def sync_figures(pipeline: Path, content: Path, spare: list[Path]) -> None:
     report, seconds = timed(sync)
 
     def floor_work():
-        scratch = content.parent / "floor-clone"
-        git(content.parent, "clone", "--quiet", str(content.parent / "remote.git"), str(scratch))
+        git(scratch, "pull", "--quiet", "--ff-only")
         for path in spare[:100]:
             parse(path.read_text(encoding="utf-8"))
     _, floor = timed(floor_work)
     print(f"sync taking {len(report.imported)} new pipeline notes: {seconds:.2f} s; floor "
-          f"(a fresh clone of the remote + parsing those notes): {floor:.2f} s (load {load()})")
+          f"(fetch and fast-forward alone + parsing those notes): {floor:.2f} s (load {load()})")
 
 
 def peak_memory_kib(pid: int) -> int:
@@ -140,6 +144,7 @@ def merge_figures(database_url: str) -> None:
 
     client = Client()
     client.force_login(publisher)
+    client.get(reverse("admin:editorial_names_merge"))  # a warm process, as a server's is
     started, request_seconds = timed(lambda: client.post(reverse("admin:editorial_names_merge"), {
         "kind": "companies_orgs", "sources": company.name, "target": f"{company.name} Bench",
         "token": plan.token, "_action": "apply",
@@ -204,6 +209,8 @@ def main() -> None:
     parser.add_argument("--notes", type=Path, default=Path(os.environ.get(
         "ARCHIVE_NOTES", REPO.parent / "shared" / "archive" / "notes")))
     parser.add_argument("--limit", type=int, default=0, help="Only the first N notes (0: all).")
+    parser.add_argument("--copies", type=int, default=1,
+                        help="Each note N times under other names (2: the whole archive's size).")
     arguments = parser.parse_args()
     notes = sorted(arguments.notes.glob("*.md"))
     spare, notes = notes[-100:], notes[:-100]
@@ -214,8 +221,8 @@ def main() -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ["ARCHIVE_ROOT"] = str(work / "content" / "notes")
     try:
-        print(f"{len(notes)} notes, 100 more from the pipeline; load {load()}")
-        _, pipeline, content = make_repositories(work, notes)
+        print(f"{len(notes) * arguments.copies} notes, 100 more from the pipeline; load {load()}")
+        _, pipeline, content = make_repositories(work, notes, arguments.copies)
         import django
 
         django.setup()

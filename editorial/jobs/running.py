@@ -44,6 +44,10 @@ KINDS = {
 }
 
 
+# The runner id of a job run by a command in its own process (``run_here``).
+HERE = "here-"
+
+
 class JobBusy(Exception):
     """A job that would collide with this one is not finished yet."""
 
@@ -91,9 +95,10 @@ def enqueue(job_id: int) -> None:
     Job.objects.filter(pk=job_id, task_id="").update(task_id=result.id)
 
 
-def resume_job(job: Job) -> bool:
-    """Queue an unfinished or failed job again; it carries on with the items not done.
-    Whether it was queued (a job that finished well is left alone)."""
+def resume_job(job: Job, *, queue: bool = True) -> bool:
+    """Queue an unfinished or failed job again (``queue`` false: the caller runs it
+    with :func:`run_here`); it carries on with the items not done. Whether it was
+    resumed (a job that finished well is left alone)."""
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job.pk)
         if job.status == Job.Status.DONE:
@@ -111,7 +116,8 @@ def resume_job(job: Job) -> bool:
             status=Job.Status.QUEUED, task_id="", error="", finished_at=None,
             heartbeat_at=timezone.now(), resumed=F("resumed") + 1,
         )
-        transaction.on_commit(lambda: enqueue(job.pk), robust=True)
+        if queue:
+            transaction.on_commit(lambda: enqueue(job.pk), robust=True)
     return True
 
 
@@ -137,8 +143,8 @@ def is_stalled(job: Job, older_than: timedelta | None = None) -> bool:
 
 
 def _task_status(task_id: str):
-    if not task_id:
-        return None
+    if not task_id or task_id.startswith(HERE):
+        return None  # run by a command in its own process, not queued
     try:
         return run_job.get_result(task_id).status
     except TaskResultDoesNotExist:
@@ -154,7 +160,7 @@ def run_job(context, job_id: int) -> None:
 def run_here(job: Job) -> Job:
     """Run a job started with ``queue=False`` in this process; the job as it ended.
     What fails the job is raised after it is recorded."""
-    execute(job.pk, f"here-{uuid.uuid4().hex}")
+    execute(job.pk, f"{HERE}{uuid.uuid4().hex}")
     return Job.objects.get(pk=job.pk)
 
 

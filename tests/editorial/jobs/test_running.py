@@ -208,3 +208,19 @@ def test_a_queue_that_refuses_the_job_after_the_commit_fails_nothing_else(
     assert invalidated
     job.refresh_from_db()
     assert (job.status, job.task_id) == (Job.Status.QUEUED, "")
+
+
+def test_the_recheck_job_runs_the_translation_checks(tmp_path, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from editorial.jobs import archive_jobs
+    from tests.factories import episode_markdown
+
+    for number in range(3):
+        (tmp_path / f"e{number}.md").write_text(episode_markdown(title=f"t{number}"), encoding="utf-8")
+    call_command("import_markdown", str(tmp_path), stdout=open("/dev/null", "w"))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = archive_jobs.start_recheck()
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert (job.status, job.done, job.result) == (Job.Status.DONE, 1, {"checked": 3}), job.error

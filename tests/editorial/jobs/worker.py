@@ -12,9 +12,12 @@ from django.core.management import call_command
 def run_queued_jobs() -> None:
     """Run every queued task to its end, then return."""
     if settings.JOBS_BACKEND == "rq":
-        call_command(
-            "rqworker", "default", "--burst", "--worker-class", "rq.worker.SimpleWorker",
-        )
+        # The worker closes the database connections before it starts, which here
+        # would end the test's own transaction.
+        with mock.patch("django_rq.management.commands.rqworker.reset_db_connections"):
+            call_command(
+                "rqworker", "default", "--burst", "--worker-class", "rq.worker.SimpleWorker",
+            )
     else:
         # The worker closes "old" connections between tasks, as a request's end does;
         # here that would end the test's own transaction.

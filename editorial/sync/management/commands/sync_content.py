@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from archive.content.exporting import FolderBusy
 from archive.content.sources import default_folder
-from editorial.jobs.running import JobBusy, run_here
+from editorial.jobs.models import Job
+from editorial.jobs.running import JobBusy, is_stalled, resume_job, run_here
 
 from editorial.sync.gitrepo import GitError
 from editorial.sync.job import start_sync
@@ -32,7 +33,12 @@ class Command(BaseCommand):
         try:
             job = start_sync(folder.resolve(), queue=queue)
         except JobBusy as busy:
-            raise CommandError(str(busy)) from None
+            # A sync whose process was killed holds the lock until taken over.
+            if busy.job.kind != Job.Kind.SYNC or not is_stalled(busy.job):
+                raise CommandError(str(busy)) from None
+            job = busy.job
+            resume_job(job, queue=queue)
+            self.stdout.write(f"taking over job {job.pk}, a sync that stopped")
         if queue:
             self.stdout.write(f"queued job {job.pk}")
             return
