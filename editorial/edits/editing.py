@@ -151,7 +151,9 @@ def edit(
             episode_updated_at=working.updated_at,
         )
         reviewstate.note_edit(live, kind=kind, version_before=version_before, by=by, approved=everywhere)
-        readers_text = render(documents[live]) if live in documents else None
+        readers_text = (
+            text if working is live else render(documents[live]) if live in documents else None
+        )
         if copy is not None and text == (readers_text or render_episode(live.pk)):
             store.delete_episode(copy)
         if live in documents:
