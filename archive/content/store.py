@@ -583,7 +583,8 @@ def write_changes(episode: Episode, before: Document, after: Document) -> Writte
         written.keys_changed = _write_front_matter(episode, before, after)
         written.front_matter_changed = True
     _write_body(episode, before, after, written)
-    recheck(episode.pk, after)
+    if written != Written():  # a write that changed nothing leaves the flags too
+        recheck(episode.pk, after)
     return written
 
 

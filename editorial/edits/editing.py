@@ -86,9 +86,9 @@ def edit(
     is written then.
 
     ``episode_id`` is the episode's, never its working copy's. A content edit of an
-    episode whose edits are held (``editorial.review.held``) changes its working copy, made
-    when an edit first changes something (the rows of the document ``change`` got
-    become the copy's). A workflow step, or an edit made ``everywhere`` (a
+    episode whose edits are held (``editorial.review.held``) changes its working
+    copy, made when an edit first changes something (the rows of the document
+    ``change`` got become the copy's). A workflow step, or an edit made ``everywhere`` (a
     publisher's rename across the archive, approved as it is made), changes the
     episode and its copy alike, each through its own document; ``apply_held``
     first gives the episode its copy's content (an approval, or a reopening, which
@@ -96,8 +96,8 @@ def edit(
 
     An edit that changes the file raises the version, keeps the file written as a
     :class:`Revision` (with ``summary``, or ``summary(written)``), brings the review
-    state up to date (``review.reviewstate.note_edit``), drops a copy that came back to
-    the episode's text and sends ``episodes_changed`` when readers' version
+    state up to date (``editorial.review.state.note_edit``), drops a copy that came
+    back to the episode's text and sends ``episodes_changed`` when readers' version
     changed, all in the same transaction.
     """
     with transaction.atomic():
@@ -151,7 +151,9 @@ def edit(
             episode_updated_at=working.updated_at,
         )
         reviewstate.note_edit(live, kind=kind, version_before=version_before, by=by, approved=everywhere)
-        readers_text = render(documents[live]) if live in documents else None
+        readers_text = (
+            text if working is live else render(documents[live]) if live in documents else None
+        )
         if copy is not None and text == (readers_text or render_episode(live.pk)):
             store.delete_episode(copy)
         if live in documents:
