@@ -11,8 +11,7 @@ import shutil
 import pytest
 from django.core.management import call_command
 
-from archive.models import Episode
-from editorial.models import TurnReview
+from archive.models import Episode, TurnFlag
 from tests.browser.admin_login import PASSWORD
 from tests.browser.review_keys import expected_file, plan_for, review_by_keys
 from tests.factories import user_in
@@ -75,7 +74,7 @@ def test_a_real_episode_reviewed_by_keys_exports_exactly_the_edits(
     )
     page.screenshot(path=str(screenshots / "review-reviewed-1280.png"))
     assert keys.count < 3 * turns
-    assert TurnReview.objects.filter(episode=episode).exclude(dismissed_checks=[]).count() == 1
+    assert TurnFlag.objects.filter(episode=episode, dismissed_at__isnull=False).count() == 1
     out = tmp_path / "out"
     call_command("export_markdown", str(out), stdout=io.StringIO())
     exported = (out / EPISODE).read_text(encoding="utf-8")
