@@ -213,24 +213,19 @@ class TurnReview(models.Model):
     text (``fingerprint`` of its Chinese and English, ``editorial.review.turns``),
     not by its row or place: a re-import that leaves the text alone keeps the state,
     one that changes it leaves the turn as the machine made it, and the file never
-    holds any of this. ``dismissed_checks`` are the ids of the translation checks a
-    person dismissed on this text (a false positive), kept while the text is.
+    holds any of this.
     """
 
     State = TurnReviewState
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="turn_reviews")
     fingerprint = models.CharField(max_length=32)
-    state = models.CharField(
-        max_length=16, choices=TurnReviewState.choices, blank=True,
-        help_text="Empty: as the machine made it (a row kept only for dismissed checks).",
-    )
+    state = models.CharField(max_length=16, choices=TurnReviewState.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
     at = models.DateTimeField(default=timezone.now)
-    dismissed_checks = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("turn review")
@@ -238,7 +233,7 @@ class TurnReview(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["episode", "fingerprint"], name="unique_turn_review"),
             models.CheckConstraint(
-                condition=models.Q(state__in=["", *TurnReviewState.values]),
+                condition=models.Q(state__in=TurnReviewState.values),
                 name="turn_review_state_known",
             ),
         ]

@@ -67,19 +67,17 @@ def turn_json(position, block, review, flags) -> dict:
 def episode_turns(episode: Episode) -> list[dict]:
     """Every turn of the episode (its working copy where edits are held) as the page
     shows it, in file order; ``position`` is the block's place in the document."""
-    document = load_document(held.working(episode))
+    working = held.working(episode)
+    document = load_document(working)
     reviews = turn_states.reviews_of(episode)
-    texts, blocks = [], {}
-    for position, block in enumerate(document.blocks):
-        print_ = turn_states.block_fingerprint(block)
-        if print_:
-            blocks[position] = block
-            english = block.english.text if block.english else None
-            texts.append((position, print_, block.text, english))
-    flags = turn_flags.flags_of(episode, texts, reviews)
+    flags = turn_flags.flags_by_row([working.pk])
     return [
-        turn_json(position, blocks[position], reviews.get(print_), flags.get(position, []))
-        for position, print_, _tr, _en in texts
+        turn_json(
+            position, block, reviews.get(turn_states.block_fingerprint(block)),
+            flags.get(block.row, []),
+        )
+        for position, block in enumerate(document.blocks)
+        if turn_states.block_fingerprint(block)
     ]
 
 
@@ -161,15 +159,17 @@ class ReviewPages:
             state = data.get("state")
             if state not in (turn_states.MACHINE, *turn_states.State.values):
                 raise BadRequest(_("No such state."))
-            before = turn_states.set_states(episode, [_fingerprint(data)], state, by=by)
-            return {"previous": before[0]["state"]}
+            [previous] = turn_states.set_states(episode, [_fingerprint(data)], state, by=by)
+            return {"previous": previous}
         if action in ("dismiss", "restore"):
             check = data.get("check")
             if not isinstance(check, str) or not 0 < len(check) <= 64:
                 raise BadRequest(_("No such check."))
-            change = turn_flags.dismiss if action == "dismiss" else turn_flags.restore
-            arguments = {"by": by} if action == "dismiss" else {}
-            change(episode, _fingerprint(data), check, **arguments)
+            rows = turn_states.rows_saying(episode, _fingerprint(data))
+            if action == "dismiss":
+                turn_flags.dismiss(rows, check, by=by)
+            else:
+                turn_flags.restore(rows, check)
             return {}
         if action == "replace":
             texts = data.get("texts")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.dispatch import receiver
 from django.utils import timezone
@@ -60,17 +61,28 @@ def reviews_of(episode) -> dict[str, TurnReview]:
     return {review.fingerprint: review for review in TurnReview.objects.filter(episode=episode)}
 
 
-def turn_texts(episode_ids) -> dict[int, list[tuple]]:
-    """``(position, fingerprint, translation, english)`` of every turn of these
-    episodes (or working copies), by episode id, in one query."""
+class TurnText(NamedTuple):
+    """A turn as review needs it: its place in the document, its row, its texts."""
+
+    position: int
+    row: int
+    fingerprint: str
+    translation: str | None
+    english: str | None
+
+
+def turn_texts(episode_ids) -> dict[int, list[TurnText]]:
+    """Every turn of these episodes (or working copies), by episode id, in one query."""
     texts = defaultdict(list)
     rows = (
         Turn.objects.filter(episode_id__in=list(episode_ids), kind=Turn.Kind.TURN)
         .order_by("episode_id", "position")
-        .values_list("episode_id", "position", "translation", "english")
+        .values_list("episode_id", "position", "pk", "translation", "english")
     )
-    for episode_id, position, translation, english in rows:
-        texts[episode_id].append((position, fingerprint(translation, english), translation, english))
+    for episode_id, position, pk, translation, english in rows:
+        texts[episode_id].append(
+            TurnText(position, pk, fingerprint(translation, english), translation, english)
+        )
     return texts
 
 
@@ -84,10 +96,11 @@ def is_done(review: TurnReview | None, flags) -> bool:
 
 def progress_of(episodes) -> dict[int, Progress]:
     """Approved, flagged (a flag not dismissed) and total turns of each episode, read
-    from its working copy where it has one (what editors edit)."""
+    from its working copy where it has one (what editors edit), in a few queries."""
     episodes = list(episodes)
-    working = {episode.pk: _working_id(episode) for episode in episodes}
+    working = {episode.pk: working_id(episode) for episode in episodes}
     texts = turn_texts(set(working.values()))
+    flags = turn_flags.flags_by_row(set(working.values()))
     reviews = defaultdict(dict)
     for review in TurnReview.objects.filter(episode__in=episodes):
         reviews[review.episode_id][review.fingerprint] = review
@@ -95,32 +108,37 @@ def progress_of(episodes) -> dict[int, Progress]:
     for episode in episodes:
         turns = texts.get(working[episode.pk], [])
         own = reviews.get(episode.pk, {})
-        flags = turn_flags.flags_of(episode, turns, own)
         approved = done = flagged = 0
-        for position, print_, _tr, _en in turns:
-            review = own.get(print_)
+        for turn in turns:
+            review, found = own.get(turn.fingerprint), flags.get(turn.row, [])
             approved += bool(review and review.state == State.APPROVED)
-            found = flags.get(position, [])
             flagged += any(not flag.dismissed for flag in found)
             done += is_done(review, found)
         result[episode.pk] = Progress(len(turns), approved, flagged, done)
     return result
 
 
-def _working_id(episode) -> int:
+def working_id(episode) -> int:
+    """The id of the rows editors see: the episode's working copy, else its own."""
     from editorial.review import held
 
     copy = held.working_copy(episode)
     return copy.pk if copy is not None else episode.pk
 
 
-def set_states(episode, fingerprints, state: str, *, by) -> list[dict]:
+def rows_saying(episode, print_: str) -> list[int]:
+    """The turn rows editors see of ``episode`` whose texts have this fingerprint."""
+    working = working_id(episode)
+    return [turn.row for turn in turn_texts([working]).get(working, []) if turn.fingerprint == print_]
+
+
+def set_states(episode, fingerprints, state: str, *, by) -> list[str]:
     """Give the turns with these texts ``state`` (approved, needs editing, or
-    machine); returns what they were, for :func:`restore_states`."""
+    machine); returns the states they had, for undo."""
     fingerprints = list(dict.fromkeys(fingerprints))
     existing = {r.fingerprint: r for r in TurnReview.objects.filter(
         episode=episode, fingerprint__in=fingerprints)}
-    before = [_snapshot(print_, existing.get(print_)) for print_ in fingerprints]
+    before = [existing[p].state if p in existing else MACHINE for p in fingerprints]
     now, user = timezone.now(), by if getattr(by, "pk", None) else None
     for print_ in fingerprints:
         review = existing.get(print_)
@@ -129,31 +147,12 @@ def set_states(episode, fingerprints, state: str, *, by) -> list[dict]:
                 TurnReview.objects.create(
                     episode=episode, fingerprint=print_, state=state, by=user, at=now
                 )
-            continue
-        review.state, review.by, review.at = state, user, now
-        review.save(update_fields=["state", "by", "at"])
+        elif state == MACHINE:
+            review.delete()
+        else:
+            review.state, review.by, review.at = state, user, now
+            review.save(update_fields=["state", "by", "at"])
     return before
-
-
-def restore_states(episode, snapshots: list[dict]) -> None:
-    """Put turns' states back as :func:`set_states` found them."""
-    for snapshot in snapshots:
-        TurnReview.objects.update_or_create(
-            episode=episode, fingerprint=snapshot["fingerprint"], defaults={
-                "state": snapshot["state"], "by_id": snapshot["by"],
-                "at": snapshot["at"] or timezone.now(),
-                "dismissed_checks": snapshot["dismissed"],
-            },
-        )
-
-
-def _snapshot(print_: str, review: TurnReview | None) -> dict:
-    if review is None:
-        return {"fingerprint": print_, "state": MACHINE, "by": None, "at": None, "dismissed": []}
-    return {
-        "fingerprint": print_, "state": review.state, "by": review.by_id,
-        "at": review.at, "dismissed": review.dismissed_checks,
-    }
 
 
 def note_edit(episode, before: codec.Document, after: codec.Document, *, by, approve: bool = True) -> None:
@@ -175,7 +174,6 @@ def forget_gone(episode, fingerprints) -> int:
     return deleted
 
 
-
 @receiver(file_reimported, dispatch_uid="editorial.review.turns.forget_changed")
 def forget_changed_texts(sender, *, episode, **kwargs):
     """A re-import that changed turns' text leaves them as the machine made them."""
@@ -183,4 +181,4 @@ def forget_changed_texts(sender, *, episode, **kwargs):
 
 
 def turn_texts_prints(episode) -> list[str]:
-    return [print_ for _pos, print_, _tr, _en in turn_texts([episode.pk]).get(episode.pk, [])]
+    return [turn.fingerprint for turn in turn_texts([episode.pk]).get(episode.pk, [])]

@@ -15,11 +15,15 @@ from editorial.models import ReviewClaim, TurnReview
 from tests.factories import BILINGUAL, episode_from_text
 
 pytestmark = pytest.mark.django_db
+# The last turn's numbers differ: a number-mismatch flag from the translation checks.
+FLAGGED = BILINGUAL.replace("第四句话。", "第四句话，收入增长了30%，达到50亿美元。").replace(
+    "The fourth sentence.", "The fourth sentence, revenue grew 40% to $7 billion."
+)
 
 
 @pytest.fixture
 def flagged(db):
-    return episode_from_text(BILINGUAL.replace("第四句话。", "第四句话，2024年。"))
+    return episode_from_text(FLAGGED)
 
 
 def turns_of(client, episode):
@@ -49,11 +53,11 @@ def test_the_page_is_a_frame_with_no_text_box_and_no_inline_script(client, edito
     assert 'src="/static/editorial/review.js"' in page
     assert "<script>" not in page.replace('<script id="review-strings" type="application/json">', "")
     data = turns_of(client, flagged)
-    assert [turn["zh"] for turn in data["turns"]][-1] == "第四句话，2024年。"
+    assert [turn["zh"] for turn in data["turns"]][-1] == "第四句话，收入增长了30%，达到50亿美元。"
     flag = data["turns"][-1]["flags"][0]
     assert flag["check"] == "number-mismatch"
     zh = data["turns"][-1]["zh"]
-    assert [zh[a:b] for a, b in flag["zh"]] == ["2024"]
+    assert [zh[a:b] for a, b in flag["zh"]] == ["30", "50亿"]
     assert data["progress"] == {"total": 4, "approved": 0, "flagged": 1, "done": 0, "ready": False}
 
 
