@@ -26,6 +26,7 @@ from archive.content.bulk import insert_rows
 from .catalogue import BY_ID
 from .documents import body_lines, check_document
 from .names import KnownNames
+from .turns import NAME_CHECKS
 
 _FLAG_COLUMNS = (
     "episode_id", "turn_id", "check_id", "severity", "params", "spans", "fingerprint", "body_line",
@@ -82,25 +83,28 @@ def forget_known_names() -> None:
 
 
 @contextlib.contextmanager
-def names_loaded_once() -> Iterator[None]:
+def names_loaded_once() -> Iterator[dict]:
     """Within the block, the checks use the archive's names as they are when first
-    needed, loaded once (the document-level data of a whole import)."""
+    needed, loaded once (the document-level data of a whole import). It gives a dict
+    that holds them under ``"names"`` once loaded (``latest_names``)."""
     global _for_import
     was, _for_import = _for_import, {}
     try:
-        yield
+        yield _for_import
     finally:
         _for_import = was
 
 
-def new_flag_rows(document: Document, known: KnownNames | None = None) -> list[tuple]:
+def new_flag_rows(
+    document: Document, known: KnownNames | None = None, *, names_only: bool = False,
+) -> list[tuple]:
     """``(position, check id, severity, params JSON, spans JSON, fingerprint, body
-    line)`` of every finding of a parsed document: plain data, made in the import's
-    workers. ``known`` defaults to :func:`known_names`, loaded only for a body with
-    turns."""
+    line)`` of every finding of a parsed document (of ``NAME_CHECKS`` alone with
+    ``names_only``): plain data, made in the import's workers. ``known`` defaults to
+    :func:`known_names`, loaded only for a body with turns."""
     if not any(isinstance(block, Turn) for block in document.blocks):
         return []
-    found = check_document(document, known or known_names())
+    found = check_document(document, known or known_names(), names_only=names_only)
     if not found:
         return []
     lines = body_lines(document.blocks, max(found))
@@ -155,16 +159,22 @@ def dismissals(episode_id: int) -> dict:
     }
 
 
-def recheck(episode_id: int, document: Document, known: KnownNames | None = None) -> None:
-    """Bring the stored flags of an episode in line with ``document``, its rows as
-    just written (the caller's transaction). Only flags that differ are written: an
-    unchanged document writes nothing, and a flag whose turn still says the same
-    keeps its dismissal."""
-    rows = new_flag_rows(document, known)
+def recheck(
+    episode_id: int, document: Document, known: KnownNames | None = None, *,
+    names_only: bool = False,
+) -> None:
+    """Bring the stored flags of an episode (of ``NAME_CHECKS`` alone with
+    ``names_only``) in line with ``document``, its rows as just written (the
+    caller's transaction). Only flags that differ are written: an unchanged document
+    writes nothing, and a flag whose turn still says the same keeps its dismissal."""
+    rows = new_flag_rows(document, known, names_only=names_only)
+    flags = TurnFlag.objects.filter(episode_id=episode_id)
+    if names_only:
+        flags = flags.filter(check_id__in=NAME_CHECKS)
     stored = {
         (turn_id, check): (pk, (severity, params, spans, mark, line), (by, at))
         for pk, turn_id, check, severity, params, spans, mark, line, by, at
-        in TurnFlag.objects.filter(episode_id=episode_id).values_list(
+        in flags.values_list(
             "pk", "turn_id", "check_id", "severity", "params", "spans", "fingerprint",
             "body_line", "dismissed_by_id", "dismissed_at",
         )
