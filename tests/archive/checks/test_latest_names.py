@@ -152,3 +152,21 @@ def test_nothing_is_checked_again_when_the_run_added_no_name(tmp_path, django_as
     now = stored.load_known_names()
     assert bring_names_up_to_date(ids, now) == 0
     assert bring_names_up_to_date(ids, stored.KnownNames()) == len(ids)
+
+
+def test_a_dismissal_stays_with_its_own_episode_when_another_says_the_same(tmp_path):
+    both = BOLDING.replace("**Anthropic** 在", "**Anthropic** 和 **OpenAI** 在")
+    # Tagged by as many episodes as bold it untagged: it stays one to tag.
+    write(tmp_path, {"a.md": TAGGING, "a2.md": TAGGING, "one.md": both, "two.md": both})
+    import_folder(tmp_path)
+    one, two = (Episode.objects.get(source_path=name) for name in ("one.md", "two.md"))
+    stored.dismiss(TurnFlag.objects.get(episode=one, check_id="untagged-mention"), User.objects.create(username="e"))
+    # OpenAI becomes known in a run that rewrites both episodes' last turn.
+    changed = both.replace("我来说几句", "我来说两句")
+    write(tmp_path, {"one.md": changed, "two.md": changed, "b.md": TAGGING.replace("Anthropic", "OpenAI")})
+    stored.forget_known_names()
+    import_folder(tmp_path)
+    flags = {flag.episode_id: flag for flag in TurnFlag.objects.filter(check_id="untagged-mention")}
+    assert len(flags[one.pk].spans["translation"]) == len(flags[two.pk].spans["translation"]) == 2
+    assert flags[one.pk].dismissed_at is not None
+    assert flags[two.pk].dismissed_at is None
