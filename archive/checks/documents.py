@@ -4,7 +4,7 @@ from __future__ import annotations
 from archive.codec import Document, Heading, Turn, as_list, render_block, render_front_matter
 
 from .names import KnownNames
-from .turns import Finding, TurnText, check_episode
+from .turns import Finding, TurnText, check_episode, check_names
 
 ENTITY_KEYS = ("people", "companies_orgs", "products_models", "media_books")
 PEOPLE_KEYS = ("people", "companies_orgs")
@@ -27,14 +27,18 @@ def entity_names(document: Document) -> list[str]:
     return [name for key in ENTITY_KEYS for name in as_list(values.get(key))]
 
 
-def check_document(document: Document, known: KnownNames | None = None) -> dict[int, list[Finding]]:
-    """The findings of each turn of ``document``, by the turn's block index."""
+def check_document(
+    document: Document, known: KnownNames | None = None, *, names_only: bool = False,
+) -> dict[int, list[Finding]]:
+    """The findings of each turn of ``document``, by the turn's block index; with
+    ``names_only``, those of the checks that read the archive's names alone."""
     positions, texts = [], []
     for position, block in enumerate(document.blocks):
         if isinstance(block, Turn):
             positions.append(position)
             texts.append(TurnText(block.label, block.text, block.english.text if block.english else None))
-    found = check_episode(texts, tagged=tagged_names(document), known=known)
+    run = check_names if names_only else check_episode
+    found = run(texts, tagged=tagged_names(document), known=known)
     return {position: findings for position, findings in zip(positions, found) if findings}
 
 

@@ -26,11 +26,13 @@ from archive.content.bulk import insert_rows
 from .catalogue import BY_ID
 from .documents import body_lines, check_document
 from .names import KnownNames
+from .turns import NAME_CHECKS
 
 _FLAG_COLUMNS = (
     "episode_id", "turn_id", "check_id", "severity", "params", "spans", "fingerprint", "body_line",
 )
 _KNOWN_FOR = 600  # seconds an edit's process reuses the archive's names
+_DELETE_BATCH = 500  # flags deleted per query
 
 
 def fingerprint(label: str, translation: str | None, english: str | None) -> str:
@@ -82,25 +84,28 @@ def forget_known_names() -> None:
 
 
 @contextlib.contextmanager
-def names_loaded_once() -> Iterator[None]:
+def names_loaded_once() -> Iterator[dict]:
     """Within the block, the checks use the archive's names as they are when first
-    needed, loaded once (the document-level data of a whole import)."""
+    needed, loaded once (the document-level data of a whole import). It gives a dict
+    that holds them under ``"names"`` once loaded (``latest_names``)."""
     global _for_import
     was, _for_import = _for_import, {}
     try:
-        yield
+        yield _for_import
     finally:
         _for_import = was
 
 
-def new_flag_rows(document: Document, known: KnownNames | None = None) -> list[tuple]:
+def new_flag_rows(
+    document: Document, known: KnownNames | None = None, *, names_only: bool = False,
+) -> list[tuple]:
     """``(position, check id, severity, params JSON, spans JSON, fingerprint, body
-    line)`` of every finding of a parsed document: plain data, made in the import's
-    workers. ``known`` defaults to :func:`known_names`, loaded only for a body with
-    turns."""
+    line)`` of every finding of a parsed document (of ``NAME_CHECKS`` alone with
+    ``names_only``): plain data, made in the import's workers. ``known`` defaults to
+    :func:`known_names`, loaded only for a body with turns."""
     if not any(isinstance(block, Turn) for block in document.blocks):
         return []
-    found = check_document(document, known or known_names())
+    found = check_document(document, known or known_names(), names_only=names_only)
     if not found:
         return []
     lines = body_lines(document.blocks, max(found))
@@ -155,36 +160,63 @@ def dismissals(episode_id: int) -> dict:
     }
 
 
-def recheck(episode_id: int, document: Document, known: KnownNames | None = None) -> None:
-    """Bring the stored flags of an episode in line with ``document``, its rows as
-    just written (the caller's transaction). Only flags that differ are written: an
+def recheck(
+    episode_id: int, document: Document, known: KnownNames | None = None, *,
+    names_only: bool = False,
+) -> None:
+    """Bring the stored flags of an episode (of ``NAME_CHECKS`` alone with
+    ``names_only``) in line with ``document``, its rows as just written (the
+    caller's transaction): :func:`replace_flags`."""
+    rows = new_flag_rows(document, known, names_only=names_only)
+    replace_flags({episode_id: rows}, NAME_CHECKS if names_only else None)
+
+
+def replace_flags(rows_by_episode: dict[int, list[tuple]], checks: tuple[str, ...] | None = None) -> None:
+    """Bring the stored flags of episodes (of ``checks`` alone if given) in line with
+    their :func:`new_flag_rows` as their rows are written now, in the caller's
+    transaction and a few queries for all. Only flags that differ are written: an
     unchanged document writes nothing, and a flag whose turn still says the same
     keeps its dismissal."""
-    rows = new_flag_rows(document, known)
-    stored = {
-        (turn_id, check): (pk, (severity, params, spans, mark, line), (by, at))
-        for pk, turn_id, check, severity, params, spans, mark, line, by, at
-        in TurnFlag.objects.filter(episode_id=episode_id).values_list(
-            "pk", "turn_id", "check_id", "severity", "params", "spans", "fingerprint",
-            "body_line", "dismissed_by_id", "dismissed_at",
-        )
-    }
-    turn_ids = dict(TurnRow.objects.filter(
-        episode_id=episode_id, position__in={row[0] for row in rows},
-    ).values_list("position", "pk")) if rows else {}
-    wanted, fresh = set(), []
-    for position, check, severity, params, spans, mark, line in rows:
-        key = (turn_ids[position], check)
-        wanted.add(key)
-        was = stored.get(key)
-        if was is None or was[1] != (severity, json.loads(params), json.loads(spans), mark, line):
-            fresh.append((position, check, severity, params, spans, mark, line))
-    stale = [pk for key, (pk, values, _) in stored.items()
-             if key not in wanted or any(key == (turn_ids[row[0]], row[1]) for row in fresh)]
-    kept = {(values[3], key[1]): dismissal for key, (_, values, dismissal) in stored.items() if dismissal[1]}
-    if stale:
-        TurnFlag.objects.filter(pk__in=stale).delete()
-    insert_flags({episode_id: fresh}, kept)
+    if not rows_by_episode:
+        return
+    ids = list(rows_by_episode)
+    flags = TurnFlag.objects.filter(episode_id__in=ids)
+    if checks is not None:
+        flags = flags.filter(check_id__in=checks)
+    stored = defaultdict(dict)
+    for episode_id, pk, turn_id, check, severity, params, spans, mark, line, by, at in flags.values_list(
+        "episode_id", "pk", "turn_id", "check_id", "severity", "params", "spans", "fingerprint",
+        "body_line", "dismissed_by_id", "dismissed_at",
+    ):
+        stored[episode_id][turn_id, check] = (pk, (severity, params, spans, mark, line), (by, at))
+    positions = {row[0] for rows in rows_by_episode.values() for row in rows}
+    turn_ids = {
+        (episode_id, position): pk for episode_id, position, pk in TurnRow.objects.filter(
+            episode_id__in=ids, position__in=positions,
+        ).values_list("episode_id", "position", "pk")
+    } if positions else {}
+    stale, fresh_by_episode, kept_by_episode = [], {}, {}
+    for episode_id, rows in rows_by_episode.items():
+        had = stored.get(episode_id, {})
+        wanted, fresh = set(), []
+        for position, check, severity, params, spans, mark, line in rows:
+            key = (turn_ids[episode_id, position], check)
+            wanted.add(key)
+            was = had.get(key)
+            if was is None or was[1] != (severity, json.loads(params), json.loads(spans), mark, line):
+                fresh.append((position, check, severity, params, spans, mark, line))
+        rewritten = {(turn_ids[episode_id, row[0]], row[1]) for row in fresh}
+        stale.extend(pk for key, (pk, _, _) in had.items() if key not in wanted or key in rewritten)
+        fresh_by_episode[episode_id] = fresh
+        kept = {(values[3], key[1]): dismissal for key, (_, values, dismissal) in had.items() if dismissal[1]}
+        if kept:
+            kept_by_episode[episode_id] = kept
+    for start in range(0, len(stale), _DELETE_BATCH):
+        TurnFlag.objects.filter(pk__in=stale[start:start + _DELETE_BATCH]).delete()
+    # A dismissal is kept by fingerprint within its own episode: those are written alone.
+    for episode_id, kept in kept_by_episode.items():
+        insert_flags({episode_id: fresh_by_episode.pop(episode_id)}, kept)
+    insert_flags(fresh_by_episode)
 
 
 def _block_fingerprint(block) -> str:

@@ -33,6 +33,7 @@ MEDIAN_RATIO, LOW_RATIO, HIGH_RATIO = 0.37, 0.10, 1.2
 RATIO_MIN_ENGLISH = 40
 MERGED_RATIO = 0.8  # of the usual ratio, beside an English-less turn: its English is there
 SHORT_RATIO = 0.75  # of the episode's usual ratio: an unclosed Chinese this short is cut
+NAME_CHECKS = ("name-unlike-archive", "untagged-mention")  # what the archive's names change
 
 Span = tuple[int, int]
 
@@ -81,23 +82,38 @@ def check_episode(
     ``tagged`` is every name of the episode's entity lists; ``known`` the archive's
     names (name checks are skipped without them).
     """
-    known = known or KnownNames()
-    tagged_keys = {name_key(name) for name in tagged}
     bilingual = any(turn.english is not None for turn in turns)
     # An episode names its speakers when more of its turns have a person's name than
     # a placeholder: then a placeholder stands out; otherwise it is the episode's way.
     placeholders = sum(bool(_PLACEHOLDER.fullmatch(turn.label.strip())) for turn in turns if turn.label)
     named = sum(_is_person(turn.label) for turn in turns) > placeholders
-    labels = {name_key(turn.label.strip("[]")) for turn in turns if turn.label}
     usual = _usual_ratio(turns) if bilingual else MEDIAN_RATIO
     found: list[list[Finding]] = [[] for _ in turns]
-    spelt: set[str] = set()
-    for index, turn in enumerate(turns):
+    for index, (turn, mentions) in enumerate(zip(turns, check_names(turns, tagged=tagged, known=known))):
         findings = found[index]
         if bilingual:
             findings.extend(_texts(turn, usual))
         if named and turn.label and _PLACEHOLDER.fullmatch(turn.label.strip()):
             findings.append(Finding("placeholder-speaker", {"label": turn.label}))
+        findings.extend(mentions)
+    if bilingual:
+        for index in _merged(turns, usual):
+            if not any(f.check == "merged-original" for f in found[index]):
+                found[index].append(Finding("merged-original"))
+    return found
+
+
+def check_names(
+    turns: Sequence[TurnText], *, tagged: Iterable[str] = (), known: KnownNames | None = None,
+) -> list[list[Finding]]:
+    """The findings of the checks that read the archive's names (``NAME_CHECKS``) on
+    every turn of one episode: what :func:`check_episode` finds of them, alone."""
+    known = known or KnownNames()
+    tagged_keys = {name_key(name) for name in tagged}
+    labels = {name_key(turn.label.strip("[]")) for turn in turns if turn.label}
+    found: list[list[Finding]] = [[] for _ in turns]
+    spelt: set[str] = set()
+    for findings, turn in zip(found, turns):
         for finding in _mentions(turn, known, tagged_keys, labels):
             # One tag, or one rename, mends every mention: the first turn says so.
             if finding.check == "untagged-mention":
@@ -107,10 +123,6 @@ def check_episode(
             else:
                 spelt.add(finding.params["name"])
             findings.append(finding)
-    if bilingual:
-        for index in _merged(turns, usual):
-            if not any(f.check == "merged-original" for f in found[index]):
-                found[index].append(Finding("merged-original"))
     return found
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
+from archive.checks.latest_names import bring_names_up_to_date
 from archive.checks.stored import known_names, names_loaded_once
 from archive.codec import ParseError, parse, render
 from archive.models import Episode, FileVersion
@@ -168,7 +169,8 @@ class Importer:
     earlier run left behind, brought up to date first; ``changed`` lists the
     existing episodes rewritten, which :meth:`finish` announces
     (``episodes_changed``), so the index and the page cache follow what was
-    committed, also by a run stopped halfway.
+    committed, also by a run stopped halfway. :meth:`finish` also brings the name
+    checks of the episodes written up to date with the names the run added.
     """
 
     def __init__(self, *, force: bool = False, jobs: int | None = None):
@@ -179,11 +181,14 @@ class Importer:
         self.changed: list[int] = []
         self.repaired = 0
         self.known: dict[str, tuple] = {}
+        self.written: list[int] = []  # created or rewritten: flagged with the run's names
+        self._names: dict = {}  # holds the archive's names as the run's checks knew them
 
     def run(self, items: Iterable[Source | Unreadable]) -> Iterator[ImportResult]:
         """Import every source, yielding one result per file as it is done. The
-        translation checks use the archive's names as they are when it starts."""
-        with names_loaded_once():
+        translation checks use the archive's names as they are when it starts
+        (:meth:`finish` catches up with the names it added)."""
+        with names_loaded_once() as self._names:
             yield from self._run(items)
 
     def _run(self, items: Iterable[Source | Unreadable]) -> Iterator[ImportResult]:
@@ -228,10 +233,14 @@ class Importer:
         yield from self._create(batch)
 
     def finish(self) -> None:
-        """Announce the episodes this run rewrote (once, however often called)."""
+        """Announce the episodes this run rewrote, then run the checks that read the
+        archive's names again over the episodes it wrote if it added names (once,
+        however often called)."""
         changed, self.changed = self.changed, []
+        written, self.written = self.written, []
         if changed:
             episodes_changed.send(sender=Importer, episode_ids=changed)
+        bring_names_up_to_date(written, self._names.get("names"))
 
     # Reading ---------------------------------------------------------------------
 
@@ -309,6 +318,7 @@ class Importer:
     def _created(self, read: _Read, slug: str, pk: int) -> ImportResult:
         self.known[read.task.relative] = (pk, read.source_hash, slug)
         self.created.append(pk)
+        self.written.append(pk)
         return ImportResult(read.task.path, CREATED, episode_id=pk)
 
     def _update(self, read: _Read) -> ImportResult:
@@ -328,6 +338,7 @@ class Importer:
         if pk is None:
             return ImportResult(task.path, UNCHANGED, episode_id=self.known[task.relative][0])
         self.changed.append(pk)
+        self.written.append(pk)
         return ImportResult(task.path, UPDATED, episode_id=pk)
 
     def _replace(self, read: _Read) -> int | None:

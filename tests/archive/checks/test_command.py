@@ -75,10 +75,11 @@ def test_an_unknown_slug_is_an_error(tmp_path):
         run("--episode", "nope")
 
 
-def test_recheck_finds_what_needs_names_the_first_import_did_not_know_yet(tmp_path):
+def test_recheck_finds_what_needs_names_added_after_the_episode_was_checked(tmp_path):
+    imported(tmp_path, EPISODE.replace("这是一个很长的故事，我会", "**Nvidia** 的故事很长，我会"))
     tagged = EPISODE.replace("people:\n  - Ada Park", "people:\n  - Ada Park\ncompanies_orgs:\n  - Nvidia")
     (tmp_path / "a.md").write_text(tagged, encoding="utf-8")
-    imported(tmp_path, EPISODE.replace("这是一个很长的故事，我会", "**Nvidia** 的故事很长，我会"))
+    call_command("import_markdown", str(tmp_path / "a.md"), stdout=io.StringIO())
     assert "untagged-mention" not in "\n".join(run())
     rechecked = run("--recheck")
     message = _("“{name}” is a known entity the episode's tags lack").format(name="Nvidia")

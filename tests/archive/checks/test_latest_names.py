@@ -1,0 +1,172 @@
+"""The first import into an empty database flags what needs the names it brings.
+
+Its workers check each file with the names known when it started (none); when it is
+done, the name checks of the episodes it wrote are run again with the names it added.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.utils.translation import gettext as _
+
+from archive.checks import stored
+from archive.checks.latest_names import bring_names_up_to_date
+from archive.content.importing import Importer
+from archive.content.sources import sources
+from archive.models import Episode, TurnFlag
+
+pytestmark = pytest.mark.django_db
+
+TAGGING = """\
+---
+title: 标注
+companies_orgs:
+  - Anthropic
+---
+**Ada Park**: 我们谈谈这家公司，这是一个很长的故事。
+"""
+
+BOLDING = """\
+---
+title: 提到
+---
+**Ada Park**: 他们在二零一九年开始了这件事，这是一个很长的故事。
+
+**Ada Park**: 后来 **Anthropic** 在2019年的故事很长，我会慢慢讲给大家听。
+
+<details>
+<summary>Original English</summary>
+
+They raised $5 billion in 2018, and it is a long story.
+
+</details>
+
+**Dario Amodai**: 我来说几句，这是一个很长的故事。
+"""
+
+GUESTED = """\
+---
+title: 嘉宾{n}
+guest: Dario Amodei
+---
+**Dario Amodei**: 第{n}期，这是一个很长的故事。
+"""
+
+UNTAGGED = _("“{name}” is a known entity the episode's tags lack").format(name="Anthropic")
+UNLIKE = _("“{name}” is spelt “{known}” elsewhere in the archive").format(
+    name="Dario Amodai", known="Dario Amodei")
+
+
+@pytest.fixture(autouse=True)
+def fresh_names():
+    stored.forget_known_names()
+    yield
+    stored.forget_known_names()
+
+
+def write(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def archive_files(folder: Path) -> None:
+    write(folder, {"a.md": TAGGING, "one.md": BOLDING, **{
+        f"guest{n}.md": GUESTED.format(n=n) for n in range(3)
+    }})
+
+
+def import_folder(folder: Path) -> None:
+    call_command("import_markdown", str(folder), stdout=io.StringIO())
+
+
+def check_translations(*args) -> list[str]:
+    out = io.StringIO()
+    call_command("check_translations", *args, stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_the_first_import_flags_names_known_only_from_its_other_files(tmp_path):
+    archive_files(tmp_path)
+    import_folder(tmp_path)
+    path = tmp_path.resolve() / "one.md"
+    printed = check_translations()
+    assert f"{path}:6: untagged-mention: {UNTAGGED}" in printed
+    assert f"{path}:15: name-unlike-archive: {UNLIKE}" in printed
+    assert BOLDING.splitlines()[5].startswith("**Ada Park**: 后来 **Anthropic**")
+    assert BOLDING.splitlines()[14].startswith("**Dario Amodai**")
+    assert check_translations("--recheck") == printed
+
+
+def test_the_same_holds_for_files_read_by_worker_processes(tmp_path):
+    archive_files(tmp_path)
+    write(tmp_path, {f"more{n}.md": GUESTED.format(n=n + 3) for n in range(64)})
+    importer = Importer(jobs=2)
+    list(importer.run(sources([tmp_path])))
+    importer.finish()
+    episode = Episode.objects.get(source_path="one.md")
+    assert set(TurnFlag.objects.filter(episode=episode).values_list("check_id", flat=True)) >= {
+        "untagged-mention", "name-unlike-archive",
+    }
+
+
+def test_without_the_other_files_there_is_nothing_to_flag(tmp_path):
+    write(tmp_path, {"one.md": BOLDING})
+    import_folder(tmp_path)
+    assert not TurnFlag.objects.filter(check_id__in=("untagged-mention", "name-unlike-archive")).exists()
+
+
+def test_other_checks_flags_and_dismissals_are_kept(tmp_path):
+    archive_files(tmp_path)
+    import_folder(tmp_path)
+    episode = Episode.objects.get(source_path="one.md")
+    flags = TurnFlag.objects.filter(episode=episode)
+    editor = User.objects.create(username="editor")
+    stored.dismiss(flags.get(check_id="untagged-mention"), editor)
+    unchanged_turns = flags.exclude(check_id__in=("untagged-mention", "name-unlike-archive")).filter(
+        turn__position__lt=2)
+    others = set(unchanged_turns.values_list("pk", "check_id"))
+    assert {check for _, check in others} == {"number-mismatch", "missing-original"}
+    # A second run that rewrites the episode's last turn and brings a new name.
+    write(tmp_path, {
+        "one.md": BOLDING.replace("我来说几句", "我来说两句"),
+        "b.md": TAGGING.replace("Anthropic", "OpenAI"),
+    })
+    stored.forget_known_names()
+    import_folder(tmp_path)
+    assert set(unchanged_turns.values_list("pk", "check_id")) == others
+    kept = flags.get(check_id="untagged-mention")
+    assert kept.dismissed_by == editor and kept.dismissed_at is not None
+    assert flags.filter(check_id="name-unlike-archive").exists()
+
+
+def test_nothing_is_checked_again_when_the_run_added_no_name(tmp_path, django_assert_num_queries):
+    archive_files(tmp_path)
+    import_folder(tmp_path)
+    ids = list(Episode.objects.values_list("pk", flat=True))
+    with django_assert_num_queries(0):
+        assert bring_names_up_to_date(ids, None) == 0
+    now = stored.load_known_names()
+    assert bring_names_up_to_date(ids, now) == 0
+    assert bring_names_up_to_date(ids, stored.KnownNames()) == len(ids)
+
+
+def test_a_dismissal_stays_with_its_own_episode_when_another_says_the_same(tmp_path):
+    both = BOLDING.replace("**Anthropic** 在", "**Anthropic** 和 **OpenAI** 在")
+    # Tagged by as many episodes as bold it untagged: it stays one to tag.
+    write(tmp_path, {"a.md": TAGGING, "a2.md": TAGGING, "one.md": both, "two.md": both})
+    import_folder(tmp_path)
+    one, two = (Episode.objects.get(source_path=name) for name in ("one.md", "two.md"))
+    stored.dismiss(TurnFlag.objects.get(episode=one, check_id="untagged-mention"), User.objects.create(username="e"))
+    # OpenAI becomes known in a run that rewrites both episodes' last turn.
+    changed = both.replace("我来说几句", "我来说两句")
+    write(tmp_path, {"one.md": changed, "two.md": changed, "b.md": TAGGING.replace("Anthropic", "OpenAI")})
+    stored.forget_known_names()
+    import_folder(tmp_path)
+    flags = {flag.episode_id: flag for flag in TurnFlag.objects.filter(check_id="untagged-mention")}
+    assert len(flags[one.pk].spans["translation"]) == len(flags[two.pk].spans["translation"]) == 2
+    assert flags[one.pk].dismissed_at is not None
+    assert flags[two.pk].dismissed_at is None
