@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import json
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -22,7 +20,6 @@ from django.utils.translation import gettext_noop
 
 from archive.content.store import load_document
 from archive.models import Episode
-
 from editorial.edits import turn_edits
 from editorial.edits.editing import EditConflict
 from editorial.edits.turn_edits import TurnEditError, TurnText
@@ -30,6 +27,8 @@ from editorial.models import ReviewState
 from editorial.review import claims, held, workflow
 from editorial.review import flags as turn_flags
 from editorial.review import turns as turn_states
+
+from .access import permitted_episode
 
 MAX_TEXT = 100_000
 # Actions that change turns' states only: the page updates its own count of them.
@@ -86,14 +85,7 @@ class ReviewPages:
         self.model_admin = model_admin
 
     def _episode(self, request, episode_id: int, *, change: bool) -> Episode:
-        episode = get_object_or_404(Episode.objects.select_related("review"), pk=episode_id)
-        allowed = (
-            self.model_admin.has_change_permission(request, episode) if change
-            else self.model_admin.has_view_permission(request, episode)
-        )
-        if not allowed:
-            raise PermissionDenied
-        return episode
+        return permitted_episode(self.model_admin, request, episode_id, change=change)
 
     def page(self, request, episode_id: int):
         episode = self._episode(request, episode_id, change=False)

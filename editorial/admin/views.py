@@ -32,6 +32,8 @@ from editorial.review import state as reviewstate
 from editorial.review.state import review_state_q
 from editorial.revisions import history as revisions
 
+from .access import permitted_episode
+
 TRANSITIONS = {
     Transition.Action.SUBMIT: workflow.episode_submit,
     Transition.Action.SEND_BACK: workflow.episode_send_back,
@@ -107,14 +109,7 @@ class EpisodePages:
         return context
 
     def _episode(self, request, episode_id: int, *, change: bool = False) -> Episode:
-        episode = get_object_or_404(Episode.objects.select_related("review"), pk=episode_id)
-        allowed = (
-            self.model_admin.has_change_permission(request, episode) if change
-            else self.model_admin.has_view_permission(request, episode)
-        )
-        if not allowed:
-            raise PermissionDenied
-        return episode
+        return permitted_episode(self.model_admin, request, episode_id, change=change)
 
     # Transcript editor ------------------------------------------------------------
 
