@@ -25,7 +25,8 @@ Stored flags (Django; ``archive.models.TurnFlag``, one row per flagged turn and 
   (``stored.recheck`` from ``store.write_changes``), in the same transaction;
 - when an import added names, its ``finish`` runs the checks that read them
   (``turns.NAME_CHECKS``, ``turns.check_names``) again over the episodes it wrote
-  (``latest_names.bring_names_up_to_date``);
+  (``latest_names.bring_names_up_to_date``), the entities to tag calibrated with
+  those episodes' untagged bold mentions counted in a first pass over them;
 - a dismissal lasts while its turn's label and texts keep their ``fingerprint``,
   through edits of other turns and re-imports alike.
 

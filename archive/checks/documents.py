@@ -42,6 +42,16 @@ def check_document(
     return {position: findings for position, findings in zip(positions, found) if findings}
 
 
+def untagged_mentions(document: Document, known: KnownNames) -> list[str]:
+    """The names ``untagged-mention`` flags in ``document`` with ``known`` (one per
+    entity per episode): what calibrates :class:`KnownNames`' entities to tag."""
+    return [
+        finding.params["name"]
+        for findings in check_document(document, known, names_only=True).values()
+        for finding in findings if finding.check == "untagged-mention"
+    ]
+
+
 def block_lines(document: Document) -> list[int]:
     """The 1-based line of each block's first line in ``render(document)``."""
     first = 1 + render_front_matter(document.front_matter).count("\n")

@@ -65,7 +65,8 @@ class KnownNames:
     import or command run.
 
     An entity counts as one to tag when at least as many episodes tag it as bold it
-    untagged (``untagged``, from the stored ``untagged-mention`` flags): the archive
+    untagged (``untagged``: the ``untagged-mention`` flags it would have with every
+    tagged entity one to tag, ``latest_names.calibrated_names``): the archive
     bolds ``美国`` in hundreds of episodes and tags it in a few, and an editor is not
     to be asked about it in every one of them.
     """

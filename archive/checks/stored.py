@@ -11,7 +11,7 @@ import hashlib
 import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from django.db import connection
 from django.db.models import Count
@@ -45,6 +45,14 @@ def load_known_names() -> KnownNames:
     """The archive's names, in a few queries: speakers and people and organisation
     tags with the number of episodes using each; every entity tag; how many
     episodes bold an entity without tagging it (their ``untagged-mention`` flags)."""
+    return KnownNames.of(*name_counts())
+
+
+def name_counts(excluding: Collection[int] = ()) -> tuple[list, list, Counter]:
+    """What :class:`KnownNames` is made of: ``(name, episodes)`` of speakers, people
+    and organisations; ``(name, episodes)`` of every entity tag; and per entity name
+    its stored ``untagged-mention`` flags, but those of the episodes ``excluding``
+    (whose mentions a caller counts afresh, ``latest_names``)."""
     people = list(Speaker.objects.annotate(uses=Count("appearance")).values_list("name", "uses"))
     entities = []
     for model in (Person, Organization, Product, Media):
@@ -52,11 +60,15 @@ def load_known_names() -> KnownNames:
         entities.extend(counted)
         if model in (Person, Organization):
             people.extend(counted)
+    excluding = set(excluding)
     untagged = Counter(
         params.get("name", "") if isinstance(params, dict) else json.loads(params).get("name", "")
-        for params in TurnFlag.objects.filter(check_id="untagged-mention").values_list("params", flat=True)
+        for episode_id, params in TurnFlag.objects.filter(
+            check_id="untagged-mention",
+        ).values_list("episode_id", "params")
+        if episode_id not in excluding
     )
-    return KnownNames.of(people, entities, untagged)
+    return people, entities, untagged
 
 
 _cached: tuple[float, KnownNames] | None = None

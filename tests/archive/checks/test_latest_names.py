@@ -170,3 +170,36 @@ def test_a_dismissal_stays_with_its_own_episode_when_another_says_the_same(tmp_p
     assert len(flags[one.pk].spans["translation"]) == len(flags[two.pk].spans["translation"]) == 2
     assert flags[one.pk].dismissed_at is not None
     assert flags[two.pk].dismissed_at is None
+
+
+TAGS = """\
+---
+title: 标签{n}
+companies_orgs:
+  - {name}
+---
+**Ada Park**: 第{n}期，这是一个很长的故事。
+"""
+
+BOLDS = """\
+---
+title: 加粗{n}
+---
+**Ada Park**: 第{n}期，**{name}** 的故事很长，我会慢慢讲给大家听。
+"""
+
+
+def test_a_first_import_flags_only_entities_the_archive_tags_as_often_as_it_bolds(tmp_path):
+    # 美国: tagged in one episode, bolded untagged in three (the archive's practice is
+    # not to tag it); Anthropic: tagged in three, bolded untagged in one.
+    write(tmp_path, {
+        "us-tag.md": TAGS.format(n=0, name="美国"),
+        **{f"us-bold{n}.md": BOLDS.format(n=n, name="美国") for n in range(3)},
+        **{f"an-tag{n}.md": TAGS.format(n=n, name="Anthropic") for n in range(3)},
+        "an-bold.md": BOLDS.format(n=9, name="Anthropic"),
+    })
+    import_folder(tmp_path)
+    flagged = TurnFlag.objects.filter(check_id="untagged-mention")
+    assert sorted(flagged.values_list("episode__source_path", "params__name")) == [("an-bold.md", "Anthropic")]
+    printed = check_translations()
+    assert check_translations("--recheck") == printed
