@@ -210,6 +210,16 @@ def test_suggest_answers_the_first_few_results_as_json(client, reindex):
     assert "<" not in data["results"][0]["snippet"] + data["results"][0]["title"]
 
 
+def test_suggestions_show_each_title_once(client, reindex):
+    make_episode("t.md", title="泡沫的历史", sections=turns("这一段也谈泡沫"))
+    make_episode("only.md", title="泡沫之外", sections=turns("无关"))
+    reindex()
+    results = {r["title"]: r for r in client.get("/search/suggest/", {"q": "泡沫"}).json()["results"]}
+    assert results["泡沫的历史"]["snippet"] == "这一段也谈泡沫"
+    assert "#t-" in results["泡沫的历史"]["url"]
+    assert results["泡沫之外"]["snippet"] == ""
+
+
 def test_the_header_loads_search_as_you_type_from_a_file(client):
     html = client.get("/search/").content.decode()
     assert 'src="/static/archive/search.js"' in html
