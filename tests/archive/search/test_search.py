@@ -86,9 +86,31 @@ def test_simplified_and_traditional_are_folded_together(reindex):
 def test_english_in_any_case_and_exact(reindex):
     make_episode("en.md", sections=[("一", [("Host", "中文。", "We bought NVIDIA chips. Vector databases!")])])
     reindex()
-    for query in ("nvidia", "NVIDIA", "Nvidia", '"vector databases"', "S!"):
+    for query in ("nvidia", "NVIDIA", "Nvidia", '"vector databases"', "*S!"):
         assert found(query) == {"en"}, query
     assert found("vectors") == set()
+
+
+def test_latin_terms_match_whole_words_unless_a_star_opens_an_end(reindex):
+    make_episode("word.md", sections=turns("AI 的泡沫", "AIs everywhere"))
+    make_episode("inside.md", sections=turns("OpenAI 的 chain 泡沫"))
+    make_episode("mixed.md", sections=turns("这是AI泡沫吗"))
+    reindex()
+    assert found("AI") == {"word", "mixed"}
+    assert found("ai*") == {"word", "mixed"}
+    assert found("*ai") == {"word", "inside", "mixed"}
+    assert found("*ai*") == {"word", "inside", "mixed"}
+    assert found("chain") == {"inside"} and found("chai") == set() and found("chai*") == {"inside"}
+    page = search("ai", Episode.objects.public(), per_page=1000)
+    assert all(result.count == 1 for result in page.object_list)
+    assert found("泡") == {"word", "inside", "mixed"}    # Chinese: no word boundaries
+
+
+def test_a_star_is_kept_in_what_the_query_reads_back():
+    terms = parse("ai* *x* 泡沫")
+    assert [(t.folded, t.open_start, t.open_end) for t in terms] == [
+        ("ai", False, True), ("x", True, True), ("泡沫", False, False)]
+    assert parse(" ".join(t.shown for t in terms)) == terms
 
 
 def test_wildcards_and_markup_are_plain_characters(reindex):
@@ -135,12 +157,36 @@ def test_results_are_ranked_by_field_then_hits_and_highlighted(reindex):
     assert "<mark>泡沫</mark>一" in in_turns.hits[0].snippet
 
 
+def test_multi_word_queries_rank_terms_together_in_the_title_and_close(reindex):
+    make_episode("both-in-title.md", title="AI 泡沫", date="2020-01-01", sections=turns("无关"))
+    make_episode("close.md", title="别的", date="2025-01-01",
+                 sections=turns("AI 泡沫就在眼前", "AI", "AI", "AI", "AI"))
+    make_episode("same-turn.md", title="别的", date="2025-01-01",
+                 sections=turns("AI 这个话题很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长的泡沫"))
+    make_episode("apart.md", title="别的", date="2025-06-01",
+                 sections=turns("AI AI AI AI AI AI AI AI", "泡沫 泡沫 泡沫 泡沫"))
+    make_episode("one-in-title.md", title="泡沫的历史", date="2019-01-01",
+                 sections=turns("AI", "还有泡沫"))
+    reindex()
+    slugs = [result.episode.slug for result in search("AI 泡沫", Episode.objects.public()).object_list]
+    assert slugs == ["both-in-title", "one-in-title", "close", "same-turn", "apart"]
+
+
+def test_snippets_show_the_line_holding_the_most_terms(reindex):
+    make_episode("e.md", title="别的", sections=turns(
+        "AI 一", "AI 二", "AI 三", "AI 四", "其中" + "长" * 100 + "AI 也是泡沫"))
+    reindex()
+    hits = search("AI 泡沫", Episode.objects.public()).object_list[0].hits
+    snippet = str(hits[0].snippet)
+    assert "<mark>AI</mark> 也是<mark>泡沫</mark>" in snippet and snippet.startswith("…")
+
+
 def test_snippets_mark_every_term_and_escape_the_rest():
     text = "甲" * 200 + "目标" + "乙" * 200
-    snippet = str(highlight(text, ["目标"]))
+    snippet = str(highlight(text, parse("目标")))
     assert snippet.startswith("…") and snippet.endswith("…") and len(snippet) < 160
-    assert str(highlight("A <b> & a", ["a"])) == "<mark>A</mark> &lt;b&gt; &amp; <mark>a</mark>"
-    assert str(highlight("這是超級歪", ["超级歪"])) == "這是<mark>超級歪</mark>"
+    assert str(highlight("A <b> & a", parse("a"))) == "<mark>A</mark> &lt;b&gt; &amp; <mark>a</mark>"
+    assert str(highlight("這是超級歪", parse("超级歪"))) == "這是<mark>超級歪</mark>"
 
 
 def test_parse_reads_terms_phrases_and_drops_what_cannot_match():
