@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
+from urllib.parse import quote
 
 import numpy as np
 from django.core.paginator import Paginator
@@ -280,7 +281,25 @@ def _attach_hits(terms: list[Term], results: list[Result], image) -> None:
                 shown = next(iter(candidates), line)
             anchor = {Field.TURN: f"#t-{position}", Field.HEADING: f"#s-{position}"}.get(field_, "")
             snippet = highlight(shown, terms)
-            result.hits.append(Hit(int(field_), position, snippet, result.url + anchor))
+            words = highlighted_words(shown, terms)
+            marked = f"&{HIGHLIGHT_PARAM}={quote(' '.join(words))}" if words else ""
+            result.hits.append(Hit(int(field_), position, snippet, result.url + marked + anchor))
+
+
+HIGHLIGHT_PARAM = "hl"    # the words a hit's link asks its page to mark (static/archive/search.js)
+
+
+def highlighted_words(text: str, terms: list[Term]) -> list[str]:
+    """The distinct words of ``text`` that ``terms`` match, as written there (so the
+    page marks the traditional or upper-case form it shows), without spaces."""
+    folded = _aligned_fold(text)
+    words = []
+    for term in terms:
+        for start, end in term.spans(folded, TURN_HITS_PER_EPISODE * 10):
+            for word in text[start:end].split():
+                if word not in words:
+                    words.append(word)
+    return words[:MAX_TERMS * 2]
 
 
 LINES_WEIGHED = 200       # matching lines of a field weighed for the terms they hold

@@ -153,7 +153,7 @@ def test_results_are_ranked_by_field_then_hits_and_highlighted(reindex):
     in_turns = page.object_list[3]
     assert in_turns.count == 4 and len(in_turns.hits) == 3
     first = Episode.objects.get(slug="in-turns").turns.order_by("position").first()
-    assert in_turns.hits[0].url == f"/episodes/in-turns/?from=search#t-{first.position}"
+    assert in_turns.hits[0].url == f"/episodes/in-turns/?from=search&hl=%E6%B3%A1%E6%B2%AB#t-{first.position}"
     assert "<mark>泡沫</mark>一" in in_turns.hits[0].snippet
 
 
@@ -179,6 +179,18 @@ def test_snippets_show_the_line_holding_the_most_terms(reindex):
     hits = search("AI 泡沫", Episode.objects.public()).object_list[0].hits
     snippet = str(hits[0].snippet)
     assert "<mark>AI</mark> 也是<mark>泡沫</mark>" in snippet and snippet.startswith("…")
+
+
+def test_a_hit_s_link_names_its_turn_and_the_words_to_mark_as_written_there(client, reindex):
+    make_episode("h.md", title="别的", sections=turns("這是超級歪的 OpenAI 和 AI 泡沫"))
+    reindex()
+    hit = search("超级歪 ai", Episode.objects.public()).object_list[0].hits[0]
+    path, _, anchor = hit.url.partition("#")
+    assert anchor.startswith("t-") and client.get(path).status_code == 200
+    from urllib.parse import parse_qs, urlsplit
+    assert parse_qs(urlsplit(path).query)["hl"] == ["超級歪 AI"]
+    html = client.get(path).content.decode()
+    assert f'id="{anchor}"' in html
 
 
 def test_snippets_mark_every_term_and_escape_the_rest():
@@ -216,7 +228,7 @@ def test_search_page_counts_links_and_paginates(client, reindex):
     second = client.get("/search/?q=芯片&page=2").content.decode()
     assert second.count('class="result"') == 5
     position = Episode.objects.get(slug="e00").turns.get().position
-    assert f'href="/episodes/e00/?from=search#t-{position}"' in html + second
+    assert f'href="/episodes/e00/?from=search&amp;hl=%E8%8A%AF%E7%89%87#t-{position}"' in html + second
 
 
 def test_no_results_page_says_so_and_suggests_looser_queries(client, reindex):
