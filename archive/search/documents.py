@@ -7,8 +7,9 @@ blocks as they read; comments are never shown, so never searched). Lines come in
 the order of ``Field`` (title first, turns last), which is also the rank of a match.
 
 ``fold`` is the one folding of text and queries: lower case, then traditional Chinese
-to simplified (OpenCC t2s). A query term matches a line when the folded term is a
-substring of the folded line: exactly a substring scan of the folded text.
+to simplified (OpenCC t2s). A query term matches a line when the folded term occurs
+in the folded line, on a word boundary where the term ends in a Latin letter or digit
+(``archive.search.query.Term``).
 """
 from __future__ import annotations
 

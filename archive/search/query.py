@@ -2,19 +2,27 @@
 
 The query language: terms separated by spaces, all required, in any order; text in
 quotes (``"…"``, ``“…”``, ``「…」``) is one term, spaces included. A term matches an
-episode when its folded form (``documents.fold``) is a substring of one of the
-episode's folded lines: precision and recall are those of a plain scan. Input is
+episode when its folded form (``documents.fold``) occurs in one of the episode's
+folded lines, and where the term begins or ends with a Latin letter or digit, that
+end falls on a word boundary (no Latin letter or digit beside it): ``ai`` finds
+``AI`` and ``AI泡沫``, not ``OpenAI`` or ``chain``. A ``*`` at either end of a term
+lifts that end's boundary (``ai*`` finds ``AIs``, ``*ai*`` any ``ai``); Chinese ends
+never have one. Precision and recall are those of a plain scan by that rule. Input is
 cleaned first (control characters and lone surrogates dropped, at most MAX_QUERY
 characters and MAX_TERMS terms), so no input can fail.
 
-Ranking (``Match.rank``): the best field any term matched in (title, names, summary,
-headings, turns), then the total number of occurrences of the terms, then newest.
+Ranking (``Match.rank``): the number of terms in the title, then how close the terms
+come together (within NEAR bytes in one line, in one line, apart), then the best field
+any term matched in (title, names, summary, headings, turns), then the occurrences of
+the rarest term in the episode, then newest.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
+from urllib.parse import quote
 
 import numpy as np
 from django.core.paginator import Paginator
@@ -29,6 +37,8 @@ from . import image as index_image
 from .documents import TURN_COLUMNS, Field, fold, names_of, turn_parts
 from .packed import Unpacked, field_at, line_at
 
+NEAR = 60                  # bytes of folded UTF-8 (20 Chinese characters) between terms
+PROXIMITY_OCCURRENCES = 500  # occurrences of a term looked at for closeness
 MAX_QUERY = 200
 MAX_TERMS = 8
 RESULTS_PER_PAGE = 20
@@ -52,11 +62,64 @@ def clean(query: str | None) -> str:
     return "".join(kept)[:MAX_QUERY].strip()
 
 
+WILDCARD = "*"
+_WORD = "0-9A-Za-z"
+
+
 @dataclass(frozen=True)
 class Term:
-    shown: str        # as typed (cleaned)
-    folded: str       # as matched
+    shown: str        # as typed (cleaned), wildcards included
+    folded: str       # as matched, wildcards removed
     phrase: bool      # written in quotes
+    open_start: bool = False   # written with a leading ``*``: no boundary before
+    open_end: bool = False     # written with a trailing ``*``: no boundary after
+
+    @property
+    def bounded(self) -> bool:
+        """Whether a match must also fall on a word boundary at some end."""
+        return self._bounded_start or self._bounded_end
+
+    @property
+    def _bounded_start(self) -> bool:
+        return not self.open_start and _is_word(self.folded[:1])
+
+    @property
+    def _bounded_end(self) -> bool:
+        return not self.open_end and _is_word(self.folded[-1:])
+
+    @cached_property
+    def _patterns(self) -> dict:
+        body = re.escape(self.folded)
+        before = f"(?<![{_WORD}])" if self._bounded_start else ""
+        after = f"(?![{_WORD}])" if self._bounded_end else ""
+        text = before + body + after
+        return {str: re.compile(text), bytes: re.compile(text.encode())}
+
+    def find(self, text, start: int = 0, end: int | None = None) -> int:
+        """The offset of the first match in ``text[start:end]`` (str or UTF-8 bytes), or -1."""
+        end = len(text) if end is None else end
+        if not self.bounded:
+            needle = self.folded if isinstance(text, str) else self.folded.encode()
+            return text.find(needle, start, end)
+        found = self._patterns[type(text)].search(text, start, end)
+        return found.start() if found else -1
+
+    def count(self, text) -> int:
+        if not self.bounded:
+            return text.count(self.folded if isinstance(text, str) else self.folded.encode())
+        return sum(1 for _ in self._patterns[type(text)].finditer(text))
+
+    def spans(self, text, limit: int | None = None):
+        """(start, end) of the matches in ``text``, at most ``limit`` of them."""
+        pattern = self._patterns[type(text)]
+        for number, found in enumerate(pattern.finditer(text)):
+            if limit is not None and number >= limit:
+                return
+            yield found.span()
+
+
+def _is_word(char: str) -> bool:
+    return bool(char) and char.isascii() and char.isalnum()
 
 
 def parse(query: str | None) -> list[Term]:
@@ -77,9 +140,12 @@ def parse(query: str | None) -> list[Term]:
                 end += 1
             piece, phrase, at = text[at:end], False, end
         shown = " ".join(piece.split()).strip(_QUOTE_CHARACTERS + " ")
-        folded = fold(shown)
-        if folded.strip() and folded not in {term.folded for term in terms}:
-            terms.append(Term(shown, folded, phrase))
+        bare = shown.strip(WILDCARD + " ")
+        folded = fold(bare)
+        term = Term(shown, folded, phrase, shown.startswith(WILDCARD), shown.endswith(WILDCARD))
+        key = (term.folded, term.open_start, term.open_end)
+        if folded.strip() and key not in {(t.folded, t.open_start, t.open_end) for t in terms}:
+            terms.append(term)
     return terms[:MAX_TERMS]
 
 
@@ -118,10 +184,37 @@ class Match:
     best: int
     count: int
     day: int
+    in_title: int = 0        # terms found in the title
+    closeness: int = 0       # 0: within NEAR in one line, 1: in one line, 2: apart
+    least: int = 0           # occurrences of the rarest term
 
     @property
     def rank(self) -> tuple:
-        return (self.best, -self.count, -self.day, self.episode_id)
+        return (-self.in_title, self.closeness, self.best, -self.least, -self.day, self.episode_id)
+
+
+def closeness(terms: list[Term], text: bytes) -> int:
+    """How close all ``terms`` come in the folded ``text``: 0 when some line holds
+    them all within NEAR bytes, 1 when some line holds them all, else 2."""
+    if len(terms) < 2:
+        return 0
+    places = sorted((start, end, number) for number, term in enumerate(terms)
+                    for start, end in term.spans(text, PROXIMITY_OCCURRENCES))
+    best, line, previous = 2, 0, 0
+    window: list[tuple] = []                      # (start, end, term, line), one line
+    for start, end, number in places:
+        line += text.count(b"\n", previous, start)
+        previous = start
+        window = [place for place in window if place[3] == line] + [(start, end, number, line)]
+        latest: dict[int, tuple] = {}
+        for place in window:
+            latest[place[2]] = place
+        if len(latest) == len(terms):
+            best = min(best, 1)
+            first = min(place[0] for place in latest.values())
+            if max(place[1] for place in latest.values()) - first <= NEAR:
+                return 0
+    return best
 
 
 def matches(terms: list[Term], episode_ids) -> list[Match]:
@@ -137,16 +230,18 @@ def matches(terms: list[Term], episode_ids) -> list[Match]:
     for index in np.flatnonzero(allowed):
         episode_id = image.order[index]
         unpacked = image.episodes[episode_id]
-        best, count = len(Field), 0
+        best, counts, in_title = len(Field), [], 0
         for term in terms:
-            view, needle = unpacked.view_for(term.folded)
-            first = view.text.find(needle)
+            view, _ = unpacked.view_for(term.folded)
+            first = term.find(view.text)
             if first < 0:
                 break
             best = min(best, field_at(view, first))
-            count += view.text.count(needle)
+            in_title += 0 < view.starts[Field.NAMES] and 0 <= term.find(view.text, 0, view.starts[Field.NAMES])
+            counts.append(term.count(view.text))
         else:
-            found.append(Match(episode_id, best, count, unpacked.day))
+            near = closeness(terms, unpacked.text) if len(terms) > 1 else 0
+            found.append(Match(episode_id, best, sum(counts), unpacked.day, in_title, near, min(counts)))
     return found
 
 
@@ -167,16 +262,16 @@ def search(query: str | None, episodes, page_number=1, per_page=RESULTS_PER_PAGE
 # Hits and snippets -----------------------------------------------------------------
 
 def _attach_hits(terms: list[Term], results: list[Result], image) -> None:
-    """The first matching line of each field of each result, and its first few
-    turns, each with a highlighted snippet: a constant number of queries."""
+    """The best matching line of each field of each result, and a few of its turns
+    (those holding the most terms first), each with a highlighted snippet: a constant
+    number of queries."""
     if not results:
         return
-    needles = [term.folded.encode() for term in terms]
     places = {}
     for result in results:
         unpacked = image.episodes.get(result.episode.pk)
         if unpacked is not None:
-            places[result.episode.pk] = _matching_lines(unpacked, needles)
+            places[result.episode.pk] = _matching_lines(unpacked, terms)
     texts = _shown_texts(places, {result.episode.pk: result.episode for result in results})
     for result in results:
         for field_, position, line in places.get(result.episode.pk, []):
@@ -185,13 +280,35 @@ def _attach_hits(terms: list[Term], results: list[Result], image) -> None:
             if shown is None:
                 shown = next(iter(candidates), line)
             anchor = {Field.TURN: f"#t-{position}", Field.HEADING: f"#s-{position}"}.get(field_, "")
-            snippet = highlight(shown, [term.folded for term in terms])
-            result.hits.append(Hit(int(field_), position, snippet, result.url + anchor))
+            snippet = highlight(shown, terms)
+            words = highlighted_words(shown, terms)
+            marked = f"&{HIGHLIGHT_PARAM}={quote(' '.join(words))}" if words else ""
+            result.hits.append(Hit(int(field_), position, snippet, result.url + marked + anchor))
 
 
-def _matching_lines(unpacked: Unpacked, needles: list[bytes]) -> list[tuple]:
-    """(field, position, folded line) of the lines to show for one episode: the first
-    match in each field, and the first TURN_HITS_PER_EPISODE matching turns."""
+HIGHLIGHT_PARAM = "hl"    # the words a hit's link asks its page to mark (static/archive/search.js)
+
+
+def highlighted_words(text: str, terms: list[Term]) -> list[str]:
+    """The distinct words of ``text`` that ``terms`` match, as written there (so the
+    page marks the traditional or upper-case form it shows), without spaces."""
+    folded = _aligned_fold(text)
+    words = []
+    for term in terms:
+        for start, end in term.spans(folded, TURN_HITS_PER_EPISODE * 10):
+            for word in text[start:end].split():
+                if word not in words:
+                    words.append(word)
+    return words[:MAX_TERMS * 2]
+
+
+LINES_WEIGHED = 200       # matching lines of a field weighed for the terms they hold
+
+
+def _matching_lines(unpacked: Unpacked, terms: list[Term]) -> list[tuple]:
+    """(field, position, folded line) of the lines to show for one episode: in each
+    field the line holding the most terms (the first of them), and in the turns the
+    TURN_HITS_PER_EPISODE such lines; those holding more terms first, then in order."""
     text, starts = unpacked.text, unpacked.starts
     found = {}                                     # line number -> (field, first, end)
     for field_ in Field:
@@ -199,18 +316,20 @@ def _matching_lines(unpacked: Unpacked, needles: list[bytes]) -> list[tuple]:
         high = starts[field_ + 1] if field_ < Field.TURN else len(text)
         wanted = TURN_HITS_PER_EPISODE if field_ == Field.TURN else 1
         lines = {}
-        for needle in needles:
-            at, taken = text.find(needle, low, high), 0
-            while at >= 0 and taken < wanted:
+        for term in terms:
+            at, taken = term.find(text, low, high), 0
+            while at >= 0 and taken < LINES_WEIGHED:
                 number, first, end = line_at(text, at)
                 lines.setdefault(number, (field_, first, end))
                 taken += 1
-                at = text.find(needle, end, high)
-        for number in sorted(lines)[:wanted]:
-            found[number] = lines[number]
+                at = term.find(text, end, high)
+        held = {number: sum(term.find(text, first, end) >= 0 for term in terms)
+                for number, (_, first, end) in lines.items()}
+        for number in sorted(lines, key=lambda number: (-held[number], number))[:wanted]:
+            found[number] = lines[number] + (held[number],)
     chosen, positions = [], set()
-    for number in sorted(found):
-        field_, first, end = found[number]
+    for number in sorted(found, key=lambda number: (-found[number][3], number)):
+        field_, first, end, _ = found[number]
         position = unpacked.positions[number]
         if (field_, position) in positions:
             continue                               # another part of the same turn
@@ -252,23 +371,24 @@ def _aligned_fold(text: str) -> str:
     return "".join(single if len(single := fold(char)) == 1 else char for char in text)
 
 
-def highlight(text: str, needles: list[str], context: int = SNIPPET_CONTEXT) -> SafeString:
-    """A window of ``text`` around the first match of any needle, every match in it
-    wrapped in ``<mark>``, everything else escaped."""
+def highlight(text: str, terms: list[Term], context: int = SNIPPET_CONTEXT) -> SafeString:
+    """A window of ``text`` around the place where the most distinct terms match
+    (the first such), every match in it wrapped in ``<mark>``, everything else escaped."""
     folded = _aligned_fold(text)
-    spans = []
-    for needle in needles:
-        at = folded.find(needle) if needle else -1
-        while at >= 0:
-            spans.append((at, at + len(needle)))
-            at = folded.find(needle, at + len(needle))
+    spans = sorted((start, end, number) for number, term in enumerate(terms)
+                   for start, end in term.spans(folded) if end > start)
     if not spans:
         return mark_safe(escape(text[: context * 2]) + ("…" if len(text) > context * 2 else ""))
-    spans.sort()
-    start = max(0, spans[0][0] - context)
-    end = min(len(text), spans[0][1] + context)
+
+    def held(span) -> int:
+        return len({number for start, end, number in spans
+                    if span[0] - context <= start and end <= span[1] + context})
+
+    centre = max(spans, key=lambda span: (held(span), -span[0]))
+    start = max(0, centre[0] - context)
+    end = min(len(text), centre[1] + context)
     parts, at = [], start
-    for begin, finish in spans:
+    for begin, finish, _ in spans:
         if begin < at or finish > end:
             continue
         parts.append(escape(text[at:begin]))

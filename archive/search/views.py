@@ -10,6 +10,7 @@ from archive.models import Episode
 from archive.site.cache import cached_page, not_stored, settle
 from archive.site.params import later_page
 
+from .documents import Field
 from .query import clean, loosened, parse, unparse
 from .query import search as run_search
 
@@ -53,11 +54,15 @@ def suggest(request):
     if not terms:
         return JsonResponse({"query": "", "count": 0, "results": []})
     page = run_search(unparse(terms), Episode.objects.public(request.user), 1, per_page=SUGGESTIONS)
-    results = [{
-        "title": result.title,
-        "url": result.hits[0].url if result.hits else result.url,
-        "snippet": strip_tags(str(result.hits[0].snippet)) if result.hits else "",
-    } for result in page.object_list]
+    results = []
+    for result in page.object_list:
+        # The title is shown already: the snippet is the first hit elsewhere.
+        hit = next((hit for hit in result.hits if hit.field != Field.TITLE), None)
+        results.append({
+            "title": result.title,
+            "url": hit.url if hit else result.url,
+            "snippet": strip_tags(str(hit.snippet)) if hit else "",
+        })
     response = JsonResponse({"query": unparse(terms), "count": page.paginator.count, "results": results})
     response["Cache-Control"] = "private, no-cache"
     return response

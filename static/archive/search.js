@@ -114,3 +114,46 @@
     if (!form.contains(event.target)) close();
   });
 })();
+
+// A page opened from a search hit (?hl=words#t-12) marks the words in the turn or
+// section the link names, so the reader sees why it matched.
+(function () {
+  "use strict";
+  var words = new URLSearchParams(window.location.search).get("hl");
+  var target = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+  if (!words || !target) return;
+  var needles = words.split(/\s+/).filter(Boolean).map(function (word) { return word.toLowerCase(); });
+  var isWord = function (char) { return !!char && /[0-9a-z]/i.test(char); };
+
+  function firstMatch(text) {
+    // The earliest needle occurrence; Latin words only where whole (the search's rule).
+    var lower = text.toLowerCase(), best = null;
+    needles.forEach(function (needle) {
+      var at = lower.indexOf(needle);
+      while (at >= 0) {
+        var before = lower.charAt(at - 1), after = lower.charAt(at + needle.length);
+        var whole = !(isWord(needle.charAt(0)) && isWord(before)) &&
+                    !(isWord(needle.charAt(needle.length - 1)) && isWord(after));
+        if (whole) break;
+        at = lower.indexOf(needle, at + 1);
+      }
+      if (at >= 0 && (!best || at < best.at)) best = { at: at, length: needle.length };
+    });
+    return best;
+  }
+
+  var walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT);
+  var nodes = [];
+  while (walker.nextNode()) nodes.push(walker.currentNode);
+  nodes.forEach(function (node) {
+    var found;
+    while ((found = firstMatch(node.nodeValue))) {
+      var hit = node.splitText(found.at);
+      node = hit.splitText(found.length);
+      var mark = document.createElement("mark");
+      mark.className = "search-term";
+      hit.parentNode.replaceChild(mark, hit);
+      mark.appendChild(hit);
+    }
+  });
+})();

@@ -133,10 +133,12 @@ def test_search_leads_to_the_turn_and_old_links_still_work(browser_page, live_se
     page.goto(f"{live_server.url}/search/?q=向量数据库")
     hit = page.locator(".hits a").filter(has_text="向量数据库").first
     hit.click()
-    page.wait_for_url(re.compile(r"/episodes/.+/\?from=search#t-\d+$"))
+    page.wait_for_url(re.compile(r"/episodes/.+/\?from=search&hl=[^#]+#t-\d+$"))
     target = page.locator(f"[id='{page.url.rsplit('#', 1)[1]}']")
     assert "我们用向量数据库做检索" in target.inner_text()
     assert _in_view(target)
+    assert target.locator("mark.search-term").all_inner_texts() == ["向量数据库"]
+    assert page.locator("mark.search-term").count() == 1       # only in the turn linked
     response = page.goto(f"{live_server.url}/content/notes/--Browser01/")
     assert response.ok and page.url == f"{live_server.url}/episodes/{episode.slug}/"
 

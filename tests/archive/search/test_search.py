@@ -86,9 +86,31 @@ def test_simplified_and_traditional_are_folded_together(reindex):
 def test_english_in_any_case_and_exact(reindex):
     make_episode("en.md", sections=[("一", [("Host", "中文。", "We bought NVIDIA chips. Vector databases!")])])
     reindex()
-    for query in ("nvidia", "NVIDIA", "Nvidia", '"vector databases"', "S!"):
+    for query in ("nvidia", "NVIDIA", "Nvidia", '"vector databases"', "*S!"):
         assert found(query) == {"en"}, query
     assert found("vectors") == set()
+
+
+def test_latin_terms_match_whole_words_unless_a_star_opens_an_end(reindex):
+    make_episode("word.md", sections=turns("AI 的泡沫", "AIs everywhere"))
+    make_episode("inside.md", sections=turns("OpenAI 的 chain 泡沫"))
+    make_episode("mixed.md", sections=turns("这是AI泡沫吗"))
+    reindex()
+    assert found("AI") == {"word", "mixed"}
+    assert found("ai*") == {"word", "mixed"}
+    assert found("*ai") == {"word", "inside", "mixed"}
+    assert found("*ai*") == {"word", "inside", "mixed"}
+    assert found("chain") == {"inside"} and found("chai") == set() and found("chai*") == {"inside"}
+    page = search("ai", Episode.objects.public(), per_page=1000)
+    assert all(result.count == 1 for result in page.object_list)
+    assert found("泡") == {"word", "inside", "mixed"}    # Chinese: no word boundaries
+
+
+def test_a_star_is_kept_in_what_the_query_reads_back():
+    terms = parse("ai* *x* 泡沫")
+    assert [(t.folded, t.open_start, t.open_end) for t in terms] == [
+        ("ai", False, True), ("x", True, True), ("泡沫", False, False)]
+    assert parse(" ".join(t.shown for t in terms)) == terms
 
 
 def test_wildcards_and_markup_are_plain_characters(reindex):
@@ -131,16 +153,52 @@ def test_results_are_ranked_by_field_then_hits_and_highlighted(reindex):
     in_turns = page.object_list[3]
     assert in_turns.count == 4 and len(in_turns.hits) == 3
     first = Episode.objects.get(slug="in-turns").turns.order_by("position").first()
-    assert in_turns.hits[0].url == f"/episodes/in-turns/?from=search#t-{first.position}"
+    assert in_turns.hits[0].url == f"/episodes/in-turns/?from=search&hl=%E6%B3%A1%E6%B2%AB#t-{first.position}"
     assert "<mark>泡沫</mark>一" in in_turns.hits[0].snippet
+
+
+def test_multi_word_queries_rank_terms_together_in_the_title_and_close(reindex):
+    make_episode("both-in-title.md", title="AI 泡沫", date="2020-01-01", sections=turns("无关"))
+    make_episode("close.md", title="别的", date="2025-01-01",
+                 sections=turns("AI 泡沫就在眼前", "AI", "AI", "AI", "AI"))
+    make_episode("same-turn.md", title="别的", date="2025-01-01",
+                 sections=turns("AI 这个话题很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长的泡沫"))
+    make_episode("apart.md", title="别的", date="2025-06-01",
+                 sections=turns("AI AI AI AI AI AI AI AI", "泡沫 泡沫 泡沫 泡沫"))
+    make_episode("one-in-title.md", title="泡沫的历史", date="2019-01-01",
+                 sections=turns("AI", "还有泡沫"))
+    reindex()
+    slugs = [result.episode.slug for result in search("AI 泡沫", Episode.objects.public()).object_list]
+    assert slugs == ["both-in-title", "one-in-title", "close", "same-turn", "apart"]
+
+
+def test_snippets_show_the_line_holding_the_most_terms(reindex):
+    make_episode("e.md", title="别的", sections=turns(
+        "AI 一", "AI 二", "AI 三", "AI 四", "其中" + "长" * 100 + "AI 也是泡沫"))
+    reindex()
+    hits = search("AI 泡沫", Episode.objects.public()).object_list[0].hits
+    snippet = str(hits[0].snippet)
+    assert "<mark>AI</mark> 也是<mark>泡沫</mark>" in snippet and snippet.startswith("…")
+
+
+def test_a_hit_s_link_names_its_turn_and_the_words_to_mark_as_written_there(client, reindex):
+    make_episode("h.md", title="别的", sections=turns("這是超級歪的 OpenAI 和 AI 泡沫"))
+    reindex()
+    hit = search("超级歪 ai", Episode.objects.public()).object_list[0].hits[0]
+    path, _, anchor = hit.url.partition("#")
+    assert anchor.startswith("t-") and client.get(path).status_code == 200
+    from urllib.parse import parse_qs, urlsplit
+    assert parse_qs(urlsplit(path).query)["hl"] == ["超級歪 AI"]
+    html = client.get(path).content.decode()
+    assert f'id="{anchor}"' in html
 
 
 def test_snippets_mark_every_term_and_escape_the_rest():
     text = "甲" * 200 + "目标" + "乙" * 200
-    snippet = str(highlight(text, ["目标"]))
+    snippet = str(highlight(text, parse("目标")))
     assert snippet.startswith("…") and snippet.endswith("…") and len(snippet) < 160
-    assert str(highlight("A <b> & a", ["a"])) == "<mark>A</mark> &lt;b&gt; &amp; <mark>a</mark>"
-    assert str(highlight("這是超級歪", ["超级歪"])) == "這是<mark>超級歪</mark>"
+    assert str(highlight("A <b> & a", parse("a"))) == "<mark>A</mark> &lt;b&gt; &amp; <mark>a</mark>"
+    assert str(highlight("這是超級歪", parse("超级歪"))) == "這是<mark>超級歪</mark>"
 
 
 def test_parse_reads_terms_phrases_and_drops_what_cannot_match():
@@ -170,7 +228,7 @@ def test_search_page_counts_links_and_paginates(client, reindex):
     second = client.get("/search/?q=芯片&page=2").content.decode()
     assert second.count('class="result"') == 5
     position = Episode.objects.get(slug="e00").turns.get().position
-    assert f'href="/episodes/e00/?from=search#t-{position}"' in html + second
+    assert f'href="/episodes/e00/?from=search&amp;hl=%E8%8A%AF%E7%89%87#t-{position}"' in html + second
 
 
 def test_no_results_page_says_so_and_suggests_looser_queries(client, reindex):
@@ -208,6 +266,16 @@ def test_suggest_answers_the_first_few_results_as_json(client, reindex):
     assert data["count"] == 7 and len(data["results"]) == 5
     assert data["results"][0]["url"].startswith("/episodes/s")
     assert "<" not in data["results"][0]["snippet"] + data["results"][0]["title"]
+
+
+def test_suggestions_show_each_title_once(client, reindex):
+    make_episode("t.md", title="泡沫的历史", sections=turns("这一段也谈泡沫"))
+    make_episode("only.md", title="泡沫之外", sections=turns("无关"))
+    reindex()
+    results = {r["title"]: r for r in client.get("/search/suggest/", {"q": "泡沫"}).json()["results"]}
+    assert results["泡沫的历史"]["snippet"] == "这一段也谈泡沫"
+    assert "#t-" in results["泡沫的历史"]["url"]
+    assert results["泡沫之外"]["snippet"] == ""
 
 
 def test_the_header_loads_search_as_you_type_from_a_file(client):
