@@ -90,9 +90,12 @@ class Term:
     @cached_property
     def _patterns(self) -> dict:
         body = re.escape(self.folded)
-        before = f"(?<![{_WORD}])" if self._bounded_start else ""
         after = f"(?![{_WORD}])" if self._bounded_end else ""
-        text = before + body + after
+        # The start's boundary is asked after the term (is the term, seen from its
+        # end, preceded by a word character?), so the pattern opens with the term
+        # itself and the regex engine scans for that literal at full speed.
+        before = f"(?<![{_WORD}]{body})" if self._bounded_start else ""
+        text = body + after + before
         return {str: re.compile(text), bytes: re.compile(text.encode())}
 
     def find(self, text, start: int = 0, end: int | None = None) -> int:
@@ -107,7 +110,7 @@ class Term:
     def count(self, text) -> int:
         if not self.bounded:
             return text.count(self.folded if isinstance(text, str) else self.folded.encode())
-        return sum(1 for _ in self._patterns[type(text)].finditer(text))
+        return len(self._patterns[type(text)].findall(text))
 
     def spans(self, text, limit: int | None = None):
         """(start, end) of the matches in ``text``, at most ``limit`` of them."""
