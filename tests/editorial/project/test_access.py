@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from editorial.project.proxies import client_address, trusted_networks
+from tests.factories import role_group
 
 pytestmark = pytest.mark.django_db
 
@@ -60,15 +61,15 @@ def test_a_few_mistakes_do_not_lock(client, fast_hashing, settings):
 def test_joining_a_role_gives_staff_status_and_leaving_it_takes_it(role):
     user = User.objects.create_user("newcomer")
     assert not user.is_staff
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.add(role_group(role))
     assert User.objects.get(pk=user.pk).is_staff
-    user.groups.remove(Group.objects.get(name=role))
+    user.groups.remove(role_group(role))
     assert not User.objects.get(pk=user.pk).is_staff
 
 
 def test_adding_members_from_the_group_side_gives_staff_status():
     user = User.objects.create_user("newcomer")
-    Group.objects.get(name="Publisher").user_set.add(user)
+    role_group("Publisher").user_set.add(user)
     assert User.objects.get(pk=user.pk).is_staff
 
 
@@ -78,7 +79,7 @@ def test_other_groups_and_superusers_are_left_alone():
     user.groups.add(other)
     assert not User.objects.get(pk=user.pk).is_staff
     boss = User.objects.create_superuser("boss", password=None)
-    boss.groups.add(Group.objects.get(name="Editor"))
+    boss.groups.add(role_group("Editor"))
     boss.groups.clear()
     assert User.objects.get(pk=boss.pk).is_staff
 
@@ -90,7 +91,7 @@ def test_the_user_admin_gives_staff_status_through_the_group(client):
     url = reverse("admin:auth_user_change", args=[user.pk])
     response = client.post(url, {
         "username": "newcomer", "is_active": "on",
-        "groups": [Group.objects.get(name="Editor").pk],
+        "groups": [role_group("Editor").pk],
         "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
         "initial-date_joined_0": "2026-01-01", "initial-date_joined_1": "00:00:00",
     })
