@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from archive.models import Episode
 from editorial.models import ReviewState, Revision, Transition
 from editorial.review import workflow
-from tests.factories import user_in
+from tests.factories import role_group, user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -165,10 +165,8 @@ def test_available_transitions_follow_role_and_state(episode, editor, publisher)
 
 
 def test_the_roles_come_from_a_data_migration():
-    from django.contrib.auth.models import Group
-
-    editor = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
-    publisher = set(Group.objects.get(name="Publisher").permissions.values_list("codename", flat=True))
+    editor = set(role_group("Editor").permissions.values_list("codename", flat=True))
+    publisher = set(role_group("Publisher").permissions.values_list("codename", flat=True))
     assert {"change_episode", "submit_episode"} <= editor
     assert not editor & {"review_episode", "set_maturity", "unlist_episode"}
     assert publisher - editor == {"review_episode", "set_maturity", "unlist_episode"}
