@@ -8,66 +8,12 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
-import subprocess
-import sys
-from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-from django.conf import settings
-
 from tests.factories import episode_markdown
+from tests.processes import manage, own_database, run
 
-REPO = Path(__file__).resolve().parents[3]
 EPISODES = 600
-
-
-@contextmanager
-def own_database(tmp_path):
-    """(DATABASE_URL, a function running SQL and returning rows) for a fresh database."""
-    default = settings.DATABASES["default"]
-    if default["ENGINE"].endswith("postgresql"):
-        import psycopg
-
-        name = f"{default['NAME']}_kill"
-        server = dict(host=default["HOST"] or "127.0.0.1", port=default["PORT"] or 5432,
-                      user=default["USER"], password=default["PASSWORD"] or None)
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.execute(f'CREATE DATABASE "{name}"')
-        url = f"postgres://{server['user']}@{server['host']}:{server['port']}/{name}"
-
-        def query(sql):
-            with psycopg.connect(dbname=name, **server) as connection:
-                cursor = connection.execute(sql)
-                return cursor.fetchall() if cursor.description else []
-        try:
-            yield url, query
-        finally:
-            with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    else:
-        path = tmp_path / "kill.sqlite3"
-
-        def query(sql):
-            with sqlite3.connect(path) as connection:
-                return connection.execute(sql).fetchall()
-        yield f"sqlite:///{path}", query
-
-
-def manage(url, *args, **kwargs):
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, "manage.py", *args], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True, **kwargs)
-
-
-def run(url, *args) -> str:
-    process = manage(url, *args)
-    output, _ = process.communicate(timeout=300)
-    assert process.returncode == 0, output
-    return output
 
 
 def write_folder(folder: Path, word: str) -> None:
@@ -89,7 +35,7 @@ SEARCH = (
 
 def test_a_kill_during_the_index_pass_is_repaired_by_the_next_run(tmp_path):
     folder = tmp_path / "notes"
-    with own_database(tmp_path) as (url, query):
+    with own_database(tmp_path, "kill") as (url, query):
         run(url, "migrate", "-v", "0")
         write_folder(folder, "旧文本")
         run(url, "import_markdown", str(folder))
@@ -113,7 +59,7 @@ def test_a_kill_during_the_index_pass_is_repaired_by_the_next_run(tmp_path):
 
 def test_the_first_search_of_a_process_repairs_what_lags(tmp_path):
     folder = tmp_path / "notes"
-    with own_database(tmp_path) as (url, query):
+    with own_database(tmp_path, "kill") as (url, query):
         run(url, "migrate", "-v", "0")
         write_folder(folder, "旧文本")
         run(url, "import_markdown", str(folder))

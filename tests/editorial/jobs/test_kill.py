@@ -10,8 +10,7 @@ import pytest
 from django.conf import settings
 
 from tests.factories import episode_markdown
-
-from .processes import manage, own_database, run, worker_command
+from tests.processes import manage, own_database, run, worker_command
 
 EPISODES = 200
 pytestmark = pytest.mark.jobs

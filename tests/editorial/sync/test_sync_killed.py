@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from tests.editorial.jobs.processes import manage, own_database, run
 from tests.factories import episode_markdown
+from tests.processes import manage, own_database, run
 
 from .test_syncing import git
 

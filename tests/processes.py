@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
