@@ -47,6 +47,12 @@ from .cache import content_state
 _QUOTES = re.compile(r"^[\"'“”‘’「」『』]+|[\"'“”‘’「」『』]+$")
 
 
+def column_value_key(value: str) -> str:
+    """The one page an area or category value belongs to: trimmed, lower case, without
+    the quotes some files put around it (``"AI"``, ``“ai”`` and ``ai`` are one)."""
+    return _QUOTES.sub("", value.strip().lower()).strip()
+
+
 def internal_tags() -> frozenset[str]:
     """Tags the pipeline uses for its own bookkeeping; the static site shows none."""
     return frozenset(getattr(settings, "ARCHIVE_INTERNAL_TAGS", ("视频文稿",)))
@@ -107,10 +113,7 @@ class Kind:
     def _page_key(self, name: str) -> str:
         """Names with one page: areas and categories written in quotes (``"ai-ml"``,
         ``“geopolitics”``) mean the same value as without them."""
-        key = self._static_key(name)
-        if self.column:
-            key = _QUOTES.sub("", key).strip()
-        return key
+        return column_value_key(name) if self.column else self._static_key(name)
 
     def build_slug_map(self) -> SlugMap:
         names, counted = self._names()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from archive.codec import parse
 from archive.content import entity_lists, fields
 from archive.site import params
+from archive.site.taxonomy import column_value_key
 from archive.models import (
     Episode,
     Maturity,
@@ -112,6 +113,46 @@ class ShowFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(speaker=self.value()) if self.value() else queryset
+
+
+class ColumnValueFilter(admin.SimpleListFilter):
+    """One choice per value as the public site pages it: ``"AI"`` and ``ai`` are one."""
+
+    column: str
+
+    def _groups(self) -> dict[str, list[str]]:
+        values = (
+            Episode.objects.exclude(**{self.column: ""}).order_by(self.column)
+            .values_list(self.column, flat=True).distinct()
+        )
+        groups: dict[str, list[str]] = {}
+        for value in values:
+            groups.setdefault(column_value_key(value), []).append(value)
+        return groups
+
+    def lookups(self, request, model_admin):
+        return [
+            (key, min(values, key=lambda value: (value != key, len(value), value)))
+            for key, values in sorted(self._groups().items())
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        values = self._groups().get(self.value(), [])
+        return queryset.filter(**{f"{self.column}__in": values})
+
+
+class CategoryFilter(ColumnValueFilter):
+    title = gettext_lazy("category")
+    parameter_name = "category"
+    column = "category"
+
+
+class AreaFilter(ColumnValueFilter):
+    title = gettext_lazy("area")
+    parameter_name = "area"
+    column = "area"
 
 
 class MissingEnglishFilter(admin.SimpleListFilter):
@@ -284,7 +325,7 @@ class EpisodeAdmin(admin.ModelAdmin):
     )
     list_display_links = ("title_or_slug",)
     list_filter = (
-        ReviewStateFilter, MaturityFilter, ListedFilter, "category", "area", YearFilter,
+        ReviewStateFilter, MaturityFilter, ListedFilter, CategoryFilter, AreaFilter, YearFilter,
         ShowFilter, MissingEnglishFilter, FrontMatterFilter, DraftQueueFilter,
     )
     search_fields = ("title", "slug", "source", "source_path", "speaker", "guest", "summary")

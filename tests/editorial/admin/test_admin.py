@@ -245,3 +245,14 @@ def test_the_change_form_links_the_public_page_once_and_not_through_the_sites_do
     html = client.get(reverse("admin:archive_episode_change", args=[episode.pk])).content.decode()
     assert html.count(f'href="{episode.get_absolute_url()}"') == 1
     assert "viewsitelink" not in html
+
+
+def test_the_area_filter_offers_a_quoted_value_once_and_finds_every_spelling(client, editor):
+    for title, area in (("甲", "AI"), ("乙", "'\"ai\"'"), ("丙", "geopolitics")):
+        variant(title, **{"area: tech-engineering": f"area: {area}"})
+    client.force_login(editor)
+    response = client.get(reverse(CHANGELIST))
+    [areas] = [spec for spec in response.context["cl"].filter_specs if spec.parameter_name == "area"]
+    assert areas.lookup_choices == [("ai", "AI"), ("geopolitics", "geopolitics")]
+    assert titles(client.get(reverse(CHANGELIST), {"area": "ai"})) == ["乙", "甲"]
+    assert titles(client.get(reverse(CHANGELIST), {"area": "nothing"})) == []
