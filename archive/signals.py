@@ -105,3 +105,25 @@ def _shown(ids: set[int] | None) -> str:
         return "all"
     listed = sorted(ids)
     return ", ".join(map(str, listed[:20])) + (f" and {len(listed) - 20} more" if len(listed) > 20 else "")
+
+
+class WrittenWithNewEpisodes:
+    """Rows another room derives from a new episode and writes in the transaction that
+    writes the episode (the search index's row), so a committed episode never lacks
+    them: the import calls every one registered without knowing whose it is.
+
+    ``make(rows)`` runs in the import's worker that parsed the file, on the episode's
+    ``archive.content.store.EpisodeRows``, and returns what ``write`` needs (it must
+    pickle); ``write([(episode id, made), …])`` runs inside the import's transaction;
+    ``repair()`` brings up to date what a killed run left behind, before an import
+    starts, and returns how many episodes it redid.
+    """
+
+    instances: list[WrittenWithNewEpisodes] = []  # every one, in the order they were made
+
+    def __init__(
+        self, *, name: str, make: Callable[[object], object],
+        write: Callable[[list[tuple[int, object]]], object], repair: Callable[[], int],
+    ):
+        self.name, self.make, self.write, self.repair = name, make, write, repair
+        WrittenWithNewEpisodes.instances.append(self)

@@ -28,8 +28,7 @@ from archive.checks.latest_names import bring_names_up_to_date
 from archive.checks.stored import known_names, names_loaded_once
 from archive.codec import ParseError, parse, render
 from archive.models import Episode, FileVersion
-from archive.search import index as search_index
-from archive.signals import episodes_changed, file_reimported
+from archive.signals import WrittenWithNewEpisodes, episodes_changed, file_reimported
 
 from . import fields
 from .slugplan import plan_slugs
@@ -89,7 +88,7 @@ class _Read:
     source_hash: str = ""
     size: int = 0
     rows: EpisodeRows | None = None
-    search_row: tuple | None = None  # a new episode's search index row, made here
+    derived: tuple = ()  # a new episode's rows for WrittenWithNewEpisodes, made here
     text: str | None = None  # kept for an existing episode: its revision needs it
     failure: ImportFailure | None = None
 
@@ -110,7 +109,7 @@ def read_file(task: _Task) -> _Read:
             return _Read(task, source_hash, len(data), rows=rows, text=text)
         return _Read(
             task, source_hash, len(data), rows=rows,
-            search_row=search_index.row_of_new_episode(rows),
+            derived=tuple(follower.make(rows) for follower in WrittenWithNewEpisodes.instances),
         )
     except (ImportFailure, ParseError, fields.ValueProblem) as failure:
         return _Read(task, failure=ImportFailure(failure.message, failure.line))
@@ -192,7 +191,7 @@ class Importer:
             yield from self._run(items)
 
     def _run(self, items: Iterable[Source | Unreadable]) -> Iterator[ImportResult]:
-        self.repaired = search_index.repair()
+        self.repaired = sum(follower.repair() for follower in WrittenWithNewEpisodes.instances)
         items = list(items)  # listing may give known episodes their paths in a new folder
         self.known = {
             path: (pk, source_hash, slug)
@@ -305,9 +304,8 @@ class Importer:
             NewEpisode(read.task.relative, slug, read.source_hash, read.rows)
             for read, slug in batch
         ], known_ids=self.known_ids)
-        search_index.write_rows_of_new_episodes([
-            (pk, *read.search_row) for (read, _), pk in zip(batch, ids)
-        ])
+        for position, follower in enumerate(WrittenWithNewEpisodes.instances):
+            follower.write([(pk, read.derived[position]) for (read, _), pk in zip(batch, ids)])
         now = timezone.now()
         FileVersion.objects.bulk_create([
             FileVersion(episode_id=pk, sha256=read.source_hash, action=FileVersion.Action.IMPORTED, at=now)

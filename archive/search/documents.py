@@ -19,8 +19,8 @@ from collections import defaultdict
 from archive.codec import speaker_name
 from archive.content import fields
 from archive.models import Appearance, Episode, Heading, Turn
-from archive.site.rendering import fold as lower
-from archive.site.rendering import plain
+from archive.text import fold as lower
+from archive.text import plain
 
 from .textfold import to_simplified
 

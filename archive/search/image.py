@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
@@ -37,14 +38,13 @@ _image = Image()
 _lock = threading.Lock()
 
 
-def current(*, refresh: bool = True) -> Image:
-    """The image, brought up to date with the rows (and repaired now and then);
-    ``refresh=False``: as it is, for the rest of a search that refreshed it."""
-    from .index import repair
-
+def current(*, refresh: bool = True, repair: Callable[[], object] | None = None) -> Image:
+    """The image, brought up to date with the rows, after ``repair`` (the index's) when
+    REPAIR_EVERY passed since this process last ran it; ``refresh=False``: as it is,
+    for the rest of a search that refreshed it."""
     with _lock:
         if refresh:
-            if time.monotonic() - _image.repaired_at > REPAIR_EVERY:
+            if repair is not None and time.monotonic() - _image.repaired_at > REPAIR_EVERY:
                 _image.repaired_at = time.monotonic()
                 repair()
             _refresh(_image)

@@ -24,7 +24,7 @@ from django.dispatch import receiver
 
 from archive.content.bulk import insert_rows
 from archive.models import Episode, SearchText
-from archive.signals import AfterCommit, episodes_changed
+from archive.signals import AfterCommit, WrittenWithNewEpisodes, episodes_changed
 
 from . import image, signature
 from .documents import lines_of_rows, shown_lines
@@ -55,9 +55,9 @@ def row_of_new_episode(rows) -> tuple:
     return 1, secrets.randbits(63), packed.text, packed.layout, signature.build(packed.folded)
 
 
-def write_rows_of_new_episodes(rows: list[tuple]) -> None:
-    """Insert the rows of ``row_of_new_episode``, each preceded by its episode's id."""
-    insert_rows(SearchText, COLUMNS, rows)
+def write_rows_of_new_episodes(rows: list[tuple[int, tuple]]) -> None:
+    """Insert the rows of ``row_of_new_episode``, each with its episode's id."""
+    insert_rows(SearchText, COLUMNS, [(pk, *row) for pk, row in rows])
 
 
 def _rows_in_batches(ids: list[int]) -> list[tuple]:
@@ -174,3 +174,10 @@ _following = AfterCommit(
 @receiver(episodes_changed, dispatch_uid="archive.search.follow")
 def _episodes_changed(sender, episode_ids=None, **kwargs):
     _following.add(episode_ids)
+
+
+# The import writes each new episode's row with the episode, and repairs first.
+_written_with_new_episodes = WrittenWithNewEpisodes(
+    name="the search index's rows", make=row_of_new_episode,
+    write=write_rows_of_new_episodes, repair=lambda: repair(),
+)

@@ -30,10 +30,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.models import Episode, Heading, Turn
-from archive.site.readership import FROM_SEARCH
-from archive.site.rendering import plain
+from archive.text import plain
 
 from . import image as index_image
+from .index import repair
 from .documents import TURN_COLUMNS, Field, fold, names_of, turn_parts
 from .packed import Unpacked, field_at, line_at
 
@@ -44,6 +44,7 @@ MAX_TERMS = 8
 RESULTS_PER_PAGE = 20
 TURN_HITS_PER_EPISODE = 3
 SNIPPET_CONTEXT = 60
+FROM_SEARCH = "from=search"  # on a result's link: the site counts the reads searches bring
 RESULT_FIELDS = ("slug", "title", "date", "draft", "summary", "insight")
 _QUOTES = {'"': '"', "“": "”", "”": "”", "「": "」", "『": "』", "＂": "＂"}
 _QUOTE_CHARACTERS = "".join(_QUOTES) + "".join(_QUOTES.values())
@@ -225,7 +226,7 @@ def matches(terms: list[Term], episode_ids) -> list[Match]:
     and the number of occurrences, unordered."""
     if not terms:
         return []
-    image = index_image.current()
+    image = index_image.current(repair=repair)
     allowed = np.isin(np.array(image.order, dtype=np.int64), np.fromiter(episode_ids, dtype=np.int64))
     for term in terms:
         allowed &= image.filters.may_hold(term.folded)

@@ -9,7 +9,7 @@ it had not written: these are figures for ordering a queue, not accounts.
 
 Not counted: requests whose user agent says it is a robot, prefetches, heads, staff
 and anything that is not a 200. A search result links to its episode with
-``?from=search`` (:data:`FROM_SEARCH`); the page cache ignores the parameter, so the
+``?from=search`` (``archive.search.query.FROM_SEARCH``); the page cache ignores the parameter, so the
 marked address is the same cached page.
 """
 from __future__ import annotations
@@ -26,7 +26,6 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-FROM_SEARCH = "from=search"
 # Crawlers, link previewers, monitors and scripts say so in their user agent.
 ROBOT = re.compile(
     r"bot|crawl|spider|slurp|scrap|fetch|preview|monitor|headless|lighthouse|"

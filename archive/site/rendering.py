@@ -2,8 +2,8 @@
 
 Everything that came from a file passes ``sanitise`` (an allow-list, nh3) before it
 reaches a page, whatever it holds: a ``<script>``, an ``onerror=``, a ``javascript:``
-link or a tag left open cannot run or spill into the page around it. ``plain`` is the
-same text as a reader sees it without markup; search indexes and snippets use it.
+link or a tag left open cannot run or spill into the page around it. A feed's text is
+``archive.text.plain`` (what a reader reads, without markup) made safe for XML.
 
 Markdown is rendered as the static site renders it: markdown-it (CommonMark, with
 Eleventy's option ``html: true`` and markdown-it's default tables and strikethrough),
@@ -22,6 +22,8 @@ import unicodedata
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+
+from archive.text import plain
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6",
@@ -115,26 +117,6 @@ def render_inline(text: str | None) -> SafeString:
     return rendered
 
 
-_BREAK = re.compile(r"<br\s*/?>|</p>|</li>|</tr>|</h\d>", re.IGNORECASE)
-_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.DOTALL)
-_EMPHASIS = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
-_LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\s]*\)")
-_SPACE = re.compile(r"\s+")
-
-
-def plain(text: str | None) -> str:
-    """What a reader reads of ``text``: tags, bold markers and link targets dropped,
-    entities decoded, every run of white space (line breaks too) one space."""
-    if not text:
-        return ""
-    text = _BREAK.sub(" ", text)
-    text = _TAG.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _EMPHASIS.sub("", text)
-    text = html.unescape(text)
-    return _SPACE.sub(" ", text).strip()
-
-
 # XML 1.0 has no place for these (a feed holding one cannot be written or read).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
@@ -149,14 +131,6 @@ def feed_text(text: str | None) -> str:
     """``plain(text)`` for a feed's text fields, which many readers show as HTML: an
     entity that decodes into a tag (``&lt;img …&gt;``) stays visibly text."""
     return _TAG_OPEN.sub("‹", xml_safe(plain(text)))
-
-
-def fold(text: str) -> str:
-    """Lower case, one character for one: offsets in the result are offsets in ``text``."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(low if len(low := char.lower()) == 1 else char for char in text)
 
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

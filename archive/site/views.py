@@ -22,12 +22,13 @@ from django.views.decorators.http import require_safe
 from archive.content.slugs import collation_key
 from archive.content.store import original_summary
 from archive.models import Appearance, Episode, Heading, ProjectLink, Turn
-from archive.search.views import search, suggest as search_suggest  # noqa: F401  (routed in urls)
+from archive.text import plain
 
 from .cache import as_given, cached_page, settle
 from .params import BadNumber, later_page, number
 from .readership import counted
-from .rendering import original_language, plain, render_markdown
+from .search_views import search, suggest as search_suggest  # noqa: F401  (routed in urls)
+from .rendering import original_language, render_markdown
 from .taxonomy import BY_PREFIX, ENTITY_KINDS, KINDS, episode_entities, listed_terms
 from .transcript_html import transcript_html
 

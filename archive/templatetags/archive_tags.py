@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from archive.site.headings import heading_html as _heading_html
-from archive.site.rendering import plain, render_inline, render_markdown, sanitise
+from archive.site.rendering import render_inline, render_markdown, sanitise
+from archive.text import plain
 from archive.site.taxonomy import KINDS
 
 register = template.Library()

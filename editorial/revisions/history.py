@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from archive.codec import Comment, Document, Heading, Raw, Turn, parse, render_block
 from archive.content.store import column_of, with_column, with_rows_of
 from archive.models import Episode
-from archive.site.rendering import plain
+from archive.text import plain
 from editorial.edits import editing
 from editorial.models import Revision
 

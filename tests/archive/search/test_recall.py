@@ -21,8 +21,8 @@ from archive.search import image, parse, rebuild_index, search
 from archive.search.documents import names_of
 from archive.search.query import matches
 from archive.search.textfold import to_simplified
-from archive.site.rendering import fold as lower
-from archive.site.rendering import plain
+from archive.text import fold as lower
+from archive.text import plain
 from tests.archive.public import fresh_page_cache  # noqa: F401
 
 SHARED = Path(os.environ.get("ARCHIVE_NOTES") or Path(__file__).resolve().parents[4] / "shared" / "archive" / "notes")

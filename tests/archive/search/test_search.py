@@ -444,7 +444,7 @@ def test_the_quick_reading_of_a_text_is_plain_s():
     from hypothesis import strategies as st
 
     from archive.search.documents import shown
-    from archive.site.rendering import plain
+    from archive.text import plain
 
     @hypothesis_settings(max_examples=500, deadline=None)
     @given(st.text(st.sampled_from("ab 泡\n\t\u3000*_<>[]()&;#x!-/"), max_size=40))

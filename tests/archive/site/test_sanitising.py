@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from archive.site.rendering import plain, render_markdown
+from archive.site.rendering import render_markdown
+from archive.text import plain
 from tests.archive.public import fresh_page_cache, reindex  # noqa: F401
 from tests.factories import make_episode
 

@@ -7,12 +7,12 @@ from django.utils.html import strip_tags
 from django.views.decorators.http import require_safe
 
 from archive.models import Episode
-from archive.site.cache import cached_page, not_stored, settle
-from archive.site.params import later_page
+from archive.search.documents import Field
+from archive.search.query import clean, loosened, parse, unparse
+from archive.search.query import search as run_search
 
-from .documents import Field
-from .query import clean, loosened, parse, unparse
-from .query import search as run_search
+from .cache import cached_page, not_stored, settle
+from .params import later_page
 
 SUGGESTIONS = 5
 

@@ -2,7 +2,7 @@
 from hypothesis import given, strategies as st
 
 from archive.search.query import parse
-from archive.search.views import _query_used
+from archive.site.search_views import _query_used
 
 QUERY_TEXT = st.text(alphabet=st.sampled_from('ab 向量"“”「」『』＂\t\x00AI'), max_size=60) | st.text(max_size=60)
 
