@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 import zlib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from array import array
 from itertools import accumulate
 from dataclasses import dataclass
+
+import numpy as np
 
 from .documents import NO_POSITION, Field, fold_lines
 
@@ -113,8 +115,17 @@ def field_at(unpacked: Unpacked | View, offset: int) -> int:
     return bisect_right(unpacked.starts, offset) - 1
 
 
-def line_at(text: bytes, offset: int) -> tuple[int, int, int]:
-    """(line number, first byte, end byte) of the line holding byte ``offset``."""
-    first = text.rfind(b"\n", 0, offset) + 1
-    end = text.find(b"\n", offset)
-    return text.count(b"\n", 0, first), first, len(text) if end < 0 else end
+class Lines:
+    """The lines of a folded text, found once: a match's line by bisection instead of
+    counting the line breaks before it (an episode holding a common word thousands
+    of times would count them again for each)."""
+
+    def __init__(self, text: bytes):
+        self.size = len(text)
+        self.breaks = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == ord("\n")).tolist()
+
+    def at(self, offset: int) -> tuple[int, int, int]:
+        """(line number, first byte, end byte) of the line holding byte ``offset``."""
+        number = bisect_left(self.breaks, offset)
+        first = self.breaks[number - 1] + 1 if number else 0
+        return number, first, self.breaks[number] if number < len(self.breaks) else self.size

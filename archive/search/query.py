@@ -35,7 +35,7 @@ from archive.text import plain
 from . import image as index_image
 from .index import repair
 from .documents import TURN_COLUMNS, Field, fold, names_of, turn_parts
-from .packed import Unpacked, field_at, line_at
+from .packed import Lines, Unpacked, field_at
 
 NEAR = 60                  # bytes of folded UTF-8 (20 Chinese characters) between terms
 PROXIMITY_OCCURRENCES = 500  # occurrences of a term looked at for closeness
@@ -314,6 +314,7 @@ def _matching_lines(unpacked: Unpacked, terms: list[Term]) -> list[tuple]:
     field the line holding the most terms (the first of them), and in the turns the
     TURN_HITS_PER_EPISODE such lines; those holding more terms first, then in order."""
     text, starts = unpacked.text, unpacked.starts
+    lines_of_text = Lines(text)
     found = {}                                     # line number -> (field, first, end)
     for field_ in Field:
         low = starts[field_]
@@ -323,7 +324,7 @@ def _matching_lines(unpacked: Unpacked, terms: list[Term]) -> list[tuple]:
         for term in terms:
             at, taken = term.find(text, low, high), 0
             while at >= 0 and taken < LINES_WEIGHED:
-                number, first, end = line_at(text, at)
+                number, first, end = lines_of_text.at(at)
                 lines.setdefault(number, (field_, first, end))
                 taken += 1
                 at = term.find(text, end, high)

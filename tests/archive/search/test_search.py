@@ -478,3 +478,24 @@ def test_the_narrow_copies_hold_their_terms_as_often_and_where_the_text_does():
             assert field_at(unpacked, whole.find(word)) == field_at(view, view.text.find(wanted))
 
     same()
+
+
+def test_a_match_s_line_is_the_line_around_its_offset():
+    from hypothesis import given
+    from hypothesis import settings as hypothesis_settings
+    from hypothesis import strategies as st
+
+    from archive.search.packed import Lines
+
+    @hypothesis_settings(max_examples=300, deadline=None)
+    @given(st.text(st.sampled_from("ab\n泡"), max_size=30), st.data())
+    def around(text, data):
+        encoded = text.encode()
+        offset = data.draw(st.integers(0, len(encoded)))
+        number, first, end = Lines(encoded).at(offset)
+        assert encoded[:first].count(b"\n") == number
+        assert first == 0 or encoded[first - 1:first] == b"\n"
+        assert b"\n" not in encoded[first:end] and (end == len(encoded) or encoded[end:end + 1] == b"\n")
+        assert first <= offset <= end
+
+    around()
