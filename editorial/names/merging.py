@@ -165,7 +165,7 @@ def plan_rename(*, kind: str, sources, target: str) -> RenamePlan:
         )
     model = _name_model(kind)
     found = set(model.objects.filter(name__in=sources).values_list("name", flat=True))
-    missing = [name for name in sources if name not in found]
+    missing = _not_held_either(kind, [name for name in sources if name not in found], target)
     if missing:
         raise NameRefused(_("No %(kind)s is named %(names)s.") % {
             "kind": dict(KIND_CHOICES)[kind], "names": ", ".join(f"'{name}'" for name in missing),
@@ -191,6 +191,22 @@ def plan_rename(*, kind: str, sources, target: str) -> RenamePlan:
             if planned is not None:
                 episodes.append(planned)
     return RenamePlan(kind, sources, target, merge, tuple(episodes))
+
+
+def _not_held_either(kind: str, names: list[str], target: str) -> list[str]:
+    """Those of ``names`` that no change held for review uses either: a name only a
+    pending revision holds has no row yet, and is renamed all the same."""
+    if not names:
+        return names
+    documents = [
+        held.pending_document(pending)
+        for pending in PendingRevision.objects.select_related("revision")
+    ]
+    return [
+        name for name in names
+        if not any(renamed_document(kind, (name,), target, document)[0] != document
+                   for document in documents)
+    ]
 
 
 def _unchanged(episode: Episode, document) -> EpisodePlan:

@@ -74,3 +74,20 @@ def test_a_rename_previews_and_changes_the_held_copy_and_survives_approval(
     assert "  - newname" in files["draft.md"] and "oldname" not in files["draft.md"]
     assert not Topic.objects.filter(name="oldname").exists()
     assert client.get("/tags/oldname/").status_code == 404
+
+
+def test_a_tag_only_the_held_changes_use_is_renamed_there(folder, tmp_path, editor, publisher):
+    reviewed = Episode.objects.get(source_path="reviewed.md")
+    add_tag(editor, reviewed, "heldonly")
+    assert not Topic.objects.filter(name="heldonly").exists()  # readers' rows lack it
+
+    plan = names.plan_rename(kind="tags", sources=["heldonly"], target="shown")
+    [planned] = plan.episodes
+    assert planned.episode_id == reviewed.pk and planned.lines == ()
+    assert [(line.before, line.after) for line in planned.held.lines] == [
+        ("  - heldonly", "  - shown")
+    ]
+    names.apply_rename(kind="tags", sources=["heldonly"], target="shown", by=publisher, token=plan.token)
+    assert entity_list(held.working_document(reviewed), "tags")[-1] == "shown"
+    workflow.episode_mark_reviewed(episode=Episode.objects.get(pk=reviewed.pk), by=publisher)
+    assert "  - shown" in exported(folder, tmp_path)["reviewed.md"]
