@@ -165,13 +165,6 @@ class EpisodeQuerySet(models.QuerySet):
         return episodes
 
 
-class LiveEpisodeManager(models.Manager.from_queryset(EpisodeQuerySet)):
-    """Episodes as readers, search, import and export know them: never a working copy."""
-
-    def get_queryset(self):
-        return super().get_queryset().filter(working_copy_of__isnull=True)
-
-
 class Episode(models.Model):
     slug = models.CharField(
         _("slug"), max_length=255,
@@ -240,33 +233,17 @@ class Episode(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     synced_at = models.DateTimeField(_("synced"), null=True, blank=True)
-    working_copy_of = models.OneToOneField(
-        "self", null=True, blank=True, editable=False, on_delete=models.CASCADE,
-        related_name="working_copy",
-        help_text=_("Set on the editors' copy of a reviewed episode whose changes wait for "
-        "review (see editorial.review.held); readers, search and export never see such a row."),
-    )
 
-    objects = LiveEpisodeManager()
-    # Live episodes and working copies: only the editors' side asks for these.
-    with_working_copies = EpisodeQuerySet.as_manager()
+    objects = EpisodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("episode")
         verbose_name_plural = _("episodes")
         ordering = ["-date", "slug"]
         indexes = [models.Index(fields=["-date", "slug"])]
-        base_manager_name = "with_working_copies"
         constraints = [
-            # A working copy repeats its episode's path and (until edited) slug.
-            models.UniqueConstraint(
-                fields=["slug"], condition=models.Q(working_copy_of__isnull=True),
-                name="unique_live_slug",
-            ),
-            models.UniqueConstraint(
-                fields=["source_path"], condition=models.Q(working_copy_of__isnull=True),
-                name="unique_live_source_path",
-            ),
+            models.UniqueConstraint(fields=["slug"], name="unique_slug"),
+            models.UniqueConstraint(fields=["source_path"], name="unique_source_path"),
         ]
 
     def __str__(self) -> str:

@@ -27,6 +27,12 @@ episodes_changed = Signal()
 # folder). A receiver that raises rolls the import of that file back.
 file_reimported = Signal()
 
+# Sent by an import before it replaces an existing episode's content with a
+# changed file, with ``episode``: a receiver answers True when work on the episode
+# waits where the episode's rows do not show it (the editors' changes held for
+# review), which an import without --force keeps by refusing the file.
+work_waiting = Signal()
+
 
 class AfterCommit:
     """The episodes one thread announces changed, acted on once its transaction

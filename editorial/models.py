@@ -201,6 +201,39 @@ class Revision(models.Model):
         self.text = value
 
 
+class PendingRevision(models.Model):
+    """Changes of a reviewed episode waiting for review: a revision of its file, not
+    rows (Wagtail's draft revision). Readers, search, feeds and export read the
+    episode's rows, the approved version; editors see and edit this document
+    (``editorial.review.held``). One per episode at most; approving edits the episode
+    to it, rejecting drops it.
+
+    ``revision`` holds the document's text (the latest revision of the episode while
+    this row exists). ``block_rows`` gives each of its blocks, in file order, the key
+    the editors' pages address it by, kept from save to save; ``next_row`` is the
+    key the next new block gets. ``flags`` are the translation checks' findings on
+    the document (``archive.checks.stored.new_flag_rows``, None until computed);
+    ``dismissed`` the flags editors dismissed on it, ``"fingerprint check"`` to
+    ``[user id, ISO time]``.
+    """
+
+    episode = models.OneToOneField(
+        Episode, on_delete=models.CASCADE, primary_key=True, related_name="pending_revision"
+    )
+    revision = models.OneToOneField(Revision, on_delete=models.CASCADE, related_name="+")
+    block_rows = models.JSONField(default=list)
+    next_row = models.PositiveBigIntegerField(default=1)
+    flags = models.JSONField(null=True, blank=True)
+    dismissed = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("pending revision")
+        verbose_name_plural = _("pending revisions")
+
+    def __str__(self) -> str:
+        return f"{self.episode_id}: pending v{self.revision.version}"
+
+
 class TurnReviewState(models.TextChoices):
     NEEDS_EDITING = "needs_editing", _("Needs editing")
     APPROVED = "approved", _("Approved")

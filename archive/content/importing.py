@@ -28,7 +28,7 @@ from archive.checks.latest_names import bring_names_up_to_date
 from archive.checks.stored import known_names, names_loaded_once
 from archive.codec import ParseError, parse, render
 from archive.models import Episode, FileVersion
-from archive.signals import WrittenWithNewEpisodes, episodes_changed, file_reimported
+from archive.signals import WrittenWithNewEpisodes, episodes_changed, file_reimported, work_waiting
 
 from . import fields
 from .slugplan import plan_slugs
@@ -354,7 +354,7 @@ class Importer:
         previous_text = render(before)
         edited = (
             sha256(previous_text.encode("utf-8")) != episode.source_hash
-            or Episode.with_working_copies.filter(working_copy_of=episode).exists()
+            or any(waits for _, waits in work_waiting.send(sender=Importer, episode=episode))
         )
         if not self.force and edited:
             raise ImportFailure(

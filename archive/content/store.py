@@ -156,37 +156,11 @@ def save_document(
         return episode
 
 
-def copy_episode(episode: Episode, document: Document | None = None) -> Episode:
-    """A new row holding ``episode``'s content as its working copy (see
-    ``Episode.working_copy_of``): the same columns, turns, headings and lists, so
-    that both render the same file until the copy is edited. ``document`` is the
-    episode's, when the caller has just loaded it."""
-    copy = Episode.with_working_copies.get(pk=episode.pk)
-    copy.pk, copy.working_copy_of = None, episode
-    copy.save(force_insert=True)
-    Episode.with_working_copies.filter(pk=copy.pk).update(updated_at=episode.updated_at)
-    copy.updated_at = episode.updated_at
-    _insert_content([(copy.pk, episode_rows(document or load_document(episode)))], {})
-    return copy
-
-
-def apply_copy(copy: Episode) -> Episode:
-    """Give the copy's episode the copy's content as an edit of its document (the
-    blocks the copy did not change keep their rows), delete the copy and return the
-    episode; its version and sync state stay for the caller's edit to move."""
-    episode = Episode.with_working_copies.get(pk=copy.working_copy_of_id)
-    before, wanted = load_document(episode), load_document(copy)
-    delete_episode(copy)
-    write_changes(episode, before, with_rows_of(before, wanted))
-    episode.refresh_from_db()
-    return episode
-
-
 def delete_episode(episode: Episode) -> None:
-    """Delete an episode and its rows in a few statements (a copy of a long
-    transcript has thousands of turns the ORM would collect one by one)."""
+    """Delete an episode and its rows in a few statements (a long transcript has
+    thousands of turns the ORM would collect one by one)."""
     _delete_content(episode)
-    Episode.with_working_copies.filter(pk=episode.pk).delete()
+    Episode.objects.filter(pk=episode.pk).delete()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -611,6 +585,34 @@ def with_rows_of(before: Document, after: Document) -> Document:
     ))
 
 
+def changes_between(before: Document, after: Document) -> Written:
+    """What :func:`write_changes` would write for ``after`` over ``before``, counted
+    without writing: blocks keyed by ``row`` as there (a block without one is new,
+    a row ``after`` lacks is deleted, one whose block, place or section differs is
+    changed). For documents kept as text, such as changes held for review."""
+    written = Written()
+    if (before.front_matter, before.newline, before.bom) != (
+        after.front_matter, after.newline, after.bom
+    ):
+        written.keys_changed = _keys_changed(before, after)
+        written.front_matter_changed = True
+    old, new = _placed(before.blocks), _placed(after.blocks)
+    for model, prefix in ((HeadingRow, "headings"), (TurnRow, "turns")):
+        kept = {key: place for key, place in new.items() if key[0] is model}
+        setattr(written, f"{prefix}_changed", sum(
+            1 for key, (position, block, section) in kept.items()
+            if key not in old or old[key] != (position, block, section if model is TurnRow else old[key][2])
+        ))
+        setattr(written, f"{prefix}_added", sum(
+            1 for block in after.blocks
+            if block.row is None and (model is HeadingRow) == isinstance(block, Heading)
+        ))
+        setattr(written, f"{prefix}_deleted", sum(
+            1 for key in old if key[0] is model and key not in new
+        ))
+    return written
+
+
 def _write_front_matter(episode: Episode, before: Document, after: Document) -> tuple[str, ...]:
     """Columns, kept lines, entity lists and appearances of ``after``'s front matter;
     the keys whose values changed."""
@@ -619,7 +621,7 @@ def _write_front_matter(episode: Episode, before: Document, after: Document) -> 
         name: value for name, value in now.columns.items()
         if name in _JSON_COLUMNS or value != was.columns[name]
     }
-    Episode.with_working_copies.filter(pk=episode.pk).update(**columns)
+    Episode.objects.filter(pk=episode.pk).update(**columns)
     for name, value in columns.items():
         setattr(episode, name, value)
     for key, (tag_model, link_model) in fields.ENTITY_KEYS.items():
@@ -633,6 +635,11 @@ def _write_front_matter(episode: Episode, before: Document, after: Document) -> 
     if (now.hosts, now.guests) != (was.hosts, was.guests):
         delete_rows(Appearance, "episode", episode.pk)
         _insert_appearances([(episode.pk, now)], ensure_ids(Speaker, now.speaker_names(), {}))
+    return _keys_changed(before, after)
+
+
+def _keys_changed(before: Document, after: Document) -> tuple[str, ...]:
+    """The front-matter keys whose values differ, in the file's order."""
     old_values, new_values = before.front_matter.values, after.front_matter.values
     changed = {
         key for key in {*old_values, *new_values}
@@ -771,7 +778,7 @@ def written_unsaved(episode: Episode, before: Document, after: Document) -> Iter
     """Inside the block, ``episode``'s rows hold ``after``; on leaving everything is
     rolled back, whatever happens: what a preview of unsaved edits reads."""
     with transaction.atomic():
-        Episode.with_working_copies.select_for_update().get(pk=episode.pk)
+        Episode.objects.select_for_update().get(pk=episode.pk)
         write_changes(episode, before, after)
         try:
             yield

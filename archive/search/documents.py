@@ -129,7 +129,7 @@ def shown_lines(episode_ids) -> dict[int, dict]:
         lines = [(Field.TITLE, NO_POSITION, shown(title)), *_names_line(names[pk])]
         lines += [(Field.SUMMARY, NO_POSITION, shown(summary)), (Field.SUMMARY, NO_POSITION, shown(insight))]
         episodes[pk] = {"version": version, "date": date, "lines": lines, "headings": [], "turns": []}
-    ids = list(episodes)    # live episodes only: a working copy's id among them has no row
+    ids = list(episodes)    # the episodes found: an id with no row is dropped
     for episode_id, position, title in Heading.objects.filter(episode_id__in=ids).order_by(
         "episode_id", "position"
     ).values_list("episode_id", "position", "title"):

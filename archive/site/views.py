@@ -180,8 +180,8 @@ def episode_detail(request, slug):
 
 
 def episode_page(request, episode: Episode):
-    """The page of ``episode`` (readers' own, or an editor's working copy for the
-    admin's preview), rendered now."""
+    """The page of ``episode`` as its rows say now (readers' own; the admin's preview
+    shows held changes by writing them in a transaction it rolls back)."""
     headings = list(episode.headings.all())
     turns = list(
         episode.turns.exclude(kind=Turn.Kind.COMMENT).select_related("speaker")

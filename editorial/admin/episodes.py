@@ -241,12 +241,10 @@ class EpisodeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            # Held changes waiting for review are what the editor goes on editing.
-            working = held.working(self.instance)
-            if working is not self.instance:
-                self.initial.update(model_to_dict(working, fields=episode_edits.FRONT_MATTER_FIELDS))
             self.initial.setdefault("version", self.instance.version)
-            for key, names in entity_lists.lists_of([working.pk])[working.pk].items():
+            columns, lists = _working_values(self.instance)
+            self.initial.update({name: columns[name] for name in episode_edits.FRONT_MATTER_FIELDS})
+            for key, names in lists.items():
                 self.initial[key] = comma_joiner(names)
 
     def clean_source(self):
@@ -282,25 +280,35 @@ class EpisodeForm(forms.ModelForm):
         """Lay this form's edits over the episode as saved now; return the fields
         both editors changed. A second save then keeps both editors' work."""
         base_text = revisions.text_at(self.instance, loaded)
-        current = held.working(Episode.objects.get(pk=self.instance.pk))
+        current, lists = _working_values(Episode.objects.get(pk=self.instance.pk))
         self.data = self.data.copy()
-        self.data["version"] = str(current.version)
+        self.data["version"] = str(
+            Episode.objects.filter(pk=self.instance.pk).values_list("version", flat=True).get()
+        )
         if base_text is None:
             return []
         values = parse(base_text).front_matter.values
         base = {**fields.column_values(values), **fields.entity_names(values)}
         both = []
         for name in (*episode_edits.FRONT_MATTER_FIELDS, *fields.ENTITY_KEYS):
-            theirs = (
-                entity_lists.list_of(current, name) if name in fields.ENTITY_KEYS
-                else getattr(current, name)
-            )
+            theirs = lists[name] if name in fields.ENTITY_KEYS else current[name]
             mine = cleaned.get(name)
             if mine == base.get(name) and theirs != mine:
                 self.data[name] = _as_field_text(theirs)
             elif mine != base.get(name) and theirs != base.get(name) and theirs != mine:
                 both.append(str(self.fields[name].label or name))
         return both
+
+
+def _working_values(episode: Episode) -> tuple[dict, dict[str, list[str]]]:
+    """The front-matter columns and entity lists of what editors see of ``episode``
+    (its changes held for review, where it has some)."""
+    pending = held.pending_of(episode)
+    if pending is None:
+        lists = entity_lists.lists_of([episode.pk])[episode.pk]
+        return model_to_dict(episode, fields=episode_edits.FRONT_MATTER_FIELDS), lists
+    values = held.pending_document(pending).front_matter.values
+    return fields.column_values(values), fields.entity_names(values)
 
 
 def _as_field_text(value) -> str:

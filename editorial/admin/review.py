@@ -18,13 +18,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from archive.content.store import load_document
 from archive.models import Episode
 from editorial.edits import turn_edits
 from editorial.edits.editing import EditConflict
 from editorial.edits.turn_edits import TurnEditError, TurnText
 from editorial.models import ReviewState
-from editorial.review import claims, held, workflow
+from editorial.review import claims, workflow
 from editorial.review import flags as turn_flags
 from editorial.review import turns as turn_states
 
@@ -64,12 +63,11 @@ def turn_json(position, block, review, flags) -> dict:
 
 
 def episode_turns(episode: Episode) -> list[dict]:
-    """Every turn of the episode (its working copy where edits are held) as the page
-    shows it, in file order; ``position`` is the block's place in the document."""
-    working = held.working(episode)
-    document = load_document(working)
+    """Every turn of what editors see of the episode (its pending document where
+    edits are held) as the page shows it, in file order; ``position`` is the
+    block's place in the document."""
+    document, flags = turn_flags.working_flags(episode)
     reviews = turn_states.reviews_of(episode)
-    flags = turn_flags.flags_by_row([working.pk])
     return [
         turn_json(
             position, block, reviews.get(turn_states.block_fingerprint(block)),
@@ -158,10 +156,7 @@ class ReviewPages:
             if not isinstance(check, str) or not 0 < len(check) <= 64:
                 raise BadRequest(_("No such check."))
             rows = turn_states.rows_saying(episode, _fingerprint(data))
-            if action == "dismiss":
-                turn_flags.dismiss(rows, check, by=by)
-            else:
-                turn_flags.restore(rows, check)
+            turn_flags.set_dismissed(episode, rows, check, by=by, dismissed=action == "dismiss")
             return {}
         if action == "replace":
             texts = data.get("texts")

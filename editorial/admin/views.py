@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from archive.content import fields
+from archive.content.store import load_document
 from archive.models import Episode, Speaker
 from archive.site import params
 from editorial.edits import front_matter as episode_edits
 from editorial.edits import preview, rebase, speaker_rename, transcript
-from editorial.edits.editing import EditConflict, render_episode
+from editorial.edits.editing import EditConflict
 from editorial.models import ReviewState, Revision, Transition
 from editorial.review import held, workflow
 from editorial.review import state as reviewstate
@@ -63,7 +64,7 @@ def episode_panel_context(request, episode: Episode, adminform=None) -> dict:
     form = adminform.form if adminform is not None else None
     conflict = getattr(form, "conflict", None)
     state = workflow.review_state(episode)
-    copy = held.working_copy(episode)  # the changes waiting for review, if any
+    pending = held.pending_of(episode)  # the changes waiting for review, if any
     approved = None
     if state == ReviewState.CHANGED:
         version = reviewstate.last_reviewed_version(episode)
@@ -71,10 +72,12 @@ def episode_panel_context(request, episode: Episode, adminform=None) -> dict:
     return {
         "review_state": state,
         "reviewed_revision": approved,
-        "held": copy is not None,
+        "held": pending is not None,
         "transitions": episode.transitions.select_related("by")[:30],
         "available": workflow.available_transitions(episode, request.user),
-        "suggestions": episode_edits.suggestions(copy or episode),
+        "suggestions": episode_edits.suggestions(
+            held.pending_document(pending) if pending is not None else load_document(episode)
+        ),
         "entity_labels": episode_edits.ENTITY_LABELS,
         "revision_count": episode.revisions.count(),
         "public_url": public_url(episode),
@@ -117,14 +120,12 @@ class EpisodePages:
         if request.method == "POST":
             return self._transcript_post(request, episode_id)
         episode = self._episode(request, episode_id)
-        working = held.working(episode)
-        rows = transcript.rows_of(working)
-        return self._editor(request, episode, rows, version=episode.version, working=working)
+        rows = transcript.rows_of(episode)
+        return self._editor(request, episode, rows, version=episode.version)
 
-    def _editor(self, request, episode, rows, *, version, status=200, working=None, **extra):
+    def _editor(self, request, episode, rows, *, version, status=200, **extra):
         can_edit = self.model_admin.has_change_permission(request, episode)
-        working = working or held.working(episode)
-        speakers = Speaker.objects.filter(turns__episode=working).distinct().values_list(
+        speakers = Speaker.objects.filter(turns__episode=episode).distinct().values_list(
             "name", flat=True
         )
         labels = transcript.labels_of(rows)
@@ -151,7 +152,7 @@ class EpisodePages:
             )
         except EditConflict as conflict:
             merged = rebase.rebase(
-                rows, base_text=revisions.text_at(episode, version), episode=held.working(episode)
+                rows, base_text=revisions.text_at(episode, version), episode=episode
             )
             episode.refresh_from_db()
             return self._editor(
@@ -177,15 +178,14 @@ class EpisodePages:
         return redirect(reverse("admin:editorial_transcript", args=[episode.pk]) + anchor)
 
     def _preview_unsaved(self, request, episode, rows):
-        working = held.working(episode)
         try:
-            text, page = preview.unsaved_page(request, working, rows)
+            text, page = preview.unsaved_page(request, episode, rows)
         except transcript.TranscriptError as error:
             return self._editor(
                 request, episode, rows, version=episode.version, status=400, error=str(error)
             )
         return self._preview_response(request, episode, page, unsaved=True, changes=(
-            revisions.diff_texts(render_episode(working.pk), text)
+            revisions.diff_texts(held.working_text(episode), text)
         ))
 
     def _preview_response(self, request, episode, page: str, *, unsaved: bool, changes=None):
@@ -272,7 +272,7 @@ class EpisodePages:
     def preview(self, request, episode_id: int):
         episode = self._episode(request, episode_id)
         return self._preview_response(
-            request, episode, preview.public_page(request, held.working(episode)), unsaved=False
+            request, episode, preview.editors_page(request, episode), unsaved=False
         )
 
     def revisions(self, request, episode_id: int):
@@ -303,7 +303,7 @@ class EpisodePages:
         episode = self._episode(request, episode_id, change=True)
         revision = get_object_or_404(Revision, pk=revision_id, episode=episode)
         if request.method != "POST":
-            current = render_episode(held.working(episode).pk)
+            current = held.working_text(episode)
             return TemplateResponse(request, "editorial/revert.html", self._context(
                 request, episode, title=_("Revert to version %(version)s?") % {"version": revision.version},
                 revision=revision, changes=revisions.diff_texts(current, revision.text),

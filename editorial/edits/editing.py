@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from archive.codec import Document, render
 from archive.content import fields, store
-from archive.content.store import Written, load_document
+from archive.content.store import Written, load_document, with_rows_of
 from archive.models import Episode, FileVersion
 from archive.signals import episodes_changed
 
@@ -49,11 +49,11 @@ class EditConflict(Exception):
 class Edited:
     """What one edit did.
 
-    ``episode`` is the episode (never its working copy) as the edit left it;
-    ``written`` what was written of the version editors see (the working copy when
-    the edit waits for review); ``revision`` the revision kept, None when the file
-    did not change; ``readers_text`` the file readers get, when the edit wrote the
-    episode itself (None when it only wrote held changes, or nothing)."""
+    ``episode`` is the episode as the edit left it; ``written`` what was written of
+    the version editors see (counted on the pending document when the edit waits
+    for review); ``revision`` the revision kept, None when the file did not change;
+    ``readers_text`` the file readers get, when the edit wrote the episode's rows
+    (None when it only changed held changes, or nothing)."""
 
     episode: Episode
     written: Written
@@ -70,9 +70,8 @@ class Edited:
 
 
 def render_episode(episode_id: int) -> str:
-    """The file ``export_markdown`` would write for the episode (or working copy),
-    from fresh rows."""
-    return render(load_document(Episode.with_working_copies.get(pk=episode_id)))
+    """The file ``export_markdown`` would write for the episode, from fresh rows."""
+    return render(load_document(Episode.objects.get(pk=episode_id)))
 
 
 def edit(
@@ -85,78 +84,78 @@ def edit(
     ``expected_version`` is stale. ``change`` may raise to refuse the edit: nothing
     is written then.
 
-    ``episode_id`` is the episode's, never its working copy's. A content edit of an
-    episode whose edits are held (``editorial.review.held``) changes its working
-    copy, made when an edit first changes something (the rows of the document
-    ``change`` got become the copy's). A workflow step, or an edit made ``everywhere`` (a
-    publisher's rename across the archive, approved as it is made), changes the
-    episode and its copy alike, each through its own document; ``apply_held``
-    first gives the episode its copy's content (an approval, or a reopening, which
-    shows edits at once).
+    A content edit of an episode whose edits are held (``editorial.review.held``)
+    is applied to its pending document (the episode's own, the first time) and kept
+    as its pending revision; the rows stay as readers have them. A workflow step,
+    or an edit made ``everywhere`` (a publisher's rename across the archive,
+    approved as it is made), changes the episode and its pending document alike.
+    ``apply_held`` (an approval, or a reopening, which shows edits at once) applies
+    ``change`` to the pending document and writes the result over the episode's
+    rows, then drops the pending revision.
 
-    An edit that changes the file raises the version, keeps the file written as a
-    :class:`Revision` (with ``summary``, or ``summary(written)``), brings the review
-    state up to date (``editorial.review.state.note_edit``), drops a copy that came
-    back to the episode's text and sends ``episodes_changed`` when readers' version
-    changed, all in the same transaction.
+    An edit that changes the file raises the version, keeps the file editors see
+    now as a :class:`Revision` (with ``summary``, or ``summary(written)``), brings
+    the review state up to date (``editorial.review.state.note_edit``), drops held
+    changes that came back to readers' text and sends ``episodes_changed`` when
+    readers' version was written, all in the same transaction.
     """
     with transaction.atomic():
         live = Episode.objects.select_for_update().get(pk=episode_id)
         if expected_version is not None and live.version != expected_version:
             raise EditConflict(live, expected_version)
-        copy = held.working_copy(live)
-        keep_earlier_state(live, copy or live)
+        pending = held.pending_of(live)
+        if pending is None:
+            keep_earlier_state(live)
         version_before = live.version
-        applied = apply_held and copy is not None
+        live_before = load_document(live)
+        held_before = held.pending_document(pending) if pending is not None else None
+        applied = pending is not None and apply_held
+        live_after = held_after = None
         if applied:
-            live, copy = store.apply_copy(copy), None
-        on_both = everywhere or kind == Revision.Kind.WORKFLOW
-        if on_both:
-            targets = [live] if copy is None else [live, copy]
+            live_after = with_rows_of(live_before, change(held_before))
+        elif everywhere or kind == Revision.Kind.WORKFLOW or (
+            pending is None and not held.holds_edits(live)
+        ):
+            live_after = change(live_before)
+            if held_before is not None:
+                held_after = change(held_before)
         else:
-            targets = [copy or live]
-        documents, written = {}, {}
-        for target in targets:
-            before = load_document(target)
-            after = change(before)
-            if after.front_matter is not before.front_matter:
+            held_before = live_before if held_before is None else held_before
+            held_after = change(held_before)
+        for before, after in ((live_before, live_after), (held_before, held_after)):
+            if after is not None and after.front_matter is not before.front_matter:
                 _check_importable(after)
-            if target is live and not on_both and held.holds_edits(live):
-                if after == before:
-                    continue
-                target, before, after = held.start_copy(live, before, after)
-                copy = target
-            written[target.pk] = store.write_changes(target, before, after)
-            documents[target] = after
-        working = copy or live
-        shown = written.get(working.pk, Written())
-        if not applied and all(w == Written() for w in written.values()):
+        written_live = (
+            store.write_changes(live, live_before, live_after) if live_after is not None else Written()
+        )
+        written_held = (
+            store.changes_between(held_before, held_after) if held_after is not None else Written()
+        )
+        shown = written_held if held_after is not None else written_live
+        if not applied and written_live == Written() and written_held == Written():
             reviewstate.note_edit(live, kind=kind, version_before=version_before, by=by)
             return Edited(live, shown, None, None)
-        now = timezone.now()
-        for target in {live, *documents}:
-            target.version = version_before + 1
-        for target in documents:
-            target.updated_at = now
-        Episode.with_working_copies.filter(pk__in=[t.pk for t in documents]).update(
-            version=version_before + 1, updated_at=now
-        )
-        if live not in documents:
-            # Held: readers' rows are as they were; only the count of saves moves.
-            Episode.objects.filter(pk=live.pk).update(version=version_before + 1)
-        text = render(documents[working])
+        live.version = version_before + 1
+        if live_after is not None:
+            live.updated_at = timezone.now()
+            Episode.objects.filter(pk=live.pk).update(version=live.version, updated_at=live.updated_at)
+        else:  # held: readers' rows are as they were; only the count of saves moves
+            Episode.objects.filter(pk=live.pk).update(version=live.version)
+        readers_text = render(live_after) if live_after is not None else None
+        text = render(held_after) if held_after is not None else readers_text
         revision = new_revision(
             live, live.version, text, kind=kind, author=_user(by),
             summary=str(summary(shown) if callable(summary) else summary)[:255],
-            episode_updated_at=working.updated_at,
+            episode_updated_at=live.updated_at,
         )
+        if applied:
+            held.carry_dismissals(live, pending)
+        if held_after is None or text == (readers_text or render(live_before)):
+            held.drop(live)
+        else:
+            held.keep(live, held_after, revision, was=pending)
         reviewstate.note_edit(live, kind=kind, version_before=version_before, by=by, approved=everywhere)
-        readers_text = (
-            text if working is live else render(documents[live]) if live in documents else None
-        )
-        if copy is not None and text == (readers_text or render_episode(live.pk)):
-            store.delete_episode(copy)
-        if live in documents:
+        if live_after is not None:
             episodes_changed.send(sender=Edited, episode_ids=[live.pk])
         return Edited(live, shown, revision, readers_text)
 
@@ -170,16 +169,17 @@ def _check_importable(document) -> None:
         raise ValueError(f"the file would not import again: {problem}") from None
 
 
-def keep_earlier_state(episode: Episode, working: Episode) -> Revision | None:
-    """Make sure a revision of ``episode`` holds the file of ``working`` (the
-    episode, or its working copy) as it is now, before it is changed.
+def keep_earlier_state(episode: Episode) -> Revision | None:
+    """Make sure a revision of ``episode`` holds its file as it is now, before it is
+    changed (an episode with changes held for review has them as its latest
+    revision: the caller does not ask).
 
     Every save and every re-import (``editorial.review.receivers``) leaves a revision at
-    the episode's version, taken when the working row's ``updated_at`` was what it
-    is: then there is nothing to keep. Otherwise the file is rendered, and kept
-    unless the latest revision already holds exactly that text: "As imported"
-    (dated at the import) before the first edit, else "outside" (rows changed
-    without a revision, given a version of their own).
+    the episode's version, taken when its ``updated_at`` was what it is: then there
+    is nothing to keep. Otherwise the file is rendered, and kept unless the latest
+    revision already holds exactly that text: "As imported" (dated at the import)
+    before the first edit, else "outside" (rows changed without a revision, given a
+    version of their own).
     """
     latest = (
         episode.revisions.order_by("-version")
@@ -188,23 +188,21 @@ def keep_earlier_state(episode: Episode, working: Episode) -> Revision | None:
     )
     if (
         latest is not None and latest.version == episode.version
-        and latest.episode_updated_at == working.updated_at
+        and latest.episode_updated_at == episode.updated_at
     ):
         return None
-    text = render_episode(working.pk)
+    text = render_episode(episode.pk)
     if latest is not None and latest.version == episode.version and latest.text == text:
-        Revision.objects.filter(pk=latest.pk).update(episode_updated_at=working.updated_at)
+        Revision.objects.filter(pk=latest.pk).update(episode_updated_at=episode.updated_at)
         return None
     if latest is not None and latest.version >= episode.version:
-        Episode.with_working_copies.filter(pk__in={episode.pk, working.pk}).update(
-            version=latest.version + 1
-        )
-        episode.version = working.version = latest.version + 1
+        Episode.objects.filter(pk=episode.pk).update(version=latest.version + 1)
+        episode.version = latest.version + 1
     original = latest is None
     return new_revision(
         episode, episode.version, text,
         kind=Revision.Kind.ORIGINAL if original else Revision.Kind.OUTSIDE,
-        episode_updated_at=working.updated_at,
+        episode_updated_at=episode.updated_at,
         created_at=(file_dated(episode, text) or timezone.now()) if original else timezone.now(),
         summary=_("As imported") if original else _("Changed outside the admin (import)"),
     )

@@ -14,11 +14,10 @@ from collections import Counter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive.codec import Document, FrontMatter, with_value
+from archive.codec import Document, FrontMatter, Turn, with_value
 from archive.content import fields
-from archive.content.entity_lists import list_of
 from archive.content.store import entity_list, with_column
-from archive.models import Episode, Turn
+from archive.models import Episode
 
 from . import editing
 
@@ -112,23 +111,24 @@ class Suggestion:
     key: str | None  # the list the name already belongs to elsewhere, if any
 
 
-def suggestions(episode: Episode, limit: int = 40) -> list[Suggestion]:
-    """Bold mentions in the turns that no entity list of the episode names yet,
-    most frequent first, each with the list it already has elsewhere in the archive."""
+def suggestions(document: Document, limit: int = 40) -> list[Suggestion]:
+    """Bold mentions in the turns of ``document`` (what editors see of an episode)
+    that no entity list of it names yet, most frequent first, each with the list it
+    already has elsewhere in the archive."""
     counts: Counter[str] = Counter()
     labels = set()
-    rows = Turn.objects.filter(episode=episode, kind=Turn.Kind.TURN).values_list(
-        "speaker_label", "translation", "english"
-    )
-    for label, translation, english in rows:
-        labels.add(label.strip("[]"))
-        for text in (translation, _LEADING_LABEL.sub("", english or "")):
+    for block in document.blocks:
+        if not isinstance(block, Turn):
+            continue
+        labels.add(block.label.strip("[]"))
+        english = block.english.text if block.english else ""
+        for text in (block.text, _LEADING_LABEL.sub("", english)):
             for match in _BOLD.finditer(text or ""):
                 name = match.group(1).strip().rstrip(":：").strip("[] ")
                 if name:
                     counts[name] += 1
     tagged = {
-        name.casefold() for key in fields.ENTITY_KEYS for name in list_of(episode, key)
+        name.casefold() for key in fields.ENTITY_KEYS for name in entity_list(document, key)
     }
     wanted = [
         name for name, _ in counts.most_common()

@@ -12,14 +12,26 @@ import copy
 
 from django.http import QueryDict
 
+from archive.codec import render
 from archive.models import Episode
+from editorial.review import held
 
 from . import transcript
 
 
+def editors_page(request, episode: Episode) -> str:
+    """The episode's public page as editors see the episode: of its changes held for
+    review, as it will be once they are approved, else as readers get it."""
+    pending = held.pending_of(episode)
+    if pending is None:
+        return public_page(request, episode)
+    with held.shown(episode, held.pending_document(pending)) as shown:
+        return public_page(request, shown)
+
+
 def public_page(request, episode: Episode) -> str:
-    """The HTML of the episode's public page (or of its working copy, as it will be
-    once approved), rendered for ``request.user`` now."""
+    """The HTML of the episode's public page as its rows say now, rendered for
+    ``request.user``."""
     from archive.site import views as public_views  # the public site, loaded when used
 
     # As if the user had asked for the public address (the page names its own URL).
@@ -36,6 +48,7 @@ def public_page(request, episode: Episode) -> str:
 
 def unsaved_page(request, episode: Episode, rows) -> tuple[str, str]:
     """The file and the public page the posted rows would give; nothing is saved."""
-    with transcript.unsaved(episode, rows) as text:
-        return text, public_page(request, episode)
+    after = transcript.edited_document(held.working_document(episode), rows)
+    with held.shown(episode, after) as shown:
+        return render(after), public_page(request, shown)
 

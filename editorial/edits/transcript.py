@@ -5,7 +5,8 @@ The editor posts every row in its new order: ``row`` values ``t<id>:<position>``
 (an existing turn, comment or raw block), ``h<id>:<position>`` (an existing heading),
 ``n<k>`` (a new turn) or ``m<k>`` (a new heading), each with fields named
 ``<key>-label``, ``-tr``, ``-en``, ``-title``, ``-level`` and ``-del``. The id is the
-block's row; the position is where the row was when the page was loaded, which a
+block's row (for changes held for review, the pending document's key of the block,
+``editorial.review.held``); the position is where the row was when the page was loaded, which a
 conflicting save uses to find the row in the revision the editor started from.
 
 This module only says what the editor means by a row. The codec shapes the blocks
@@ -16,21 +17,21 @@ changed something.
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from archive import codec
-from archive.content.store import Written, load_document, written_unsaved
+from archive.content.store import Written
 from archive.models import Episode
 from archive.site import params
 
+from editorial.review import held
 from editorial.review import turns as turn_states
 
 from . import editing
@@ -137,10 +138,11 @@ class SaveReport(Written):
 # Document -> rows ---------------------------------------------------------------------
 
 def rows_of(episode: Episode) -> list[EditorRow]:
-    """Every block of the episode (or working copy) as a row, in file order."""
+    """Every block of what editors see of the episode (its pending document where
+    edits are held) as a row, in file order."""
     return [
         row_of(block, _key(block), position)
-        for position, block in enumerate(load_document(episode).blocks)
+        for position, block in enumerate(held.working_document(episode).blocks)
     ]
 
 
@@ -301,17 +303,6 @@ def save_transcript(*, episode: Episode, by, version: int, rows: Sequence[Editor
     report = SaveReport.of(edited.written)
     report.version = edited.version
     return report
-
-
-@contextlib.contextmanager
-def unsaved(episode: Episode, rows: Sequence[EditorRow]) -> Iterator[str]:
-    """Inside the block, the rows of ``episode`` (the episode or its working copy)
-    hold what the posted rows would make them, rolled back on leaving; the block
-    gets the file they would give."""
-    before = load_document(episode)
-    after = edited_document(before, rows)
-    with written_unsaved(episode, before, after):
-        yield codec.render(after)
 
 
 def labels_of(rows: Iterable[EditorRow]) -> list[str]:

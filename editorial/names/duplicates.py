@@ -89,14 +89,12 @@ def labels_that_are_not_names(uses: Iterable[NameUse]) -> list[NameUse]:
 
 
 def name_uses(kind: str) -> list[NameUse]:
-    """Every name of ``kind`` that some episode uses, with its number of episodes
-    (working copies of held changes not counted apart)."""
-    live = {"episode__working_copy_of__isnull": True}
+    """Every name of ``kind`` that some episode uses, with its number of episodes."""
     if kind == SPEAKER:
-        pairs = set(Turn.objects.filter(speaker__isnull=False, **live).values_list(
+        pairs = set(Turn.objects.filter(speaker__isnull=False).values_list(
             "speaker__name", "episode_id"
         ).distinct())
-        pairs |= set(Appearance.objects.filter(**live).values_list(
+        pairs |= set(Appearance.objects.values_list(
             "speaker__name", "episode_id"
         ).distinct())
         counts = defaultdict(int)
@@ -104,8 +102,7 @@ def name_uses(kind: str) -> list[NameUse]:
             counts[name] += 1
         return [NameUse(name, count) for name, count in counts.items()]
     _, link_model = fields.ENTITY_KEYS[kind]
-    links = link_model.objects.filter(content_object__working_copy_of__isnull=True)
-    rows = links.values("tag__name").annotate(
+    rows = link_model.objects.values("tag__name").annotate(
         episodes=Count("content_object_id", distinct=True)
     ).values_list("tag__name", "episodes")
     return [NameUse(name, count) for name, count in rows]

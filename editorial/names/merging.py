@@ -2,7 +2,7 @@
 
 A change is first planned (:func:`plan_rename`): the episodes it touches, each with
 the exact lines of its file that will change, and of its changes waiting for review
-(its working copy), computed from the episodes' documents without writing anything.
+(its pending revision), computed from the episodes' documents without writing anything.
 Applying it changes one episode per transaction, through ``editorial.edits.editing``
 (row lock, one revision, readers' version and held changes alike), so a merge across
 the archive never holds the database for longer than one episode: as a job
@@ -48,6 +48,8 @@ from archive.content.store import column_of, load_documents, person_speaking
 from archive.models import Appearance, Episode, Speaker
 from archive.models import Turn as TurnRow
 from editorial.edits import editing
+from editorial.models import PendingRevision
+from editorial.review import held
 
 SPEAKER = "speaker"
 # Revision summaries and git commit messages say these in English (they are the
@@ -163,7 +165,7 @@ def plan_rename(*, kind: str, sources, target: str) -> RenamePlan:
         )
     model = _name_model(kind)
     found = set(model.objects.filter(name__in=sources).values_list("name", flat=True))
-    missing = [name for name in sources if name not in found]
+    missing = _not_held_either(kind, [name for name in sources if name not in found], target)
     if missing:
         raise NameRefused(_("No %(kind)s is named %(names)s.") % {
             "kind": dict(KIND_CHOICES)[kind], "names": ", ".join(f"'{name}'" for name in missing),
@@ -173,20 +175,38 @@ def plan_rename(*, kind: str, sources, target: str) -> RenamePlan:
     ids = _episodes_naming(kind, sources)
     for start in range(0, len(ids), _CHUNK):
         chunk = list(Episode.objects.filter(pk__in=ids[start:start + _CHUNK]).order_by("pk"))
-        copies = {copy.working_copy_of_id: copy for copy in Episode.with_working_copies.filter(
-            working_copy_of__in=chunk
-        )}
-        documents = load_documents([*chunk, *copies.values()])
+        pending = {p.episode_id: p for p in PendingRevision.objects.filter(
+            episode__in=chunk
+        ).select_related("revision")}
+        documents = load_documents(chunk)
         for episode in chunk:
             planned = _plan_episode(kind, sources, target, episode, documents[episode.pk])
-            copy = copies.get(episode.pk)
-            held = copy and _plan_episode(kind, sources, target, copy, documents[copy.pk])
-            if held:
+            held_changes = pending.get(episode.pk)
+            held_plan = held_changes and _plan_episode(
+                kind, sources, target, episode, held.pending_document(held_changes)
+            )
+            if held_plan:
                 planned = planned or _unchanged(episode, documents[episode.pk])
-                planned = dataclasses.replace(planned, held=held)
+                planned = dataclasses.replace(planned, held=held_plan)
             if planned is not None:
                 episodes.append(planned)
     return RenamePlan(kind, sources, target, merge, tuple(episodes))
+
+
+def _not_held_either(kind: str, names: list[str], target: str) -> list[str]:
+    """Those of ``names`` that no change held for review uses either: a name only a
+    pending revision holds has no row yet, and is renamed all the same."""
+    if not names:
+        return names
+    documents = [
+        held.pending_document(pending)
+        for pending in PendingRevision.objects.select_related("revision")
+    ]
+    return [
+        name for name in names
+        if not any(renamed_document(kind, (name,), target, document)[0] != document
+                   for document in documents)
+    ]
 
 
 def _unchanged(episode: Episode, document) -> EpisodePlan:
@@ -247,9 +267,9 @@ def _episodes_naming(kind: str, sources: tuple[str, ...]) -> list[int]:
         ids = set(link_model.objects.filter(tag__name__in=sources).values_list(
             "content_object_id", flat=True
         ))
-    # A name only a working copy holds is the episode's too (its held changes).
-    rows = Episode.with_working_copies.filter(pk__in=ids).values_list("pk", "working_copy_of_id")
-    return sorted({live or pk for pk, live in rows})
+    # A name only changes held for review hold is the episode's too: planning
+    # reads every pending document (there are few).
+    return sorted(ids | set(PendingRevision.objects.values_list("episode_id", flat=True)))
 
 
 def _plan_episode(kind, sources, target, episode: Episode, document) -> EpisodePlan | None:

@@ -3,6 +3,8 @@
 - A re-import replaced an episode's content (``archive.signals.file_reimported``):
   the file it replaced and the file it brought are both kept as revisions, so the
   import shows in the episode's history and can be reverted in the admin.
+- An import asks whether work on an episode waits (``archive.signals.work_waiting``):
+  changes held for review do.
 - A user joined or left the Editor or Publisher group: staff status (the admin's
   door) follows the roles, so nobody has to tick it by hand.
 """
@@ -15,8 +17,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from archive.content import store
-from archive.signals import file_reimported
+from archive.signals import file_reimported, work_waiting
 from editorial.edits.editing import file_dated, new_revision
 from editorial.models import Revision
 
@@ -41,9 +42,7 @@ def keep_reimport(sender, *, episode, previous_text: str, text: str, path: str, 
     held for review (only an import with ``--force`` replaces them) are dropped:
     they stay readable, and revertible, as the revision before.
     """
-    copy = held.working_copy(episode)
-    if copy is not None:
-        store.delete_episode(copy)
+    held.drop(episode)
     latest = Revision.objects.filter(episode=episode).order_by("-version").first()
     before = episode.version - 1
     holds_previous = latest is not None and latest.text == previous_text
@@ -63,6 +62,12 @@ def keep_reimport(sender, *, episode, previous_text: str, text: str, path: str, 
         episode_updated_at=episode.updated_at,
     )
     reviewstate.note_import(episode)
+
+
+@receiver(work_waiting, dispatch_uid="editorial.held_work_waiting")
+def held_changes_wait(sender, *, episode, **kwargs) -> bool:
+    """An import asks before replacing an episode: changes held for review wait."""
+    return held.pending_of(episode) is not None
 
 
 @receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="editorial.roles_staff")

@@ -24,8 +24,9 @@ from archive import codec
 from archive.models import Turn
 from archive.signals import file_reimported
 
-from editorial.models import TurnReview
+from editorial.models import PendingRevision, TurnReview
 from editorial.review import flags as turn_flags
+from editorial.review import held
 
 State = TurnReview.State
 MACHINE = ""
@@ -72,7 +73,7 @@ class TurnText(NamedTuple):
 
 
 def turn_texts(episode_ids) -> dict[int, list[TurnText]]:
-    """Every turn of these episodes (or working copies), by episode id, in one query."""
+    """Every turn of these episodes' rows, by episode id, in one query."""
     texts = defaultdict(list)
     rows = (
         Turn.objects.filter(episode_id__in=list(episode_ids), kind=Turn.Kind.TURN)
@@ -96,21 +97,29 @@ def is_done(review: TurnReview | None, flags) -> bool:
 
 def progress_of(episodes) -> dict[int, Progress]:
     """Approved, flagged (a flag not dismissed) and total turns of each episode, read
-    from its working copy where it has one (what editors edit), in a few queries."""
+    from its pending document where it has one (what editors edit), in a few queries."""
     episodes = list(episodes)
-    working = {episode.pk: working_id(episode) for episode in episodes}
-    texts = turn_texts(set(working.values()))
-    flags = turn_flags.flags_by_row(set(working.values()))
+    pending = {p.episode_id: p for p in PendingRevision.objects.filter(
+        episode__in=episodes).select_related("revision")}
+    own_rows = [episode.pk for episode in episodes if episode.pk not in pending]
+    texts = turn_texts(own_rows)
+    rows_flags = turn_flags.flags_by_row(own_rows) if own_rows else {}
+    pending_flags = {}
+    for episode_id, held_changes in pending.items():
+        document = held.pending_document(held_changes)
+        texts[episode_id] = document_turn_texts(document)
+        pending_flags[episode_id] = turn_flags.pending_flags_by_row(held_changes, document)
     reviews = defaultdict(dict)
     for review in TurnReview.objects.filter(episode__in=episodes):
         reviews[review.episode_id][review.fingerprint] = review
     result = {}
     for episode in episodes:
-        turns = texts.get(working[episode.pk], [])
+        turns = texts.get(episode.pk, [])
+        found_by_row = pending_flags.get(episode.pk, rows_flags)
         own = reviews.get(episode.pk, {})
         approved = done = flagged = 0
         for turn in turns:
-            review, found = own.get(turn.fingerprint), flags.get(turn.row, [])
+            review, found = own.get(turn.fingerprint), found_by_row.get(turn.row, [])
             approved += bool(review and review.state == State.APPROVED)
             flagged += any(not flag.dismissed for flag in found)
             done += is_done(review, found)
@@ -118,18 +127,24 @@ def progress_of(episodes) -> dict[int, Progress]:
     return result
 
 
-def working_id(episode) -> int:
-    """The id of the rows editors see: the episode's working copy, else its own."""
-    from editorial.review import held
-
-    copy = held.working_copy(episode)
-    return copy.pk if copy is not None else episode.pk
+def document_turn_texts(document: codec.Document) -> list[TurnText]:
+    """The turns of a document (blocks carrying their rows or keys) as review needs them."""
+    return [
+        TurnText(position, block.row, block_fingerprint(block), block.text,
+                 block.english.text if block.english else None)
+        for position, block in enumerate(document.blocks) if isinstance(block, codec.Turn)
+    ]
 
 
 def rows_saying(episode, print_: str) -> list[int]:
-    """The turn rows editors see of ``episode`` whose texts have this fingerprint."""
-    working = working_id(episode)
-    return [turn.row for turn in turn_texts([working]).get(working, []) if turn.fingerprint == print_]
+    """The blocks editors see of ``episode`` (turn rows, or keys of its pending
+    document) whose texts have this fingerprint."""
+    pending = held.pending_of(episode)
+    if pending is None:
+        turns = turn_texts([episode.pk]).get(episode.pk, [])
+    else:
+        turns = document_turn_texts(held.pending_document(pending))
+    return [turn.row for turn in turns if turn.fingerprint == print_]
 
 
 def set_states(episode, fingerprints, state: str, *, by) -> list[str]:

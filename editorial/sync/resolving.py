@@ -29,7 +29,7 @@ class ResolutionRefused(ValueError):
 def take_text(episode: Episode, text: str, *, theirs_hash: str, by, summary: str) -> None:
     """Save ``text`` as the episode's content, one edit with a revision, in step with
     the repository's file. Readers' version takes it, and held changes that were
-    the same text (a working copy that differs keeps its own)."""
+    the same text (held changes that differ keep theirs)."""
     try:
         merged = parse(text)
         fields.check_values(merged.front_matter)

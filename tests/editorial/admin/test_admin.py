@@ -3,6 +3,7 @@ sources, entity suggestions, autocomplete, preview and the read-only registratio
 import pytest
 from django.urls import reverse
 
+from archive.content.store import load_document
 from archive.models import Episode, Organization
 from editorial.edits import front_matter as episode_edits
 from editorial.models import Transition
@@ -235,7 +236,7 @@ def test_staff_open_the_public_page_of_staff_only_drafts_and_unlisted_episodes(c
 def test_suggestions_are_bold_mentions_not_the_originals_speaker_labels(db):
     """``**Speaker A**: … the **TPU**``: the label's closing ** does not pair with
     the mention's opening one."""
-    names = [suggestion.name for suggestion in episode_edits.suggestions(episode_from_text())]
+    names = [suggestion.name for suggestion in episode_edits.suggestions(load_document(episode_from_text()))]
     assert names == ["TPU"]
 
 

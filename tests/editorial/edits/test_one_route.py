@@ -127,7 +127,7 @@ def the_law_holds_after(kind, name, draft, on_commit):
     # Editors' version (held for review when the episode was reviewed): the revision
     # is the file written, and loading it gives that file back.
     revision = Revision.objects.filter(episode=episode).order_by("-version").first()
-    assert render(load_document(held.working(episode))) == revision.text
+    assert render(held.working_document(episode)) == revision.text
     # Readers' version: whatever the file says, every page that reads it shows.
     document = load_document(episode)
     shown = name in render(document)

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from archive.content.store import entity_list
 from archive.models import Episode, Topic
 from editorial.names import merging as names
 from editorial.review import held, workflow
@@ -47,8 +48,8 @@ def test_a_rename_previews_and_changes_the_held_copy_and_survives_approval(
     reviewed = Episode.objects.get(source_path="reviewed.md")
     add_tag(editor, draft, "oldname")
     add_tag(editor, reviewed, "oldname")
-    copy = held.working_copy(reviewed)
-    assert copy is not None and "oldname" in copy.tags.names()
+    assert held.pending_of(reviewed) is not None
+    assert "oldname" in entity_list(held.working_document(reviewed), "tags")
     assert "oldname" not in reviewed.tags.names()
 
     plan = names.plan_rename(kind="tags", sources=["oldname"], target="newname")
@@ -66,10 +67,27 @@ def test_a_rename_previews_and_changes_the_held_copy_and_survives_approval(
 
     names.apply_rename(kind="tags", sources=["oldname"], target="newname", by=publisher, token=plan.token)
 
-    assert "newname" in held.working_copy(reviewed).tags.names()
+    assert "newname" in entity_list(held.working_document(reviewed), "tags")
     workflow.episode_mark_reviewed(episode=Episode.objects.get(pk=reviewed.pk), by=publisher)
     files = exported(folder, tmp_path)
     assert "  - newname" in files["reviewed.md"] and "oldname" not in files["reviewed.md"]
     assert "  - newname" in files["draft.md"] and "oldname" not in files["draft.md"]
     assert not Topic.objects.filter(name="oldname").exists()
     assert client.get("/tags/oldname/").status_code == 404
+
+
+def test_a_tag_only_the_held_changes_use_is_renamed_there(folder, tmp_path, editor, publisher):
+    reviewed = Episode.objects.get(source_path="reviewed.md")
+    add_tag(editor, reviewed, "heldonly")
+    assert not Topic.objects.filter(name="heldonly").exists()  # readers' rows lack it
+
+    plan = names.plan_rename(kind="tags", sources=["heldonly"], target="shown")
+    [planned] = plan.episodes
+    assert planned.episode_id == reviewed.pk and planned.lines == ()
+    assert [(line.before, line.after) for line in planned.held.lines] == [
+        ("  - heldonly", "  - shown")
+    ]
+    names.apply_rename(kind="tags", sources=["heldonly"], target="shown", by=publisher, token=plan.token)
+    assert entity_list(held.working_document(reviewed), "tags")[-1] == "shown"
+    workflow.episode_mark_reviewed(episode=Episode.objects.get(pk=reviewed.pk), by=publisher)
+    assert "  - shown" in exported(folder, tmp_path)["reviewed.md"]

@@ -92,7 +92,10 @@ def test_an_episode_is_ready_when_every_turn_is_approved_or_has_its_flags_dismis
     turn_states.set_states(flagged, flagged_prints[:3], State.APPROVED, by=editor)
     progress = turn_states.progress_of([flagged])[flagged.pk]
     assert (progress.flagged, progress.ready) == (1, False)
-    flags.dismiss(turn_states.rows_saying(flagged, flagged_prints[3]), "number-mismatch", by=editor)
+    flags.set_dismissed(
+        flagged, turn_states.rows_saying(flagged, flagged_prints[3]), "number-mismatch",
+        by=editor, dismissed=True,
+    )
     progress = turn_states.progress_of([flagged])[flagged.pk]
     assert (progress.flagged, progress.done, progress.ready) == (0, 4, True)
 
