@@ -234,7 +234,7 @@ def test_a_preview_gone_stale_is_refused_and_nothing_changes(small_archive, publ
             kind=names.SPEAKER, sources=["Dwarkesh"], target="Dwarkesh Patel", by=publisher,
             token=plan.token,
         )
-    # The other edit waits for review in a working copy: count readers' turns.
+    # The other edit waits for review as a pending revision: count readers' turns.
     live = Turn.objects.filter(episode__in=Episode.objects.all())
     assert live.filter(speaker_label="Dwarkesh").count() == 2
     assert not Revision.objects.filter(summary__startswith="Merged").exists()
