@@ -36,7 +36,10 @@ def check_document(
     for position, block in enumerate(document.blocks):
         if isinstance(block, Turn):
             positions.append(position)
-            texts.append(TurnText(block.label, block.text, block.english.text if block.english else None))
+            opens_section = position > 0 and isinstance(document.blocks[position - 1], Heading)
+            texts.append(TurnText(
+                block.label, block.text, block.english.text if block.english else None, opens_section,
+            ))
     run = check_names if names_only else check_episode
     found = run(texts, tagged=tagged_names(document), known=known)
     return {position: findings for position, findings in zip(positions, found) if findings}

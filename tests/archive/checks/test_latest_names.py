@@ -129,7 +129,7 @@ def test_other_checks_flags_and_dismissals_are_kept(tmp_path):
     unchanged_turns = flags.exclude(check_id__in=("untagged-mention", "name-unlike-archive")).filter(
         turn__position__lt=2)
     others = set(unchanged_turns.values_list("pk", "check_id"))
-    assert {check for _, check in others} == {"number-mismatch", "missing-original"}
+    assert {check for _, check in others} == {"number-mismatch", "merged-original", "missing-original"}
     # A second run that rewrites the episode's last turn and brings a new name.
     write(tmp_path, {
         "one.md": BOLDING.replace("我来说几句", "我来说两句"),

@@ -41,6 +41,38 @@ def test_an_english_holding_the_next_turns_original_is_merged():
     assert found[3] == {"missing-original"}
 
 
+def test_an_original_folded_under_a_speakers_last_paragraph_is_the_episodes_way():
+    turns = []
+    for speaker in ("Ada Park", "Bo Li", "Ada Park", "Bo Li"):
+        turns += [TurnText(speaker, CHINESE, None), TurnText("", CHINESE, None), TurnText("", CHINESE, ENGLISH * 3)]
+    assert checks_of(turns) == [set()] * 12
+
+
+def test_a_lost_original_is_missing_even_where_originals_are_folded():
+    turns = []
+    for speaker in ("Ada Park", "Bo Li", "Ada Park", "Bo Li"):
+        turns += [TurnText(speaker, CHINESE, None), TurnText("", CHINESE, None), TurnText("", CHINESE, ENGLISH * 3)]
+    turns[11] = TurnText("", CHINESE, None)
+    found = checks_of(turns)
+    assert found[9:12] == [{"missing-original"}] * 3
+    assert "merged-original" in found[8]
+
+
+def test_one_english_less_paragraph_is_no_habit_of_folding():
+    turns = plain(label="Ada Park") + [TurnText("Bo Li", CHINESE, None), TurnText("", CHINESE, ENGLISH)]
+    assert checks_of(turns)[6] == {"missing-original"}
+
+
+def test_an_english_naming_the_next_speaker_holds_their_original():
+    turns = []
+    for speaker in ("Ada Park", "Bo Li", "Ada Park"):
+        turns += [TurnText(speaker, CHINESE, None), TurnText("", CHINESE, None), TurnText("", CHINESE, ENGLISH)]
+    turns.insert(3, TurnText("", CHINESE, ENGLISH + " **Bo Li**: Yes."))
+    turns.insert(4, TurnText("Bo Li", "是的。", None))
+    found = checks_of(turns)
+    assert "merged-original" in found[3]
+
+
 def test_english_in_place_of_chinese_is_untranslated():
     turns = plain()
     turns[1] = TurnText("", ENGLISH, ENGLISH)
