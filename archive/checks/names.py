@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z]+)*")
 _POSSESSIVE = re.compile(r"['’]s$")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_TITLE_MARKS = str.maketrans("", "", "《》「」『』“”\"")
+_SENTENCE = re.compile(r"[，。：；！？]")
 
 
 def word_key(word: str) -> str:
@@ -23,7 +26,18 @@ def word_key(word: str) -> str:
 
 
 def name_key(name: str) -> str:
+    """The form two spellings of one name share: of a Latin name its words' keys; of
+    a name with Chinese in it the whole name, spaces and title marks left out
+    (``AI基础设施`` is not ``AI``, ``《达尔文陷阱》`` is ``达尔文陷阱``)."""
+    name = name.translate(_TITLE_MARKS)
+    if _CJK.search(name):
+        return "".join(name.split()).casefold()
     return " ".join(word_key(word) for word in LATIN_WORD.findall(name)) or name.strip().casefold()
+
+
+def is_sentence(name: str) -> bool:
+    """A tag that is a clause, not a name (a bold run copied into a list by mistake)."""
+    return bool(_SENTENCE.search(name))
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -68,11 +82,14 @@ class KnownNames:
     untagged (``untagged``: the ``untagged-mention`` flags it would have with every
     tagged entity one to tag, ``latest_names.calibrated_names``): the archive
     bolds ``美国`` in hundreds of episodes and tags it in a few, and an editor is not
-    to be asked about it in every one of them.
+    to be asked about it in every one of them. Those are ``usually_untagged``: an
+    episode is asked about the first of them it bolds, once (a known entity all the
+    same, and one of them bolded where the episode has none is worth a look).
     """
 
     people: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     entities: Mapping[str, str] = field(default_factory=dict)
+    usually_untagged: frozenset[str] = frozenset()
     _index: dict[str, list[str]] | None = field(default=None, repr=False)
     _usual: dict[str, str | None] = field(default_factory=dict, repr=False)
 
@@ -94,12 +111,12 @@ class KnownNames:
         tagged: dict[str, tuple[str, int]] = {}
         for name, count in entities:
             key = name_key(name)
-            if name.strip():
+            if name.strip() and not is_sentence(name):
                 was = tagged.get(key, (name, 0))
                 tagged[key] = (was[0], was[1] + count)
         return cls(counted, {
             key: name for key, (name, count) in tagged.items() if count >= untagged.get(key, 0)
-        })
+        }, frozenset(key for key, (_, count) in tagged.items() if count < untagged.get(key, 0)))
 
     def usual_spelling(self, name: str) -> str | None:
         """The archive's usual spelling of ``name`` when it spells it differently:

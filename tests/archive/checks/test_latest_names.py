@@ -189,17 +189,27 @@ title: 加粗{n}
 """
 
 
-def test_a_first_import_flags_only_entities_the_archive_tags_as_often_as_it_bolds(tmp_path):
-    # 美国: tagged in one episode, bolded untagged in three (the archive's practice is
-    # not to tag it); Anthropic: tagged in three, bolded untagged in one.
+TWO_BOLDS = BOLDS + """
+**Bo Li**: 第{n}期，**{other}** 的故事也很长，我会慢慢讲给大家听。
+"""
+
+
+def test_a_first_import_flags_entities_the_archive_leaves_untagged_once_per_episode(tmp_path):
+    # 美国, 英国: each tagged in one episode, bolded untagged in three (the archive's
+    # practice is not to tag them: an episode is told once, at the first such);
+    # Anthropic: tagged in three, bolded untagged in one.
     write(tmp_path, {
         "us-tag.md": TAGS.format(n=0, name="美国"),
-        **{f"us-bold{n}.md": BOLDS.format(n=n, name="美国") for n in range(3)},
+        "uk-tag.md": TAGS.format(n=1, name="英国"),
+        **{f"us-bold{n}.md": TWO_BOLDS.format(n=n, name="美国", other="英国") for n in range(3)},
         **{f"an-tag{n}.md": TAGS.format(n=n, name="Anthropic") for n in range(3)},
-        "an-bold.md": BOLDS.format(n=9, name="Anthropic"),
+        "an-bold.md": TWO_BOLDS.format(n=9, name="Anthropic", other="英国"),
     })
     import_folder(tmp_path)
     flagged = TurnFlag.objects.filter(check_id="untagged-mention")
-    assert sorted(flagged.values_list("episode__source_path", "params__name")) == [("an-bold.md", "Anthropic")]
+    assert sorted(flagged.values_list("episode__source_path", "turn__position", "params__name")) == [
+        ("an-bold.md", 0, "Anthropic"), ("an-bold.md", 1, "英国"),
+        *((f"us-bold{n}.md", 0, "美国") for n in range(3)),
+    ]
     printed = check_translations()
     assert check_translations("--recheck") == printed

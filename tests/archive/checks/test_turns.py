@@ -144,11 +144,24 @@ def test_a_bold_known_entity_the_tags_lack_is_flagged_once():
     assert all("untagged-mention" not in f for f in checks_of(turns, known=known, tagged=["NVIDIA"]))
 
 
-def test_an_entity_the_archive_usually_leaves_untagged_is_not_flagged():
-    known = KnownNames.of([], [("美国", 2)], untagged={"美国": 40})
+def test_entities_the_archive_usually_leaves_untagged_are_flagged_once_per_episode():
+    known = KnownNames.of([], [("美国", 2), ("英国", 1)], untagged={"美国": 40, "英国": 30})
     turns = plain()
     turns[1] = TurnText("", "**美国**" + CHINESE, ENGLISH)
-    assert checks_of(turns, known=known)[1] == set()
+    turns[3] = TurnText("", "**英国**" + CHINESE, ENGLISH)
+    assert [found & {"untagged-mention"} for found in checks_of(turns, known=known)] == [
+        set(), {"untagged-mention"}, set(), set(), set(), set(),
+    ]
+
+
+def test_a_mention_the_episode_names_in_another_form_is_its_own():
+    known = KnownNames.of([], [("Matt", 2), ("Trump", 3), ("DHS", 4), ("AI", 9)])
+    turns = plain()
+    turns[0] = TurnText("Matt Hager", "**Matt** 说：**国土安全部 (DHS)** 和 **AI基础设施**。", ENGLISH)
+    turns[1] = TurnText("", "**President Trump** 说。", ENGLISH)
+    found = checks_of(turns, known=known, tagged=["Donald Trump", "DHS"])
+    assert all("untagged-mention" not in f for f in found)
+    assert "untagged-mention" in checks_of(turns, known=known, tagged=["Donald Trump"])[0]
 
 
 def test_a_name_spelt_unlike_the_archive_is_flagged():
