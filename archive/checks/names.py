@@ -79,8 +79,8 @@ class KnownNames:
     import or command run.
 
     An entity counts as one to tag when at least as many episodes tag it as bold it
-    untagged (``untagged``: the ``untagged-mention`` flags it would have with every
-    tagged entity one to tag, ``latest_names.calibrated_names``): the archive
+    untagged (``untagged``: per name key, the episodes whose ``bolded_untagged``
+    has it, ``documents.bolded_untagged``): the archive
     bolds ``美国`` in hundreds of episodes and tags it in a few, and an editor is not
     to be asked about it in every one of them. Those are ``usually_untagged``: an
     episode is asked about the first of them it bolds, once (a known entity all the

@@ -148,6 +148,25 @@ def check_names(
     return found
 
 
+def untagged_bold(turns: Sequence[TurnText], *, tagged: Iterable[str] = ()) -> list[str]:
+    """The keys of the names one episode sets in bold that it does not name itself
+    (its tags, its speakers), each once, known entities or not: what calibrates
+    which entities the archive tags (``KnownNames``), stored per episode."""
+    tagged = list(tagged)
+    named = _NamedHere(
+        {name_key(name) for name in tagged}, {name_key(turn.label.strip("[]")) for turn in turns if turn.label},
+        tagged + [turn.label.strip("[]") for turn in turns if turn.label],
+    )
+    found: dict[str, None] = {}
+    for turn in turns:
+        for match in _BOLD.finditer(turn.translation or ""):
+            name = match[match.lastindex].strip()
+            keys = _keys(name)
+            if not named.has(keys, name):
+                found.update(dict.fromkeys(keys))
+    return list(found)
+
+
 def _is_person(label: str) -> bool:
     label = label.strip()
     return bool(label) and not _PLACEHOLDER.fullmatch(label) and not _ROLE.fullmatch(label)

@@ -5,17 +5,20 @@ done, the name checks of the episodes it wrote are run again with the names it a
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from archive.checks import stored
 from archive.checks.latest_names import bring_names_up_to_date
 from archive.content.importing import Importer
+from archive.content.store import load_document, write_changes
 from archive.content.sources import sources
 from archive.models import Episode, TurnFlag
 
@@ -213,3 +216,27 @@ def test_a_first_import_flags_entities_the_archive_leaves_untagged_once_per_epis
     ]
     printed = check_translations()
     assert check_translations("--recheck") == printed
+
+
+def test_an_edit_flags_with_the_calibration_of_the_import(tmp_path):
+    # 英国 is one the archive leaves untagged: the import flags 美国, the first such,
+    # and not 英国; an edit of that episode's 英国 turn must not flag it either.
+    write(tmp_path, {
+        "us-tag.md": TAGS.format(n=0, name="美国"),
+        "uk-tag.md": TAGS.format(n=1, name="英国"),
+        **{f"us-bold{n}.md": TWO_BOLDS.format(n=n, name="美国", other="英国") for n in range(3)},
+    })
+    import_folder(tmp_path)
+    episode = Episode.objects.get(source_path="us-bold0.md")
+    flagged = TurnFlag.objects.filter(episode=episode, check_id="untagged-mention")
+    assert list(flagged.values_list("turn__position", "params__name")) == [(0, "美国")]
+    stored.forget_known_names()
+    before = load_document(episode)
+    turn = before.blocks[1]
+    blocks = (before.blocks[0], dataclasses.replace(turn, text=turn.text.replace("也很长", "也非常长")))
+    with transaction.atomic():
+        write_changes(episode, before, dataclasses.replace(before, blocks=blocks))
+    assert "也非常长" in load_document(episode).blocks[1].text
+    assert list(flagged.values_list("turn__position", "params__name")) == [(0, "美国")]
+    # The edit keeps the episode's count: 英国 is still bolded untagged there.
+    assert "英国" in Episode.objects.get(pk=episode.pk).bolded_untagged
