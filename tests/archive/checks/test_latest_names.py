@@ -198,13 +198,13 @@ TWO_BOLDS = BOLDS + """
 
 
 def test_a_first_import_flags_entities_the_archive_leaves_untagged_once_per_episode(tmp_path):
-    # 美国, 英国: each tagged in one episode, bolded untagged in three (the archive's
+    # 美国, 英国: each tagged in one episode, bolded untagged in four (the archive's
     # practice is not to tag them: an episode is told once, at the first such);
     # Anthropic: tagged in three, bolded untagged in one.
     write(tmp_path, {
         "us-tag.md": TAGS.format(n=0, name="美国"),
         "uk-tag.md": TAGS.format(n=1, name="英国"),
-        **{f"us-bold{n}.md": TWO_BOLDS.format(n=n, name="美国", other="英国") for n in range(3)},
+        **{f"us-bold{n}.md": TWO_BOLDS.format(n=n, name="美国", other="英国") for n in range(4)},
         **{f"an-tag{n}.md": TAGS.format(n=n, name="Anthropic") for n in range(3)},
         "an-bold.md": TWO_BOLDS.format(n=9, name="Anthropic", other="英国"),
     })
@@ -212,7 +212,7 @@ def test_a_first_import_flags_entities_the_archive_leaves_untagged_once_per_epis
     flagged = TurnFlag.objects.filter(check_id="untagged-mention")
     assert sorted(flagged.values_list("episode__source_path", "turn__position", "params__name")) == [
         ("an-bold.md", 0, "Anthropic"), ("an-bold.md", 1, "英国"),
-        *((f"us-bold{n}.md", 0, "美国") for n in range(3)),
+        *((f"us-bold{n}.md", 0, "美国") for n in range(4)),
     ]
     printed = check_translations()
     assert check_translations("--recheck") == printed
@@ -224,7 +224,7 @@ def test_an_edit_flags_with_the_calibration_of_the_import(tmp_path):
     write(tmp_path, {
         "us-tag.md": TAGS.format(n=0, name="美国"),
         "uk-tag.md": TAGS.format(n=1, name="英国"),
-        **{f"us-bold{n}.md": TWO_BOLDS.format(n=n, name="美国", other="英国") for n in range(3)},
+        **{f"us-bold{n}.md": TWO_BOLDS.format(n=n, name="美国", other="英国") for n in range(4)},
     })
     import_folder(tmp_path)
     episode = Episode.objects.get(source_path="us-bold0.md")
