@@ -256,7 +256,10 @@ def _numbers(translation: str, english: str) -> list[Finding]:
     """Firm numbers one text has and the other lacks, when the other text also has a
     number the first lacks: a number changed, not one a condensed translation left
     out (which the real archive does all the time: flagging those too would flag
-    1,225 more turns of the shared half to find half of the numbers dropped)."""
+    1,225 more turns of the shared half to find half of the numbers dropped).
+    A speaker's label (``**Speaker 4**:``) and a list item's number are no numbers
+    of what the turn says."""
+    translation, english = _unnumbered(translation), _unnumbered(english)
     ours, theirs = numbers.written(translation), numbers.written(english)
     if not any(m.firm for m in ours) and not any(m.firm for m in theirs):
         return []
@@ -278,6 +281,14 @@ def _numbers(translation: str, english: str) -> list[Finding]:
         "number-mismatch", {"numbers": " / ".join(dict.fromkeys(written))},
         [(m.start, m.end) for m in shown_ours], [(m.start, m.end) for m in shown_theirs],
     )]
+
+
+_NOT_SAID = re.compile(r"\A\s*\*\*[^*\n]{1,40}\*\*[:：]|^\s*\d{1,2}(?:[.、)]\s|、)", re.M)
+
+
+def _unnumbered(text: str) -> str:
+    """``text`` with labels and list numbers blanked, each character kept in place."""
+    return _NOT_SAID.sub(lambda match: " " * len(match[0]), text)
 
 
 def _start(mention) -> int:
