@@ -13,6 +13,7 @@ numbers here: both languages copy such names as they are.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -125,7 +126,9 @@ def _chinese(text: str):
 
 
 def _scale(word: str) -> float:
-    return _ZH_LARGE.get(word) or _EN_SCALES.get(word.lower(), 1)
+    if word and all(char in _ZH_LARGE for char in word):  # 万亿 is 1e12
+        return math.prod(_ZH_LARGE[char] for char in word)
+    return _EN_SCALES.get(word.lower(), 1)
 
 
 def english_words(text: str) -> list[Mention]:
