@@ -143,7 +143,7 @@ def respell_name(document, rng, entities):
         turn = document.blocks[index]
         english_words = set(LATIN_WORD.findall(turn.english.text))
         for word in set(LATIN_WORD.findall(turn.text)):
-            if len(word) >= 5 and word[0].isupper() and word[1:].islower() and word in english_words:
+            if len(word) >= 5 and word.isalpha() and word[0].isupper() and word[1:].islower() and word in english_words:
                 choices.append((index, word))
     if not choices:
         return None
@@ -159,7 +159,7 @@ def respell_name(document, rng, entities):
         respelt = word[:at] + word[at + 1:]
     else:
         respelt = word[:at] + rng.choice([c for c in "aeioudtrnl" if c != word[at]]) + word[at + 1:]
-    pattern = re.compile(rf"\b{re.escape(word)}\b")
+    pattern = re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])")  # beside Chinese too
     if rng.random() < 0.5:
         changed = dataclasses.replace(turn, text=pattern.sub(respelt, turn.text))
     else:
