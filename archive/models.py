@@ -223,6 +223,12 @@ class Episode(models.Model):
         max_length=64, blank=True,
         help_text=_("SHA-256 of the file bytes last imported or exported."),
     )
+    bolded_untagged = models.JSONField(
+        default=list, blank=True,
+        help_text="Names set in bold in the turns that the episode's tags and speakers lack "
+        "(as archive.checks.names.name_key keys them): how often the archive leaves an "
+        "entity untagged, which calibrates the untagged-mention check.",
+    )
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("The content version: raised by every edit and every import "
         "that changes the episode.")

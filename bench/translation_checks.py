@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from archive.checks import KnownNames  # noqa: E402
-from archive.checks.documents import block_lines, check_document, names_of  # noqa: E402
+from archive.checks.documents import block_lines, bolded_untagged, check_document, names_of  # noqa: E402
 from archive.codec import ParseError, Turn, parse, render  # noqa: E402
 from tests.archive.checks.planting import PLANTERS, plant  # noqa: E402
 
@@ -55,11 +55,8 @@ def main() -> None:
         named, tagged = names_of(document)
         people.update(named)
         entities.update(tagged)
-    known = KnownNames.of(people.items(), entities.items())
-    untagged = collections.Counter(  # what the stored flags of a first import would count
-        finding.params["name"] for document in documents.values()
-        for found in check_document(document, known).values()
-        for finding in found if finding.check == "untagged-mention"
+    untagged = collections.Counter(  # what the episodes' bolded_untagged columns count
+        key for document in documents.values() for key in bolded_untagged(document)
     )
     known = KnownNames.of(people.items(), entities.items(), untagged)
     parsed = time.perf_counter()

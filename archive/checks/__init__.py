@@ -23,10 +23,12 @@ Stored flags (Django; ``archive.models.TurnFlag``, one row per flagged turn and 
   ``archive.content.store.episode_rows``; the archive's names loaded once per import,
   ``stored.names_loaded_once``) and again by every write of an edited body
   (``stored.recheck`` from ``store.write_changes``), in the same transaction;
+- which entities are ones to tag is calibrated by how many episodes bold each
+  without tagging it (``Episode.bolded_untagged``, written with the turns and by
+  every recheck), one rule for an import, a recheck and an edit;
 - when an import added names, its ``finish`` runs the checks that read them
   (``turns.NAME_CHECKS``, ``turns.check_names``) again over the episodes it wrote
-  (``latest_names.bring_names_up_to_date``), the entities to tag calibrated with
-  those episodes' untagged bold mentions counted in a first pass over them;
+  (``latest_names.bring_names_up_to_date``);
 - a dismissal lasts while its turn's label and texts keep their ``fingerprint``,
   through edits of other turns and re-imports alike.
 

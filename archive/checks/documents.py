@@ -4,7 +4,7 @@ from __future__ import annotations
 from archive.codec import Document, Heading, Turn, as_list, render_block, render_front_matter
 
 from .names import KnownNames
-from .turns import Finding, TurnText, check_episode, check_names
+from .turns import Finding, TurnText, check_episode, check_names, untagged_bold
 
 ENTITY_KEYS = ("people", "companies_orgs", "products_models", "media_books")
 PEOPLE_KEYS = ("people", "companies_orgs")
@@ -32,24 +32,29 @@ def check_document(
 ) -> dict[int, list[Finding]]:
     """The findings of each turn of ``document``, by the turn's block index; with
     ``names_only``, those of the checks that read the archive's names alone."""
-    positions, texts = [], []
-    for position, block in enumerate(document.blocks):
-        if isinstance(block, Turn):
-            positions.append(position)
-            texts.append(TurnText(block.label, block.text, block.english.text if block.english else None))
+    positions, texts = turn_texts(document)
     run = check_names if names_only else check_episode
     found = run(texts, tagged=tagged_names(document), known=known)
     return {position: findings for position, findings in zip(positions, found) if findings}
 
 
-def untagged_mentions(document: Document, known: KnownNames) -> list[str]:
-    """The names ``untagged-mention`` flags in ``document`` with ``known`` (one per
-    entity per episode): what calibrates :class:`KnownNames`' entities to tag."""
-    return [
-        finding.params["name"]
-        for findings in check_document(document, known, names_only=True).values()
-        for finding in findings if finding.check == "untagged-mention"
-    ]
+def turn_texts(document: Document) -> tuple[list[int], list[TurnText]]:
+    """The block index and what the checks read of each turn of ``document``."""
+    positions, texts = [], []
+    for position, block in enumerate(document.blocks):
+        if isinstance(block, Turn):
+            positions.append(position)
+            opens_section = position > 0 and isinstance(document.blocks[position - 1], Heading)
+            texts.append(TurnText(
+                block.label, block.text, block.english.text if block.english else None, opens_section,
+            ))
+    return positions, texts
+
+
+def bolded_untagged(document: Document) -> list[str]:
+    """The keys of the names ``document`` sets in bold but does not tag nor speak
+    with (``Episode.bolded_untagged``)."""
+    return untagged_bold(turn_texts(document)[1], tagged=tagged_names(document))
 
 
 def block_lines(document: Document) -> list[int]:

@@ -13,6 +13,7 @@ numbers here: both languages copy such names as they are.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ class Mention:
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 _ZH_SMALL = {"十": 10, "百": 100, "千": 1000}
-_ZH_LARGE = {"万": 1e4, "亿": 1e8}
+_ZH_LARGE = {"万": 1e4, "亿": 1e8, "萬": 1e4, "億": 1e8}
 _ZH_CHARS = "".join((*_ZH_DIGITS, *_ZH_SMALL, *_ZH_LARGE))
 _SCALE_AFTER = frozenset((*_ZH_SMALL, *_ZH_LARGE))
 _MEASURES = frozenset("个年月天周次倍位名家人岁种条项本部小分秒款场层")
@@ -63,12 +64,12 @@ _EN_NUMBER = re.compile(
 _WORD = re.compile(r"[A-Za-z]+(?:-(?:one|two|three|four|five|six|seven|eight|nine)\b)?")
 _CARDINALS = frozenset(("two", "three", "four", "five", "six", "seven", "eight", "nine"))
 _WORD_SCALE = re.compile(r"(?i)[ -](hundred|thousand|million|billion|trillion)\b")
-_CENTURY = re.compile(r"(\d{1,2})\s?世纪(?:(\d0)\s?年代)?")
+_CENTURY = re.compile(r"(\d{1,2})\s?世纪(?:\s?(\d0)\s?年代)?")
 _RUN = re.compile(rf"[\d.{_ZH_CHARS}][\d,.{_ZH_CHARS}]*(?: [{_ZH_CHARS}]+)?")
 # A range's first number takes the scale written after its second: 1.2-1.5 billion.
 _SHARED_SCALE = re.compile(
-    r"\s*(?:-|–|~|to|or|and|到|至)\s*[\d.,]+\s?"
-    r"(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|[kmbKMB]\b|[万亿])"
+    r"\s*(?:-|–|~|to|or|and|到|至)\s*\$?[\d.,]+\s?"
+    r"(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|[kmbKMB]\b|万亿|[万亿萬億])"
 )
 
 
@@ -125,7 +126,9 @@ def _chinese(text: str):
 
 
 def _scale(word: str) -> float:
-    return _ZH_LARGE.get(word) or _EN_SCALES.get(word.lower(), 1)
+    if word and all(char in _ZH_LARGE for char in word):  # 万亿 is 1e12
+        return math.prod(_ZH_LARGE[char] for char in word)
+    return _EN_SCALES.get(word.lower(), 1)
 
 
 def english_words(text: str) -> list[Mention]:
@@ -215,6 +218,12 @@ def in_excess(ours: list[Mention], theirs: list[Mention]) -> list[Mention]:
 
 
 def unmatched(ours: list[Mention], theirs: list[Mention]) -> list[Mention]:
-    """Our firm mentions whose value none of theirs (firm or loose) has."""
+    """Our firm mentions whose value none of theirs (firm or loose) has, a year
+    and its last two digits counting as one (``2022年`` and ``'22``)."""
     values = sorted({mention.value for mention in theirs})
-    return [m for m in ours if m.firm and not any(same(m.value, v) for v in values)]
+    return [m for m in ours if m.firm and not any(same(m.value, v) or _year_of(m.value, v) for v in values)]
+
+
+def _year_of(a: float, b: float) -> bool:
+    year, short = (a, b) if a > b else (b, a)
+    return 1900 <= year < 2100 and year == int(year) and short == year % 100

@@ -17,8 +17,8 @@ from archive.content.store import load_documents
 from archive.models import Episode, TurnFlag
 from archive.models import Turn as TurnRow
 
-from .latest_names import calibrated_names
-from .stored import recheck
+from .documents import bolded_untagged
+from .stored import load_known_names, recheck
 
 _BATCH = 1000
 
@@ -41,10 +41,15 @@ class Summary:
 
 def recheck_episodes(episodes: QuerySet) -> None:
     """Run the checks afresh over ``episodes`` and store what they find, each episode
-    in its own transaction under its row lock, with the archive's names as a first
-    import's catch-up counts them (``latest_names.calibrated_names``)."""
+    in its own transaction under its row lock, with the archive's names as they are
+    once the names these episodes bold untagged are brought up to date (a first
+    pass over their documents: a database from before that column counts them)."""
     ids = list(episodes.values_list("pk", flat=True))
-    known = calibrated_names(ids)
+    for start in range(0, len(ids), _BATCH):
+        batch = list(Episode.objects.filter(pk__in=ids[start:start + _BATCH]))
+        for pk, document in load_documents(batch).items():
+            Episode.objects.filter(pk=pk).update(bolded_untagged=bolded_untagged(document))
+    known = load_known_names()
     for start in range(0, len(ids), _BATCH):
         batch = list(Episode.objects.filter(pk__in=ids[start:start + _BATCH]))
         for pk, document in load_documents(batch).items():

@@ -11,20 +11,20 @@ import hashlib
 import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
 from archive.codec import Document, Turn
-from archive.models import Media, Organization, Person, Product, Speaker, TurnFlag
+from archive.models import Episode, Media, Organization, Person, Product, Speaker, TurnFlag
 from archive.models import Turn as TurnRow
 
 from archive.content.bulk import insert_rows
 
 from .catalogue import BY_ID
-from .documents import body_lines, check_document
+from .documents import body_lines, bolded_untagged, check_document
 from .names import KnownNames
 from .turns import NAME_CHECKS
 
@@ -44,15 +44,15 @@ def fingerprint(label: str, translation: str | None, english: str | None) -> str
 def load_known_names() -> KnownNames:
     """The archive's names, in a few queries: speakers and people and organisation
     tags with the number of episodes using each; every entity tag; how many
-    episodes bold an entity without tagging it (their ``untagged-mention`` flags)."""
+    episodes bold a name without tagging it (``Episode.bolded_untagged``): the same
+    calibration wherever the checks run, an import, a recheck or an edit."""
     return KnownNames.of(*name_counts())
 
 
-def name_counts(excluding: Collection[int] = ()) -> tuple[list, list, Counter]:
+def name_counts() -> tuple[list, list, Counter]:
     """What :class:`KnownNames` is made of: ``(name, episodes)`` of speakers, people
-    and organisations; ``(name, episodes)`` of every entity tag; and per entity name
-    its stored ``untagged-mention`` flags, but those of the episodes ``excluding``
-    (whose mentions a caller counts afresh, ``latest_names``)."""
+    and organisations; ``(name, episodes)`` of every entity tag; and per name key
+    the number of episodes that set it in bold untagged."""
     people = list(Speaker.objects.annotate(uses=Count("appearance")).values_list("name", "uses"))
     entities = []
     for model in (Person, Organization, Product, Media):
@@ -60,13 +60,9 @@ def name_counts(excluding: Collection[int] = ()) -> tuple[list, list, Counter]:
         entities.extend(counted)
         if model in (Person, Organization):
             people.extend(counted)
-    excluding = set(excluding)
     untagged = Counter(
-        params.get("name", "") if isinstance(params, dict) else json.loads(params).get("name", "")
-        for episode_id, params in TurnFlag.objects.filter(
-            check_id="untagged-mention",
-        ).values_list("episode_id", "params")
-        if episode_id not in excluding
+        key for keys in Episode.objects.values_list("bolded_untagged", flat=True)
+        for key in (json.loads(keys) if isinstance(keys, str) else keys or ())
     )
     return people, entities, untagged
 
@@ -177,8 +173,9 @@ def recheck(
     names_only: bool = False,
 ) -> None:
     """Bring the stored flags of an episode (of ``NAME_CHECKS`` alone with
-    ``names_only``) in line with ``document``, its rows as just written (the
-    caller's transaction): :func:`replace_flags`."""
+    ``names_only``) and the names it bolds untagged in line with ``document``, its
+    rows as just written (the caller's transaction): :func:`replace_flags`."""
+    Episode.with_working_copies.filter(pk=episode_id).update(bolded_untagged=bolded_untagged(document))
     rows = new_flag_rows(document, known, names_only=names_only)
     replace_flags({episode_id: rows}, NAME_CHECKS if names_only else None)
 

@@ -37,6 +37,7 @@ from archive.codec import (
     with_value,
     without_key,
 )
+from archive.checks.documents import bolded_untagged
 from archive.checks.stored import insert_flags, new_flag_rows, recheck
 from archive.models import Appearance, Episode, Speaker, TurnFlag
 from archive.models import Heading as HeadingRow
@@ -117,6 +118,7 @@ def episode_rows(document: Document) -> EpisodeRows:
     ]
     columns["front_matter_values"] = values
     columns["file_style"] = _file_style(document)
+    columns["bolded_untagged"] = bolded_untagged(document)
     headings, turns, section = [], [], None
     for position, block in enumerate(document.blocks):
         if isinstance(block, Heading):
@@ -196,10 +198,11 @@ def insert_episodes(episodes: list[NewEpisode], *, known_ids: dict) -> list[int]
 
 _EPISODE_COLUMNS = (
     "slug", "source_path", *fields.TEXT_KEYS, *fields.BOOLEAN_KEYS, *fields.DATE_KEYS,
-    "front_matter_entries", "front_matter_values", "file_style", "source_hash",
+    "front_matter_entries", "front_matter_values", "file_style", "bolded_untagged", "source_hash",
     "version", "synced_version", "created_at", "updated_at", "synced_at",
 )
 _JSON_COLUMNS = {"front_matter_entries", "front_matter_values", "file_style"}
+_BODY_COLUMNS = {"bolded_untagged"}  # of the turns: written with their flags (``recheck``)
 
 
 def _episode_values(
@@ -212,7 +215,7 @@ def _episode_values(
         "version": version, "synced_version": synced_version, "created_at": stamp(created),
         "updated_at": stamp(now), "synced_at": stamp(synced or now),
     }
-    for name in _JSON_COLUMNS:
+    for name in _JSON_COLUMNS | _BODY_COLUMNS:
         row[name] = _json(row[name])
     for name in fields.DATE_KEYS:
         row[name] = row[name].isoformat() if row[name] else None
@@ -619,7 +622,7 @@ def _write_front_matter(episode: Episode, before: Document, after: Document) -> 
     was, now = episode_rows_of_front_matter(before), episode_rows_of_front_matter(after)
     columns = {
         name: value for name, value in now.columns.items()
-        if name in _JSON_COLUMNS or value != was.columns[name]
+        if name not in _BODY_COLUMNS and (name in _JSON_COLUMNS or value != was.columns[name])
     }
     Episode.objects.filter(pk=episode.pk).update(**columns)
     for name, value in columns.items():

@@ -13,7 +13,7 @@ import re
 
 from archive.checks import numbers
 from archive.checks.documents import tagged_names
-from archive.checks.names import LATIN_WORD, name_key
+from archive.checks.names import LATIN_WORD, is_sentence, name_key
 from archive.codec import Document, Turn, edited
 
 _PERSON = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*")
@@ -65,27 +65,66 @@ def english_for_chinese(document, rng, entities):
     return _with(document, **{f"_{index}": dataclasses.replace(turn, text=english)}), index
 
 
+_ZH_NUMERALS = "一二三四五六七八九"
+_ZH_UNIT_AFTER = re.compile(r"\s?(?:美元|欧元|英镑|元|年|个|%|％|岁|倍|人|家|次)")
+_EN_UNIT_AROUND = re.compile(r"\s?(?:%|percent|per cent|dollars|years?|people|times)\b|\s?%")
+
+
 def change_number(document, rng, entities):
+    """A number both texts share changed or dropped in one of them: a digit changed
+    (``2019`` to ``2018``), a Chinese numeral changed (``三十`` to ``五十``), a scale
+    swapped (``50亿`` to ``50万``, ``million`` to ``billion``), or the number dropped
+    with its unit (``50亿美元`` gone from the Chinese)."""
     choices = []
     for index in _bilingual(document):
         turn = document.blocks[index]
-        ours = [m for m in numbers.mentions(turn.text) if m.firm]
-        theirs = [m for m in numbers.mentions(turn.english.text) if m.firm]
-        shared = [(m, "text") for m in ours if any(numbers.same(m.value, t.value) for t in theirs)]
-        shared += [(t, "english") for t in theirs if any(numbers.same(t.value, m.value) for m in ours)]
-        choices.extend((index, mention, side) for mention, side in shared)
+        ours, theirs = numbers.mentions(turn.text), numbers.mentions(turn.english.text)
+        for side, mine, other in (("text", ours, theirs), ("english", theirs, ours)):
+            for mention in mine:
+                written = (turn.text if side == "text" else turn.english.text)[mention.start:mention.end]
+                if not any(char.isdigit() or char in _ZH_NUMERALS for char in written):
+                    continue  # a month's name, 百: no digit to change
+                if (mention.firm or (side == "text" and mention.value >= 10)) and any(
+                    numbers.same(mention.value, m.value) for m in other if m.firm or mention.firm
+                ):
+                    choices.append((index, mention, side))
     if not choices:
         return None
     index, mention, side = rng.choice(choices)
     turn = document.blocks[index]
     text = turn.text if side == "text" else turn.english.text
-    digits = [i for i in range(mention.start, mention.end) if text[i].isdigit()]
-    at = digits[-1] if len(digits) == 1 or rng.random() < 0.5 else rng.choice(digits[1:])
-    new_digit = rng.choice([d for d in "0123456789" if d != text[at]])
-    text = text[:at] + new_digit + text[at + 1:]
+    written = text[mention.start:mention.end]
+    how = rng.choice(("change", "change", "scale", "drop"))
+    if how == "drop":
+        end = mention.end
+        unit = (_ZH_UNIT_AFTER if side == "text" else _EN_UNIT_AROUND).match(text, end)
+        if unit and rng.random() < 0.7:
+            end = unit.end()
+        start = mention.start - (side == "english" and text[mention.start - 1:mention.start] == "$")
+        text = text[:start] + text[end:]
+    elif how == "scale" and (swapped := _swap_scale(written)) is not None:
+        text = text[:mention.start] + swapped + text[mention.end:]
+    else:
+        text = text[:mention.start] + _changed_digit(written, rng) + text[mention.end:]
     changed = (dataclasses.replace(turn, text=text) if side == "text"
                else dataclasses.replace(turn, english=edited(turn.english, text=text)))
     return _with(document, **{f"_{index}": changed}), index
+
+
+def _swap_scale(written: str) -> str | None:
+    for one, other in (("万", "亿"), ("亿", "万"), ("million", "billion"), ("billion", "million"),
+                       ("千", "百"), ("thousand", "million")):
+        if one in written:
+            return written.replace(one, other, 1)
+    return None
+
+
+def _changed_digit(written: str, rng) -> str:
+    """One digit or Chinese numeral of ``written`` changed."""
+    places = [i for i, char in enumerate(written) if char.isdigit() or char in _ZH_NUMERALS]
+    at = places[-1] if len(places) == 1 or rng.random() < 0.5 else rng.choice(places[1:])
+    pool = "0123456789" if written[at].isdigit() else _ZH_NUMERALS
+    return written[:at] + rng.choice([c for c in pool if c != written[at]]) + written[at + 1:]
 
 
 def truncate_chinese(document, rng, entities):
@@ -104,7 +143,7 @@ def respell_name(document, rng, entities):
         turn = document.blocks[index]
         english_words = set(LATIN_WORD.findall(turn.english.text))
         for word in set(LATIN_WORD.findall(turn.text)):
-            if len(word) >= 5 and word[0].isupper() and word[1:].islower() and word in english_words:
+            if len(word) >= 5 and word.isalpha() and word[0].isupper() and word[1:].islower() and word in english_words:
                 choices.append((index, word))
     if not choices:
         return None
@@ -120,7 +159,7 @@ def respell_name(document, rng, entities):
         respelt = word[:at] + word[at + 1:]
     else:
         respelt = word[:at] + rng.choice([c for c in "aeioudtrnl" if c != word[at]]) + word[at + 1:]
-    pattern = re.compile(rf"\b{re.escape(word)}\b")
+    pattern = re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])")  # beside Chinese too
     if rng.random() < 0.5:
         changed = dataclasses.replace(turn, text=pattern.sub(respelt, turn.text))
     else:
@@ -146,26 +185,42 @@ def placeholder_label(document, rng, entities):
 
 
 def bold_untagged(document, rng, entities):
-    tagged = {name_key(name) for name in tagged_names(document)}
-    labels = {name_key(block.label.strip("[]")) for block in document.blocks if isinstance(block, Turn)}
-    candidates = [name for name in entities if name_key(name) not in tagged and name_key(name) not in labels]
+    """A known entity the episode's tags lack set in bold in one turn: a mention the
+    turn already has made bold, or the name put in at a clause's start. Not a name
+    the episode already has in bold, nor a part of one it names (``Matt`` of its
+    speaker ``Matt Hager``)."""
+    names = tagged_names(document) + [
+        block.label.strip("[]") for block in document.blocks if isinstance(block, Turn) and block.label
+    ]
+    own = {name_key(name) for name in names}
+    own |= {name_key(word) for name in names for word in LATIN_WORD.findall(name)}
+    bold = {name_key(name) for block in document.blocks if isinstance(block, Turn) and block.text
+            for name in _BOLD_RUN.findall(block.text)}
+    candidates = [name for name in entities if name_key(name) not in own | bold and not is_sentence(name)]
     turns = [index for index, block in enumerate(document.blocks)
-             if isinstance(block, Turn) and block.text and len(block.text) >= 10 and "**" not in block.text]
+             if isinstance(block, Turn) and block.text and len(block.text) >= 10]
     if not candidates or not turns:
         return None
     for index in rng.sample(turns, len(turns)):
         text = document.blocks[index].text
-        mentioned = [name for name in candidates if len(name) >= 4 and f" {name} " in f" {text} "]
-        if mentioned:
+        outside = _BOLD_RUN.sub(lambda bold: " " * len(bold[0]), text)  # not inside a bold run
+        mentioned = [name for name in candidates if len(name) >= 4 and name in outside and re.search(
+            rf"(?<![\w*]){re.escape(name)}(?![\w*])", outside)]
+        if mentioned and rng.random() < 0.5:
             name = rng.choice(mentioned)
-            text = text.replace(name, f"**{name}**", 1)
+            at = re.search(rf"(?<![\w*]){re.escape(name)}(?![\w*])", outside).start()
+            text = text[:at] + f"**{name}**" + text[at + len(name):]
             break
     else:
         index, name = rng.choice(turns), rng.choice(candidates)
         text = document.blocks[index].text
-        at = text.find("，") + 1
+        clauses = [0] + [match.end() for match in re.finditer(r"[，。！？]", text[:-1])]
+        at = rng.choice(clauses)
         text = text[:at] + f"**{name}**" + text[at:]
     return _with(document, **{f"_{index}": dataclasses.replace(document.blocks[index], text=text)}), index
+
+
+_BOLD_RUN = re.compile(r"\*\*([^*\n]{1,60}?)\*\*")
 
 
 PLANTERS = {

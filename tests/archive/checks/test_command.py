@@ -29,12 +29,15 @@ def test_each_flagged_turn_is_printed_at_its_line_then_a_summary(tmp_path):
     imported(tmp_path)
     path = str(tmp_path.resolve() / "one.md")
     lines = run()
-    assert lines[:2] == [
+    assert lines[:3] == [
         f"{path}:8: number-mismatch: " + _("Numbers differ between the two languages: {numbers}").format(
             numbers="2019 / 2018"),
+        f"{path}:17: merged-original: " + _("This turn's English also holds the original of a neighbouring turn"),
         f"{path}:26: missing-original: " + _("This turn has no English original"),
     ]
-    assert lines[2] == "1 episodes, 3 turns checked, 2 flagged (number-mismatch 1, missing-original 1)"
+    assert lines[3] == (
+        "1 episodes, 3 turns checked, 3 flagged (number-mismatch 1, merged-original 1, missing-original 1)"
+    )
     assert EPISODE.splitlines()[7].startswith("**Ada Park**: 他们在2019年")
     assert EPISODE.splitlines()[25].startswith("**Ada Park**: 这是一个很长的故事")
 
@@ -43,7 +46,7 @@ def test_files_are_named_as_given_and_slugs_select_episodes(tmp_path):
     episode = imported(tmp_path)
     named = run(str(tmp_path / "one.md"))
     assert named[0].startswith(f"{tmp_path / 'one.md'}:8: number-mismatch")
-    assert run("--episode", episode.slug)[-1].startswith("1 episodes, 3 turns checked, 2 flagged")
+    assert run("--episode", episode.slug)[-1].startswith("1 episodes, 3 turns checked, 3 flagged")
 
 
 def test_lines_follow_edits(tmp_path):
@@ -53,13 +56,13 @@ def test_lines_follow_edits(tmp_path):
     write_changes(episode, before, dataclasses.replace(before, blocks=(added, *before.blocks)))
     flagged = [line.split(": ")[0] for line in run()[:-1]]
     path = str(tmp_path.resolve() / "one.md")
-    assert flagged == [f"{path}:8", f"{path}:10", f"{path}:28"]
+    assert flagged == [f"{path}:8", f"{path}:10", f"{path}:19", f"{path}:28"]
 
 
 def test_a_dismissed_flag_is_not_printed(tmp_path):
     imported(tmp_path)
     stored.dismiss(TurnFlag.objects.get(check_id="missing-original"), User.objects.create(username="e"))
-    assert [line.split(": ")[1] for line in run()[:-1]] == ["number-mismatch"]
+    assert [line.split(": ")[1] for line in run()[:-1]] == ["number-mismatch", "merged-original"]
 
 
 def test_a_file_not_imported_is_an_error_naming_it(tmp_path):
@@ -93,4 +96,4 @@ def test_lines_follow_a_longer_front_matter(tmp_path):
     front_matter = with_value(before.front_matter, "summary", "一行摘要")
     write_changes(episode, before, dataclasses.replace(before, front_matter=front_matter))
     path = str(tmp_path.resolve() / "one.md")
-    assert [line.split(": ")[0] for line in run()[:-1]] == [f"{path}:9", f"{path}:27"]
+    assert [line.split(": ")[0] for line in run()[:-1]] == [f"{path}:9", f"{path}:18", f"{path}:27"]

@@ -5,17 +5,20 @@ done, the name checks of the episodes it wrote are run again with the names it a
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from archive.checks import stored
 from archive.checks.latest_names import bring_names_up_to_date
 from archive.content.importing import Importer
+from archive.content.store import load_document, write_changes
 from archive.content.sources import sources
 from archive.models import Episode, TurnFlag
 
@@ -129,7 +132,7 @@ def test_other_checks_flags_and_dismissals_are_kept(tmp_path):
     unchanged_turns = flags.exclude(check_id__in=("untagged-mention", "name-unlike-archive")).filter(
         turn__position__lt=2)
     others = set(unchanged_turns.values_list("pk", "check_id"))
-    assert {check for _, check in others} == {"number-mismatch", "missing-original"}
+    assert {check for _, check in others} == {"number-mismatch", "merged-original", "missing-original"}
     # A second run that rewrites the episode's last turn and brings a new name.
     write(tmp_path, {
         "one.md": BOLDING.replace("我来说几句", "我来说两句"),
@@ -189,17 +192,51 @@ title: 加粗{n}
 """
 
 
-def test_a_first_import_flags_only_entities_the_archive_tags_as_often_as_it_bolds(tmp_path):
-    # 美国: tagged in one episode, bolded untagged in three (the archive's practice is
-    # not to tag it); Anthropic: tagged in three, bolded untagged in one.
+TWO_BOLDS = BOLDS + """
+**Bo Li**: 第{n}期，**{other}** 的故事也很长，我会慢慢讲给大家听。
+"""
+
+
+def test_a_first_import_flags_entities_the_archive_leaves_untagged_once_per_episode(tmp_path):
+    # 美国, 英国: each tagged in one episode, bolded untagged in four (the archive's
+    # practice is not to tag them: an episode is told once, at the first such);
+    # Anthropic: tagged in three, bolded untagged in one.
     write(tmp_path, {
         "us-tag.md": TAGS.format(n=0, name="美国"),
-        **{f"us-bold{n}.md": BOLDS.format(n=n, name="美国") for n in range(3)},
+        "uk-tag.md": TAGS.format(n=1, name="英国"),
+        **{f"us-bold{n}.md": TWO_BOLDS.format(n=n, name="美国", other="英国") for n in range(4)},
         **{f"an-tag{n}.md": TAGS.format(n=n, name="Anthropic") for n in range(3)},
-        "an-bold.md": BOLDS.format(n=9, name="Anthropic"),
+        "an-bold.md": TWO_BOLDS.format(n=9, name="Anthropic", other="英国"),
     })
     import_folder(tmp_path)
     flagged = TurnFlag.objects.filter(check_id="untagged-mention")
-    assert sorted(flagged.values_list("episode__source_path", "params__name")) == [("an-bold.md", "Anthropic")]
+    assert sorted(flagged.values_list("episode__source_path", "turn__position", "params__name")) == [
+        ("an-bold.md", 0, "Anthropic"), ("an-bold.md", 1, "英国"),
+        *((f"us-bold{n}.md", 0, "美国") for n in range(4)),
+    ]
     printed = check_translations()
     assert check_translations("--recheck") == printed
+
+
+def test_an_edit_flags_with_the_calibration_of_the_import(tmp_path):
+    # 英国 is one the archive leaves untagged: the import flags 美国, the first such,
+    # and not 英国; an edit of that episode's 英国 turn must not flag it either.
+    write(tmp_path, {
+        "us-tag.md": TAGS.format(n=0, name="美国"),
+        "uk-tag.md": TAGS.format(n=1, name="英国"),
+        **{f"us-bold{n}.md": TWO_BOLDS.format(n=n, name="美国", other="英国") for n in range(4)},
+    })
+    import_folder(tmp_path)
+    episode = Episode.objects.get(source_path="us-bold0.md")
+    flagged = TurnFlag.objects.filter(episode=episode, check_id="untagged-mention")
+    assert list(flagged.values_list("turn__position", "params__name")) == [(0, "美国")]
+    stored.forget_known_names()
+    before = load_document(episode)
+    turn = before.blocks[1]
+    blocks = (before.blocks[0], dataclasses.replace(turn, text=turn.text.replace("也很长", "也非常长")))
+    with transaction.atomic():
+        write_changes(episode, before, dataclasses.replace(before, blocks=blocks))
+    assert "也非常长" in load_document(episode).blocks[1].text
+    assert list(flagged.values_list("turn__position", "params__name")) == [(0, "美国")]
+    # The edit keeps the episode's count: 英国 is still bolded untagged there.
+    assert "英国" in Episode.objects.get(pk=episode.pk).bolded_untagged

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archive.checks import numbers
+from archive.checks import TurnText, check_episode, numbers
 
 
 def values(text: str, firm_only: bool = False) -> list[float]:
@@ -58,3 +58,14 @@ def test_a_chinese_scale_is_an_english_one(count, scale):
 @given(st.floats(min_value=0, max_value=1e15, allow_nan=False), st.floats(min_value=0, max_value=1e15, allow_nan=False))
 def test_sameness_is_symmetric(a, b):
     assert numbers.same(a, b) == numbers.same(b, a)
+
+
+def test_a_year_and_its_last_two_digits_a_label_and_a_list_number_are_no_mismatch():
+    turns = [TurnText("", "1. 最高点是1.3%，那是在2022年第二季度。", "**Speaker 4**: The peak was 1.3% in the second quarter of '22.")]
+    turns += [TurnText("", "我们在那一年投入了很多资源，这是一个很长的故事。", "We put a lot into it that year; it is a long story.")] * 4
+    assert all(f.check != "number-mismatch" for f in check_episode(turns)[0])
+
+
+def test_a_range_takes_the_scale_written_after_its_second_number():
+    assert values("about 8 to $10 million", firm_only=True) == [8e6, 10e6]
+    assert values("每年15到30万亿美元", firm_only=True) == [15e12, 30e12]

@@ -67,7 +67,7 @@ def checks(episode) -> list[tuple[int, str]]:
 
 def test_the_import_stores_each_turns_flags_with_what_to_highlight(tmp_path):
     episode = imported(tmp_path)
-    assert checks(episode) == [(0, "number-mismatch"), (2, "missing-original")]
+    assert checks(episode) == [(0, "number-mismatch"), (1, "merged-original"), (2, "missing-original")]
     flag = TurnFlag.objects.get(check_id="number-mismatch")
     assert flag.severity == "warning"
     assert [flag.turn.translation[s:e] for s, e in flag.spans["translation"]] == ["2019"]
@@ -79,7 +79,7 @@ def test_flags_of_an_episode_are_one_query(tmp_path, django_assert_num_queries):
     episode = imported(tmp_path)
     with django_assert_num_queries(1):
         found = stored.flags_by_turn(episode.pk)
-    assert sum(len(flags) for flags in found.values()) == 2
+    assert sum(len(flags) for flags in found.values()) == 3
 
 
 def edit(episode, position, **changes):
@@ -97,7 +97,7 @@ def test_an_edit_rechecks_and_a_dismissal_lasts_while_the_turn_says_the_same(tmp
     kept = TurnFlag.objects.get(check_id="number-mismatch")
     assert kept.dismissed_by == editor and kept.dismissed_at is not None
     edit(episode, 0, text="他们在2018年融资了50亿美元，这是一个很长的故事。")
-    assert checks(episode) == [(2, "missing-original")]
+    assert checks(episode) == [(1, "merged-original"), (2, "missing-original")]
     edit(episode, 0, text="他们在2017年融资了50亿美元，这是一个很长的故事。")
     assert TurnFlag.objects.get(check_id="number-mismatch").dismissed_at is None
 

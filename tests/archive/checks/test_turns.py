@@ -41,6 +41,38 @@ def test_an_english_holding_the_next_turns_original_is_merged():
     assert found[3] == {"missing-original"}
 
 
+def test_an_original_folded_under_a_speakers_last_paragraph_is_the_episodes_way():
+    turns = []
+    for speaker in ("Ada Park", "Bo Li", "Ada Park", "Bo Li"):
+        turns += [TurnText(speaker, CHINESE, None), TurnText("", CHINESE, None), TurnText("", CHINESE, ENGLISH * 3)]
+    assert checks_of(turns) == [set()] * 12
+
+
+def test_a_lost_original_is_missing_even_where_originals_are_folded():
+    turns = []
+    for speaker in ("Ada Park", "Bo Li", "Ada Park", "Bo Li"):
+        turns += [TurnText(speaker, CHINESE, None), TurnText("", CHINESE, None), TurnText("", CHINESE, ENGLISH * 3)]
+    turns[11] = TurnText("", CHINESE, None)
+    found = checks_of(turns)
+    assert found[9:12] == [{"missing-original"}] * 3
+    assert "merged-original" in found[8]
+
+
+def test_one_english_less_paragraph_is_no_habit_of_folding():
+    turns = plain(label="Ada Park") + [TurnText("Bo Li", CHINESE, None), TurnText("", CHINESE, ENGLISH)]
+    assert checks_of(turns)[6] == {"missing-original"}
+
+
+def test_an_english_naming_the_next_speaker_holds_their_original():
+    turns = []
+    for speaker in ("Ada Park", "Bo Li", "Ada Park"):
+        turns += [TurnText(speaker, CHINESE, None), TurnText("", CHINESE, None), TurnText("", CHINESE, ENGLISH)]
+    turns.insert(3, TurnText("", CHINESE, ENGLISH + " **Bo Li**: Yes."))
+    turns.insert(4, TurnText("Bo Li", "是的。", None))
+    found = checks_of(turns)
+    assert "merged-original" in found[3]
+
+
 def test_english_in_place_of_chinese_is_untranslated():
     turns = plain()
     turns[1] = TurnText("", ENGLISH, ENGLISH)
@@ -112,11 +144,24 @@ def test_a_bold_known_entity_the_tags_lack_is_flagged_once():
     assert all("untagged-mention" not in f for f in checks_of(turns, known=known, tagged=["NVIDIA"]))
 
 
-def test_an_entity_the_archive_usually_leaves_untagged_is_not_flagged():
-    known = KnownNames.of([], [("美国", 2)], untagged={"美国": 40})
+def test_entities_the_archive_usually_leaves_untagged_are_flagged_once_per_episode():
+    known = KnownNames.of([], [("美国", 2), ("英国", 1)], untagged={"美国": 40, "英国": 30})
     turns = plain()
     turns[1] = TurnText("", "**美国**" + CHINESE, ENGLISH)
-    assert checks_of(turns, known=known)[1] == set()
+    turns[3] = TurnText("", "**英国**" + CHINESE, ENGLISH)
+    assert [found & {"untagged-mention"} for found in checks_of(turns, known=known)] == [
+        set(), {"untagged-mention"}, set(), set(), set(), set(),
+    ]
+
+
+def test_a_mention_the_episode_names_in_another_form_is_its_own():
+    known = KnownNames.of([], [("Matt", 2), ("Trump", 3), ("DHS", 4), ("AI", 9)])
+    turns = plain()
+    turns[0] = TurnText("Matt Hager", "**Matt** 说：**国土安全部 (DHS)** 和 **AI基础设施**。", ENGLISH)
+    turns[1] = TurnText("", "**President Trump** 说。", ENGLISH)
+    found = checks_of(turns, known=known, tagged=["Donald Trump", "DHS"])
+    assert all("untagged-mention" not in f for f in found)
+    assert "untagged-mention" in checks_of(turns, known=known, tagged=["Donald Trump"])[0]
 
 
 def test_a_name_spelt_unlike_the_archive_is_flagged():
@@ -139,3 +184,56 @@ def test_a_turn_whose_texts_share_every_number_is_never_a_number_mismatch(values
     english_numbered = [f"item {i}" for i in range(len(values))]
     turns[0] = TurnText("", chinese, english + " " + " ".join(english_numbered))
     assert "number-mismatch" not in checks_of(turns)[0]
+
+
+_ZH_FORMS = {  # a value and ways Chinese writes it, beside how English does
+    5e9: ("50亿美元", "$5 billion"), 1.2e6: ("120万", "1.2 million"), 2024: ("2024年", "2024"),
+    30: ("百分之三十", "30%"), 0.3: ("30%", "30%"), 47: ("47", "forty-seven 47"),
+}
+
+
+@given(st.lists(st.sampled_from(sorted(_ZH_FORMS)), min_size=1, max_size=5), st.randoms())
+def test_numbers_written_each_language_s_way_are_never_a_mismatch(values, rng):
+    chinese = "，".join(f"他们说{_ZH_FORMS[v][0]}" for v in values) + "。"
+    shuffled = values[:]
+    rng.shuffle(shuffled)
+    english = ", ".join(f"they said {_ZH_FORMS[v][1]}" for v in shuffled) + "."
+    turns = [TurnText("", chinese, english)] + plain(4)
+    assert "number-mismatch" not in checks_of(turns)[0]
+
+
+_name = st.from_regex(r"[A-Z][a-z]{3,9}( [A-Z][a-z]{3,9})?", fullmatch=True)
+
+
+@given(st.lists(_name, min_size=1, max_size=4), st.randoms())
+def test_a_turn_with_the_same_latin_names_in_both_texts_is_never_a_name_mismatch(names, rng):
+    chinese = "，".join(f"{name}说了很多" for name in names) + "。"
+    shuffled = names[:]
+    rng.shuffle(shuffled)
+    english = ", ".join(f"{name} said a lot" for name in shuffled) + "."
+    turns = [TurnText("", chinese, english)] + plain(4)
+    assert "name-mismatch" not in checks_of(turns)[0]
+
+
+@given(st.lists(_name, min_size=1, max_size=4, unique=True), st.sampled_from(["{}", "《{}》", "{} (X)"]))
+def test_a_bold_name_the_episode_tags_is_never_an_untagged_mention(names, form):
+    known = KnownNames.of([], [(name, 3) for name in names])
+    turns = plain()
+    for index, name in enumerate(names):
+        turns[index] = TurnText("", f"**{form.format(name)}** {CHINESE}", ENGLISH)
+    found = checks_of(turns, known=known, tagged=names)
+    assert all("untagged-mention" not in f for f in found)
+
+
+@given(st.lists(st.integers(min_value=1, max_value=4), min_size=3, max_size=8))
+def test_paragraphs_folded_under_their_speaker_s_english_are_never_missing_it(paragraphs):
+    turns = []
+    for run, count in enumerate(paragraphs):
+        speaker = ("Ada Park", "Bo Li")[run % 2]
+        turns.append(TurnText(speaker, CHINESE, None if count > 1 else ENGLISH))
+        turns += [TurnText("", CHINESE, None) for _ in range(count - 2)]
+        if count > 1:
+            turns.append(TurnText("", CHINESE, ENGLISH * count))
+    found = checks_of(turns)
+    if sum(count - 1 for count in paragraphs) >= 3:
+        assert all("missing-original" not in f for f in found)
