@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0003_merge_flags_reads_labels'),
+        ('archive', '0004_no_working_copies'),
     ]
 
     operations = [
