@@ -175,7 +175,7 @@ def recheck(
     """Bring the stored flags of an episode (of ``NAME_CHECKS`` alone with
     ``names_only``) and the names it bolds untagged in line with ``document``, its
     rows as just written (the caller's transaction): :func:`replace_flags`."""
-    Episode.with_working_copies.filter(pk=episode_id).update(bolded_untagged=bolded_untagged(document))
+    Episode.objects.filter(pk=episode_id).update(bolded_untagged=bolded_untagged(document))
     rows = new_flag_rows(document, known, names_only=names_only)
     replace_flags({episode_id: rows}, NAME_CHECKS if names_only else None)
 
