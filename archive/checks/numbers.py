@@ -151,11 +151,13 @@ def _english_words(text: str):
 
 def _centuries(text: str):
     """``19世纪`` is the 1800s, ``19世纪90年代`` the 1890s (loose: the English may
-    say either)."""
+    say either); a century alone is also its number, as ``19th century`` writes it."""
     found = []
     for match in _CENTURY.finditer(text):
         value = (int(match[1]) - 1) * 100 + (int(match[2]) if match[2] else 0)
         found.append(Mention(float(value), match.start(), match.end(), False))
+        if not match[2]:
+            found.append(Mention(float(match[1]), match.start(), match.end(), False))
     return found
 
 

@@ -219,7 +219,8 @@ def _texts(turn: TurnText, usual: float, folded: bool = False) -> list[Finding]:
     if not _IGNORED.sub("", translation):
         return [Finding("untranslated")]
     findings = []
-    chinese_length, english_length = _length(translation), _length(english)
+    said = _unglossed(translation)
+    chinese_length, english_length = _length(said), _length(english)
     relative = chinese_length / max(english_length, 1) / usual
     if _is_english(translation):
         findings.append(Finding("untranslated", translation_spans=[(0, len(translation))]))
@@ -228,7 +229,7 @@ def _texts(turn: TurnText, usual: float, folded: bool = False) -> list[Finding]:
     elif english_length >= RATIO_MIN_ENGLISH:
         if relative < LOW_RATIO / MEDIAN_RATIO or relative > HIGH_RATIO / MEDIAN_RATIO:
             findings.append(Finding("length-ratio", {"ratio": f"{relative:.1f}"}))
-    findings.extend(_numbers(translation, english))
+    findings.extend(_numbers(said, english))
     findings.extend(_names(translation, english))
     return findings
 
@@ -265,13 +266,13 @@ def _numbers(translation: str, english: str) -> list[Finding]:
         return []
     if not (numbers.unmatched(ours, theirs) or numbers.unmatched(theirs, ours)):
         return []
-    ours = sorted([*ours, *numbers.english_words(translation)], key=_start)
-    theirs = sorted([*theirs, *numbers.english_words(english)], key=_start)
+    ours = sorted([*ours, *_words_apart(numbers.english_words(translation), ours)], key=_start)
+    theirs = sorted([*theirs, *_words_apart(numbers.english_words(english), theirs)], key=_start)
     only_ours, only_theirs = numbers.unmatched(ours, theirs), numbers.unmatched(theirs, ours)
     if not (only_ours or only_theirs):
         return []
-    lacking_ours = numbers.in_excess(ours, theirs)
-    lacking_theirs = numbers.in_excess(theirs, ours)
+    lacking_ours = _unheard(numbers.in_excess(ours, theirs), translation, theirs, english)
+    lacking_theirs = _unheard(numbers.in_excess(theirs, ours), english, ours, translation)
     if not (lacking_ours and lacking_theirs):
         return []
     shown_ours = only_ours or lacking_ours
@@ -283,12 +284,56 @@ def _numbers(translation: str, english: str) -> list[Finding]:
     )]
 
 
+_DIGITS_ONLY = re.compile(r"[\d.,:/%％\s]*\d[\d.,:/%％\s]*")
+# The pipeline's gloss of a term, ``（Term: what it means）``: an explanation the
+# translation adds on purpose, with no counterpart in the English.
+_GLOSS = re.compile(r"([（(][^（）()\n:：]{1,80}[:：])([^（）()\n]+)(?=[)）])")
 _NOT_SAID = re.compile(r"\A\s*\*\*[^*\n]{1,40}\*\*[:：]|^\s*\d{1,2}(?:[.、)]\s|、)", re.M)
+
+
+def _unglossed(text: str) -> str:
+    """``text`` with its glosses' explanations blanked (the term kept), each character
+    kept in place."""
+    return _GLOSS.sub(lambda match: match[1] + " " * len(match[2]), text)
 
 
 def _unnumbered(text: str) -> str:
     """``text`` with labels and list numbers blanked, each character kept in place."""
     return _NOT_SAID.sub(lambda match: " " * len(match[0]), text)
+
+
+def _unheard(mentions: list, text: str, others: list, other_text: str) -> list:
+    """``mentions`` whose digits the other text does not say as another value: a
+    transcript loses a number's punctuation (``0.74%`` heard as ``74%``, ``9比3`` as
+    ``93``, ``80/20`` as ``8020``), so the same digits, alone or of two numbers in a
+    row, are one number (a value said too seldom is still lacking)."""
+    said = [(_bare_digits(other_text[m.start:m.end]), m.value) for m in others]
+    heard = [(digits, value) for digits, value in said if digits]
+    heard += [(a + b, None) for (a, _), (b, _) in zip(said, said[1:]) if a and b]
+
+    def was_heard(mention) -> bool:
+        digits = _bare_digits(text[mention.start:mention.end])
+        return bool(digits) and any(
+            digits == other and (value is None or not numbers.same(value, mention.value))
+            for other, value in heard
+        )
+
+    return [mention for mention in mentions if not was_heard(mention)]
+
+
+def _bare_digits(written: str) -> str:
+    """The digits of a number written in digits alone (``0.74`` is ``74``, ``1,042``);
+    empty for one with a scale or a unit in words (``52亿``, ``5.2 billion``), whose
+    digits say nothing without it."""
+    if not _DIGITS_ONLY.fullmatch(written):
+        return ""
+    return re.sub(r"\D", "", written).lstrip("0") or "0"
+
+
+def _words_apart(words: list, written: list) -> list:
+    """Number words outside the written numbers: ``billion`` of ``$85 billion`` is
+    part of that number, not a second one."""
+    return [w for w in words if not any(w.start < m.end and m.start < w.end for m in written)]
 
 
 def _start(mention) -> int:

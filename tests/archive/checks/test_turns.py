@@ -96,6 +96,50 @@ def test_a_number_the_translation_leaves_out_is_not_a_mismatch():
     assert checks_of(turns)[0] == set()
 
 
+def number_checks(chinese: str, english: str) -> set[str]:
+    turns = plain()
+    turns[0] = TurnText("", chinese, english)
+    return checks_of(turns)[0] & {"number-mismatch"}
+
+
+def test_a_glosss_explanation_is_the_translations_own_and_not_compared():
+    chinese = ("尽管850亿美元不容小觑，**多德-弗兰克法案**（Dodd-Frank Act: 美国在2010年通过的金融改革"
+               "法案，旨在提高金融透明度并减少系统性风险，影响深远）旨在降低风险。")
+    english = "Though $85 billion is nothing to sneeze at, the Dodd-Frank Act sought to reduce risk."
+    turns = plain()
+    turns[0] = TurnText("", chinese, english)
+    assert checks_of(turns)[0] == set()
+
+
+def test_a_number_changed_in_the_glossed_term_is_still_a_mismatch():
+    assert number_checks("这是**影响级别5**（Impact Level 5: 一种安全级别）的环境。",
+                         "It is an impact level 4 environment.") == {"number-mismatch"}
+
+
+def test_a_century_is_its_ordinal_and_a_scale_word_is_part_of_its_number():
+    assert number_checks("在15世纪末到16世纪初，他们花了850亿美元。",
+                         "In the late 15th century, early 16th century, they spent $85 billion.") == set()
+    assert number_checks("在15世纪末，他们花了850亿美元。",
+                         "In the late 16th century, they spent $85 billion.") == {"number-mismatch"}
+
+
+def test_digits_a_transcript_heard_without_their_punctuation_are_the_same_number():
+    assert number_checks("Palo Alto上涨0.74%，以9比3的投票通过。", "Palo Alto up 74%, a 93 vote.") == set()
+    assert number_checks("Palo Alto上涨0.74%，以9比3的投票通过。", "Palo Alto up 75%, a 93 vote.") == {
+        "number-mismatch"}
+
+
+def test_the_same_digits_at_another_scale_are_a_mismatch():
+    assert number_checks("他们的收入是52万美元，增长了30%。",
+                         "Their revenue was $5.2 billion, up 30%.") == {"number-mismatch"}
+
+
+def test_a_value_said_twice_against_once_is_lacking_whatever_its_digits():
+    assert number_checks("他选择了Claude Opus 3，也许你知道他们为什么选择Claude Opus 7。",
+                         "He chose Claude Opus 3, maybe you know why they chose Claude Opus 3.") == {
+        "number-mismatch"}
+
+
 def test_a_chinese_cut_mid_sentence_is_truncated():
     turns = plain()
     turns[3] = TurnText("", CHINESE[:12], ENGLISH)
