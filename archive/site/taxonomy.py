@@ -47,10 +47,15 @@ from .cache import content_state
 _QUOTES = re.compile(r"^[\"'“”‘’「」『』]+|[\"'“”‘’「」『』]+$")
 
 
+def unquoted(value: str) -> str:
+    """An area or category value without the quotes some files put around it."""
+    return _QUOTES.sub("", value.strip()).strip()
+
+
 def column_value_key(value: str) -> str:
-    """The one page an area or category value belongs to: trimmed, lower case, without
-    the quotes some files put around it (``"AI"``, ``“ai”`` and ``ai`` are one)."""
-    return _QUOTES.sub("", value.strip().lower()).strip()
+    """The one page an area or category value belongs to: :func:`unquoted`, lower
+    case (``"AI"``, ``“ai”`` and ``ai`` are one)."""
+    return unquoted(value).lower()
 
 
 def internal_tags() -> frozenset[str]:

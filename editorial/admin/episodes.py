@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from archive.codec import parse
 from archive.content import entity_lists, fields
 from archive.site import params
-from archive.site.taxonomy import column_value_key
+from archive.site.taxonomy import column_value_key, unquoted
 from archive.models import (
     Episode,
     Maturity,
@@ -132,7 +132,7 @@ class ColumnValueFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            (key, min(values, key=lambda value: (value != key, len(value), value)))
+            (key, unquoted(min(values, key=lambda value: (value != key, len(value), value))))
             for key, values in sorted(self._groups().items())
         ]
 
