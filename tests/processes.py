@@ -3,9 +3,11 @@ a PostgreSQL database beside the test database), for tests that kill them."""
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,6 +56,47 @@ def manage(url: str, *args: str, env: dict | None = None, **kwargs) -> subproces
     return subprocess.Popen([sys.executable, "manage.py", *args], cwd=REPO, env=environment,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True, **kwargs)
+
+
+def kill(process: subprocess.Popen, query) -> None:
+    """SIGKILL ``process`` and every process it started (RQ's work horse puts itself in
+    a process group of its own), and wait until the database has seen the last of them:
+    a PostgreSQL server process may still be committing what its client sent just
+    before it died, so the test reads what the kill left only once every other session
+    of the database is gone."""
+    started = _descendants(process.pid)
+    os.killpg(process.pid, signal.SIGKILL)
+    for pid in started:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.wait(timeout=30)
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    others = ("SELECT count(*) FROM pg_stat_activity "
+              "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    deadline = time.monotonic() + 30
+    while query(others)[0][0]:
+        assert time.monotonic() < deadline, "the killed process's sessions did not end"
+        time.sleep(0.05)
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes below ``pid``, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, waiting = [], [pid]
+    while waiting:
+        below = children.get(waiting.pop(), [])
+        found += below
+        waiting += below
+    return found
 
 
 def run(url: str, *args: str, env: dict | None = None, check: bool = True) -> str:

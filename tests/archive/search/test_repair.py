@@ -6,12 +6,11 @@ says its files are in, that is while it indexes them.
 """
 from __future__ import annotations
 
-import os
 import signal
 from pathlib import Path
 
 from tests.factories import episode_markdown
-from tests.processes import manage, own_database, run
+from tests.processes import kill, manage, own_database, run
 
 EPISODES = 600
 
@@ -45,9 +44,8 @@ def test_a_kill_during_the_index_pass_is_repaired_by_the_next_run(tmp_path):
         importing = manage(url, "import_markdown", str(folder))
         for line in importing.stdout:
             if " files: " in line:             # every file committed; the index pass begins
-                os.killpg(importing.pid, signal.SIGKILL)
+                kill(importing, query)
                 break
-        importing.wait(timeout=60)
         assert importing.returncode == -signal.SIGKILL
         assert query(LAGGING)[0][0] > 0, "the kill came after the index pass"
 

@@ -3,14 +3,13 @@ it with every episode changed exactly once (one revision each, one item each).""
 from __future__ import annotations
 
 import os
-import signal
 import time
 
 import pytest
 from django.conf import settings
 
 from tests.factories import episode_markdown
-from tests.processes import manage, own_database, run, worker_command
+from tests.processes import kill, manage, own_database, run, worker_command
 
 EPISODES = 200
 pytestmark = pytest.mark.jobs
@@ -48,8 +47,7 @@ def test_a_merge_killed_mid_way_finishes_when_resumed_with_each_episode_changed_
             assert worker.poll() is None, worker.stdout.read()
             assert time.monotonic() < deadline, "the worker made no progress"
             time.sleep(0.02)
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=30)
+        kill(worker, query)
         done_when_killed = query("SELECT done FROM jobs_job")[0][0]
         assert 30 <= done_when_killed < EPISODES
         assert query("SELECT status FROM jobs_job") == [("running",)]

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from tests.factories import episode_markdown
-from tests.processes import manage, own_database, run
+from tests.processes import kill, manage, own_database, run
 
 from .test_syncing import git
 
@@ -70,8 +70,7 @@ def test_a_sync_killed_while_importing_is_finished_by_the_next(tmp_path):
             assert syncing.poll() is None, syncing.stdout.read()
             assert time.monotonic() < deadline
             time.sleep(0.01)
-        os.killpg(syncing.pid, signal.SIGKILL)
-        syncing.wait(timeout=30)
+        kill(syncing, query)
         assert syncing.returncode == -signal.SIGKILL
         assert query("SELECT status FROM jobs_job ORDER BY id DESC LIMIT 1") == [("running",)]
 
