@@ -131,16 +131,16 @@ class ColumnValueFilter(admin.SimpleListFilter):
         return groups
 
     def lookups(self, request, model_admin):
+        self.groups = self._groups()  # lookups() runs first; queryset() uses them too
         return [
             (key, unquoted(min(values, key=lambda value: (value != key, len(value), value))))
-            for key, values in sorted(self._groups().items())
+            for key, values in sorted(self.groups.items())
         ]
 
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        values = self._groups().get(self.value(), [])
-        return queryset.filter(**{f"{self.column}__in": values})
+        return queryset.filter(**{f"{self.column}__in": self.groups.get(self.value(), [])})
 
 
 class CategoryFilter(ColumnValueFilter):
