@@ -24,7 +24,7 @@ class Mention:
     start: int
     end: int
     firm: bool
-    counted: bool = False  # words of a count from two to nine: 三个, three
+    counted: bool = False  # words of a count from two to nine (三个, three), an ordinal (第四), a month (May)
 
 
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
@@ -55,6 +55,8 @@ _EN_WORDS = {
     "half": 0.5, "hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9,
     "trillion": 1e12, "january": 1, "february": 2, "march": 3, "april": 4, "june": 6,
     "july": 7, "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
 }
 _EN_NUMBER = re.compile(
     rf"(?<![A-Za-z\d.:])(?<![A-Za-z]-)(?P<arabic>{_ARABIC})"
@@ -63,6 +65,11 @@ _EN_NUMBER = re.compile(
 )
 _WORD = re.compile(r"[A-Za-z]+(?:-(?:one|two|three|four|five|six|seven|eight|nine)\b)?")
 _CARDINALS = frozenset(("two", "three", "four", "five", "six", "seven", "eight", "nine"))
+_MONTHS = frozenset((
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec",
+))
 _WORD_SCALE = re.compile(r"(?i)[ -](hundred|thousand|million|billion|trillion)\b")
 _CENTURY = re.compile(r"(\d{1,2})\s?世纪(?:\s?(\d0)\s?年代)?")
 _RUN = re.compile(rf"[\d.{_ZH_CHARS}][\d,.{_ZH_CHARS}]*(?: [{_ZH_CHARS}]+)?")
@@ -120,7 +127,8 @@ def _chinese(text: str):
             else:
                 value, firm = _chinese_value(match["words"]), False
             if value is not None:
-                counted = not firm and 2 <= value <= 9 and text[match.end():match.end() + 1] in _MEASURES
+                counted = not firm and (2 <= value <= 9 and text[match.end():match.end() + 1] in _MEASURES
+                                        or text[match.start() - 1:match.start()] == "第")
                 taken.append(Mention(value, match.start(), match.end(), firm, counted))
     return taken
 
@@ -139,14 +147,35 @@ def english_words(text: str) -> list[Mention]:
 def _english_words(text: str):
     found = []
     for match in _WORD.finditer(text):
+        if match[0] == "May":  # the month; ``may`` is the verb
+            found.append(Mention(5.0, match.start(), match.end(), False, True))
+            continue
         word, _, unit = match[0].lower().partition("-")
         if word in _EN_WORDS:
             value, end = float(_EN_WORDS[word]) + (_EN_WORDS[unit] if unit else 0), match.end()
             scale = _WORD_SCALE.match(text, end)
             if scale and word not in _EN_SCALES:
                 value, end = value * _EN_SCALES[scale[1].lower()], scale.end()
-            found.append(Mention(value, match.start(), end, False, word in _CARDINALS))
+            month = word in _MONTHS and match[0][0].isupper()
+            found.append(Mention(value, match.start(), end, False, word in _CARDINALS or month))
     return found
+
+
+_BESIDE_LETTERS = re.compile(r"(?<=[A-Za-z])-?(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)(?=[A-Za-z])")
+_MINUTES = re.compile(r"(?<=\d:)\d\d\b")
+
+
+def beside_letters(text: str) -> list[Mention]:
+    """Digits of a name (``Genie3``, ``H100``, ``GPT-4``): no numbers of their own, but
+    loose ones, since the other text may write the name apart (``Genie 3``)."""
+    return [Mention(_arabic(match[1] or match[2]), *match.span(), False)
+            for match in _BESIDE_LETTERS.finditer(text)]
+
+
+def minutes(text: str) -> list[Mention]:
+    """The minutes of a time of day (``9:30``), loose: the hour is the time's number,
+    and the other text may say its minutes apart (``9点30分``)."""
+    return [Mention(float(match[0]), *match.span(), False) for match in _MINUTES.finditer(text)]
 
 
 def _centuries(text: str):
@@ -200,8 +229,9 @@ def same(a: float, b: float) -> bool:
 
 def telling(mention: Mention) -> bool:
     """Whether a number the other text lacks says something: a firm one, words worth
-    ten or more (``十八``, ``thirty``) or a count of two to nine (``three``, ``三个``);
-    ``一``, ``first`` and ``second`` are everywhere."""
+    ten or more (``十八``, ``thirty``), a count of two to nine (``three``, ``三个``),
+    an ordinal (``第四``) or a month named (``March``, not ``march``); ``一``,
+    ``first`` and ``second`` are everywhere."""
     return mention.firm or mention.value >= 10 or mention.counted
 
 

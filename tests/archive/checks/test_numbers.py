@@ -42,6 +42,17 @@ def test_a_time_of_day_is_its_hour():
     assert values("9:00", firm_only=True) == [9.0]
 
 
+def test_a_time_s_minutes_and_a_name_s_digits_are_loose_numbers():
+    assert [m.value for m in numbers.minutes("at 9:30 or 10:05")] == [30.0, 5.0]
+    assert [m.value for m in numbers.beside_letters("Genie3, H100 and GPT-4")] == [3.0, 100.0, 4.0]
+    assert not any(m.firm for m in numbers.minutes("9:30") + numbers.beside_letters("H100"))
+
+
+def test_months_are_numbers_by_name_or_abbreviation_but_may_only_as_a_name():
+    assert values("Jan 20, Sept 3 and the end of May") == [1.0, 20.0, 9.0, 3.0, 5.0]
+    assert values("it may be so") == []
+
+
 @given(st.integers(min_value=0, max_value=10**12))
 def test_digits_read_the_same_with_or_without_thousands_commas(value):
     assert values(f"{value:,}", firm_only=True) == values(str(value), firm_only=True) == [float(value)]

@@ -1,6 +1,7 @@
 """Each check on turns made to show, or not show, its defect."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -281,3 +282,18 @@ def test_paragraphs_folded_under_their_speaker_s_english_are_never_missing_it(pa
     found = checks_of(turns)
     if sum(count - 1 for count in paragraphs) >= 3:
         assert all("missing-original" not in f for f in found)
+
+
+def test_a_list_numbered_out_of_its_count_is_a_mismatch():
+    chinese = "三大支柱：\n1. **身份**：知道我是谁。\n2. **授权**：代表我调用。\n6. **确认**：请求我的确认。"
+    english = "Three pillars. The first is identity, the second authorization, the third confirmation."
+    assert number_checks(chinese, english) == {"number-mismatch"}
+    assert number_checks(chinese.replace("6.", "3."), english) == set()
+
+
+@pytest.mark.parametrize(("chinese", "english"), [
+    ("在日本神户，1995年9月17日的早晨似乎与往常无异。", "In Kobe, the morning of January 17th, 1995 seemed like any other."),
+    ("第四章，肌肉。力量不仅仅是蛮力，这是2019年的研究。", "Chapter 5, the muscles. Strength isn't just force, a study of 2019."),
+])
+def test_a_changed_month_or_ordinal_written_in_words_is_a_mismatch(chinese, english):
+    assert number_checks(chinese, english) == {"number-mismatch"}
