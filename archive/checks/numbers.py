@@ -35,9 +35,11 @@ _ZH_CHARS = "".join((*_ZH_DIGITS, *_ZH_SMALL, *_ZH_LARGE))
 _SCALE_AFTER = frozenset((*_ZH_SMALL, *_ZH_LARGE))
 _MEASURES = frozenset("个年月天周次倍位名家人岁种条项本部小分秒款场层")
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
+# A unit written against its number (``70mm``, ``100GB``): the number is one still.
+_GLUED_UNIT = r"(?:mm|cm|km|kg|mg|lbs?|oz|ft|mph|ms|ns|nm|[KMGT]B|[KMG]?Hz|[kMGT]Wh?)(?![A-Za-z])"
 # A run of Chinese numerals, or digits with the 万/亿/千 that scale them.
 _ZH_NUMBER = re.compile(
-    rf"(?<![A-Za-z\d.:])(?<![A-Za-z]-)(?:(?P<arabic>{_ARABIC})\s?(?P<scale>[{_ZH_CHARS}]*)(?![A-Za-z\d])"
+    rf"(?<![A-Za-z\d.:])(?<![A-Za-z]-)(?:(?P<arabic>{_ARABIC})\s?(?P<scale>[{_ZH_CHARS}]*)(?:{_GLUED_UNIT})?(?![A-Za-z\d])"
     rf"|(?P<words>[{_ZH_CHARS}]+))"
 )
 _EN_SCALES = {
@@ -61,7 +63,7 @@ _EN_WORDS = {
 _EN_NUMBER = re.compile(
     rf"(?<![A-Za-z\d.:])(?<![A-Za-z]-)(?P<arabic>{_ARABIC})"
     r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])(?![A-Za-z]))?"
-    r"(?P<suffix>s|st|nd|rd|th|x)?(?![A-Za-z\d])"
+    rf"(?P<suffix>s|st|nd|rd|th|x|{_GLUED_UNIT})?(?![A-Za-z\d])"
 )
 _WORD = re.compile(r"[A-Za-z]+(?:-(?:one|two|three|four|five|six|seven|eight|nine)\b)?")
 _CARDINALS = frozenset(("two", "three", "four", "five", "six", "seven", "eight", "nine"))

@@ -256,9 +256,11 @@ def _stops_short(translation: str, english: str, relative: float) -> bool:
 
 def _numbers(translation: str, english: str) -> list[Finding]:
     """Firm numbers one text has and the other lacks, when the other text also has a
-    number the first lacks: a number changed, not one a condensed translation left
-    out (which the real archive does all the time: flagging those too would flag
-    1,225 more turns of the shared half to find half of the numbers dropped).
+    number the first lacks (a number changed) or shows the gap a number left
+    (``增至。``, ``about  years``): not a number a condensed translation left out
+    with its clause, which the real archive does all the time (flagging every number
+    one text lacks would flag 3,600 more turns of the shared half, the median
+    bilingual episode's share going from 9.7% to 13.3%).
     A speaker's label (``**Speaker 4**:``) and a list item's number are no numbers
     of what the turn says, unless the number breaks its list's count."""
     skipped = _out_of_sequence(translation), _out_of_sequence(english)
@@ -279,7 +281,12 @@ def _numbers(translation: str, english: str) -> list[Finding]:
     lacking_ours = _unheard(numbers.in_excess(ours, theirs), translation, theirs, english)
     lacking_theirs = _unheard(numbers.in_excess(theirs, ours), english, ours, translation)
     if not (lacking_ours and lacking_theirs):
-        return []
+        gap_ours, gap_theirs = _GAP_ZH.search(translation), _GAP_EN.search(english)
+        lacking_ours = _unheard(only_ours, translation, theirs, english) if gap_theirs else []
+        lacking_theirs = _unheard(only_theirs, english, ours, translation) if gap_ours else []
+        if not (lacking_ours or lacking_theirs):
+            return []
+        only_ours, only_theirs = lacking_ours, lacking_theirs
     shown_ours = only_ours or lacking_ours
     shown_theirs = only_theirs or lacking_theirs
     written = [translation[m.start:m.end] for m in shown_ours] + [english[m.start:m.end] for m in shown_theirs]
@@ -289,6 +296,21 @@ def _numbers(translation: str, english: str) -> list[Finding]:
     )]
 
 
+_COUNTED = (r"天|年(?![度代轻龄])|位|种|次|号|秒|分钟|小时|公里|英尺|英里|毫米|美元|欧元|英镑|倍|岁|票|%|％|周|"
+            r"季度|百分点|吉瓦|兆瓦|公斤|磅|桶")
+# Where a number was taken out of a sentence that still asks for it. The shared
+# half's 132,176 translated turns with an original hold 19 such places, the English
+# originals 5; none is flagged unless the other text has a number this one lacks.
+_GAP_ZH = re.compile("|".join((
+    r"[\u4e00-\u9fff，。、：][ \t]+[\u4e00-\u9fff，。、；！？%％]",  # a space left between characters
+    r"[\u4e00-\u9fffA-Za-z][ \t]{2,}[\u4e00-\u9fffA-Za-z]",  # two spaces where a number stood
+    r"(?<![\d一二三四五六七八九十百千两几\sXxNn])[ \t]*[%％]",  # a percent of nothing
+    r"\d[ \t]*月[ \t]*日(?![军本元])|\d[ \t]*年[ \t]*月(?![份度底初中末])",  # a date without its day or month
+    r"(?:^|[^\d\s一二三四五六七八九十正腊])[ \t]*月[ \t]*\d{1,2}[ \t]*日",
+    rf"(?:大约|约为|至少|超过|将近|高达|多达|仅有|大于|小于|高于|低于|第)[ \t]*(?:{_COUNTED})",  # about (no number) days
+    r"(?:增至|降至|升至|跌至|涨至|增长到|下降到|高达|多达|约为|将近|第|共计|为期)[ \t]*[，。、；！？的）)]",
+)))
+_GAP_EN = re.compile(r"[A-Za-z,]  +[A-Za-z]|[A-Za-z] [.,;:?!](?=\s|$)|(?<=[A-Za-z] )%")
 _DIGITS_ONLY = re.compile(r"[\d.,:/%％\s]*\d[\d.,:/%％\s]*")
 # The pipeline's gloss of a term, ``（Term: what it means）``: an explanation the
 # translation adds on purpose, with no counterpart in the English.

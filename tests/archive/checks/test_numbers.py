@@ -33,6 +33,11 @@ def test_digits_inside_names_are_not_numbers():
     assert values("GPT-4, H100, 5G and COVID-19") == []
 
 
+def test_a_unit_written_against_its_number_leaves_it_a_number():
+    assert values("a 70mm film, 100GB and 5ms", firm_only=True) == [70.0, 100.0, 5.0]
+    assert values("采用70mm胶片", firm_only=True) == [70.0]
+
+
 def test_numerals_inside_chinese_words_are_loose():
     assert values("我们一起去", firm_only=True) == []
     assert values("我们一起去") == [1.0]

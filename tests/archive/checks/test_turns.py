@@ -297,3 +297,13 @@ def test_a_list_numbered_out_of_its_count_is_a_mismatch():
 ])
 def test_a_changed_month_or_ordinal_written_in_words_is_a_mismatch(chinese, english):
     assert number_checks(chinese, english) == {"number-mismatch"}
+
+
+@pytest.mark.parametrize(("chinese", "english"), [
+    ("这一数字每年需要增至。为何存在如此巨大的差距？", "That figure needs to rise to $3.5 trillion a year. Why such a gap?"),
+    ("他们在那里建立了一个 吉瓦的变电站。", "They built a 1.2 gigawatt substation there."),
+    ("谢谢。大约天前，Jeff创立了这家公司。", "Thank you. About 10 days ago, Jeff founded this company."),
+    ("他们在2018年融资了50亿美元。", "They raised  in 2018."),
+])
+def test_a_number_taken_out_of_a_sentence_that_still_asks_for_it_is_a_mismatch(chinese, english):
+    assert number_checks(chinese, english) == {"number-mismatch"}
