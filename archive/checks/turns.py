@@ -263,7 +263,7 @@ def _numbers(translation: str, english: str) -> list[Finding]:
     bilingual episode's share going from 9.7% to 13.3%).
     A speaker's label (``**Speaker 4**:``) and a list item's number are no numbers
     of what the turn says, unless the number breaks its list's count."""
-    skipped = _out_of_sequence(translation), _out_of_sequence(english)
+    skipped = _out_of_sequence(translation, english), _out_of_sequence(english, translation)
     if any(skipped):
         written = [translation[s:e] for s, e in skipped[0]] + [english[s:e] for s, e in skipped[1]]
         return [Finding("number-mismatch", {"numbers": " / ".join(written)}, *skipped)]
@@ -331,16 +331,19 @@ def _unnumbered(text: str) -> str:
     return _NOT_SAID.sub(lambda match: " " * len(match[0]), text)
 
 
-def _out_of_sequence(text: str) -> list[Span]:
-    """The spans of list numbers that break their list's count (``1. 2. 6. 4.``): a
-    number changed where no other text need say it (the archive's lists count
-    without a break in all but one of their 301,432 turns)."""
+def _out_of_sequence(text: str, other_text: str) -> list[Span]:
+    """The spans of list numbers that break their list's count (``1. 2. 6. 4.``) and
+    that the other text does not say: a number changed where no other text need say
+    it (the archive's lists count without a break in all but one of their 301,432
+    turns)."""
     items = list(re.finditer(_LIST_ITEM, text, re.M))
     offsets = Counter(int(item[1]) - place for place, item in enumerate(items))
     if len(items) < 3 or offsets.most_common(1)[0][1] < 2:
         return []
     usual = offsets.most_common(1)[0][0]
-    return [item.span(1) for place, item in enumerate(items) if int(item[1]) - place != usual]
+    skipped = [item for place, item in enumerate(items) if int(item[1]) - place != usual]
+    said = {m.value for m in numbers.mentions(other_text)}
+    return [item.span(1) for item in skipped if float(item[1]) not in said]
 
 
 def _unheard(mentions: list, text: str, others: list, other_text: str) -> list:
