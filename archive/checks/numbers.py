@@ -130,7 +130,7 @@ def _chinese(text: str):
                 value, firm = _chinese_value(match["words"]), False
             if value is not None:
                 counted = not firm and (2 <= value <= 9 and text[match.end():match.end() + 1] in _MEASURES
-                                        or text[match.start() - 1:match.start()] == "第")
+                                        or value >= 3 and text[match.start() - 1:match.start()] == "第")
                 taken.append(Mention(value, match.start(), match.end(), firm, counted))
     return taken
 
@@ -232,20 +232,21 @@ def same(a: float, b: float) -> bool:
 def telling(mention: Mention) -> bool:
     """Whether a number the other text lacks says something: a firm one, words worth
     ten or more (``十八``, ``thirty``), a count of two to nine (``three``, ``三个``),
-    an ordinal (``第四``) or a month named (``March``, not ``march``); ``一``,
-    ``first`` and ``second`` are everywhere."""
+    an ordinal from the third (``第四``) or a month named (``March``, not ``march``);
+    ``一``, ``first`` and ``second`` (``第一``, ``第二``) are everywhere."""
     return mention.firm or mention.value >= 10 or mention.counted
 
 
 def in_excess(ours: list[Mention], theirs: list[Mention]) -> list[Mention]:
     """Our telling mentions of a value written more often here than there: ``47``
-    twice against once is one ``47`` the other text lacks."""
+    twice against once is one ``47`` the other text lacks. A one that says nothing
+    (``一个``, ``one``) answers for no telling one (``January``, ``1``)."""
     found = []
     for mention in ours:
         if not telling(mention):
             continue
         here = sum(same(mention.value, m.value) for m in ours if telling(m))
-        there = sum(same(mention.value, m.value) for m in theirs)
+        there = sum(same(mention.value, m.value) for m in theirs if telling(m) or m.value != 1)
         if here > there:
             found.append(mention)
     return found

@@ -293,7 +293,8 @@ def test_a_list_numbered_out_of_its_count_is_a_mismatch():
 
 
 @pytest.mark.parametrize(("chinese", "english"), [
-    ("在日本神户，1995年9月17日的早晨似乎与往常无异。", "In Kobe, the morning of January 17th, 1995 seemed like any other."),
+    ("在日本神户，1995年9月17日的早晨似乎与往常无异，一个和平的城市。",
+     "In Kobe, the morning of January 17th, 1995 seemed like any other, a peaceful city."),
     ("第四章，肌肉。力量不仅仅是蛮力，这是2019年的研究。", "Chapter 5, the muscles. Strength isn't just force, a study of 2019."),
 ])
 def test_a_changed_month_or_ordinal_written_in_words_is_a_mismatch(chinese, english):
