@@ -33,7 +33,7 @@ from archive.text import plain
 
 from .backends import backend
 from .documents import TURN_COLUMNS, Field, fold, names_of, turn_parts
-from .packed import Lines, Unpacked
+from .packed import Lines, Shown, Unpacked
 from .ranking import Match
 
 MAX_QUERY = 200
@@ -72,7 +72,7 @@ class Term:
     open_start: bool = False   # written with a leading ``*``: no boundary before
     open_end: bool = False     # written with a trailing ``*``: no boundary after
 
-    @property
+    @cached_property
     def bounded(self) -> bool:
         """Whether a match must also fall on a word boundary at some end."""
         return self._bounded_start or self._bounded_end
@@ -201,7 +201,7 @@ def search(query: str | None, episodes, page_number=1, per_page=RESULTS_PER_PAGE
 
 # Hits and snippets -----------------------------------------------------------------
 
-def _attach_hits(terms: list[Term], results: list[Result], texts: dict[int, Unpacked]) -> None:
+def _attach_hits(terms: list[Term], results: list[Result], texts: dict[int, Unpacked | Shown]) -> None:
     """The best matching line of each field of each result, and a few of its turns
     (those holding the most terms first), each with a highlighted snippet: a constant
     number of queries."""
@@ -245,7 +245,7 @@ def highlighted_words(text: str, terms: list[Term]) -> list[str]:
 LINES_WEIGHED = 200       # matching lines of a field weighed for the terms they hold
 
 
-def _matching_lines(unpacked: Unpacked, terms: list[Term]) -> list[tuple]:
+def _matching_lines(unpacked: Unpacked | Shown, terms: list[Term]) -> list[tuple]:
     """(field, position, folded line) of the lines to show for one episode: in each
     field the line holding the most terms (the first of them), and in the turns the
     TURN_HITS_PER_EPISODE such lines; those holding more terms first, then in order."""

@@ -5,8 +5,8 @@ backend is a module that answers two questions:
 
 - ``matches(terms, episode_ids) -> list[Match]``: every episode of ``episode_ids``
   holding all ``terms`` (``query.Term``), unordered, with what ranking needs;
-- ``unpacked(episode_ids) -> dict[int, Unpacked]``: the folded text of the few
-  episodes of a results page, for their hits and snippets.
+- ``unpacked(episode_ids) -> dict[int, Unpacked | Shown]``: the folded text and
+  layout of the few episodes of a results page, for their hits and snippets.
 
 ``scan`` holds every episode's folded text in each process and scans it;
 ``postings`` reads a positional inverted index on disk, shared through the page cache.
