@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import quote
@@ -34,7 +35,7 @@ from archive.text import plain
 from .backends import backend
 from .documents import TURN_COLUMNS, Field, fold, names_of, turn_parts
 from .packed import Lines, Shown, Unpacked
-from .ranking import Match
+from .ranking import Match, ranked
 
 MAX_QUERY = 200
 MAX_TERMS = 8
@@ -179,7 +180,7 @@ class Result:
         return plain(self.episode.title) or self.episode.slug
 
 
-def matches(terms: list[Term], episode_ids) -> list[Match]:
+def matches(terms: list[Term], episode_ids) -> Sequence[Match]:
     """Every episode of ``episode_ids`` holding all ``terms``, with its best field
     and the number of occurrences, unordered: the configured backend's answer."""
     return backend().matches(terms, episode_ids) if terms else []
@@ -188,8 +189,7 @@ def matches(terms: list[Term], episode_ids) -> list[Match]:
 def search(query: str | None, episodes, page_number=1, per_page=RESULTS_PER_PAGE):
     """A page of ``Result`` for ``query`` over ``episodes`` (a public queryset)."""
     terms = parse(query)
-    found = matches(terms, episodes.order_by().values_list("pk", flat=True) if terms else [])
-    found.sort(key=lambda match: match.rank)
+    found = ranked(matches(terms, episodes.order_by().values_list("pk", flat=True) if terms else []))
     page = Paginator(found, per_page).get_page(page_number)
     shown = list(page.object_list)
     by_id = Episode.objects.only(*RESULT_FIELDS).in_bulk([m.episode_id for m in shown])

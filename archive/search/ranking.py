@@ -6,14 +6,18 @@ field any term matched in, then the occurrences of the rarest term, then newest.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
 
 NEAR = 60                  # bytes of folded UTF-8 (20 Chinese characters) between terms
 PROXIMITY_OCCURRENCES = 500  # occurrences of a term looked at for closeness
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """An episode a query found."""
+
     episode_id: int
     best: int
     count: int
@@ -25,6 +29,47 @@ class Match:
     @property
     def rank(self) -> tuple:
         return (-self.in_title, self.closeness, self.best, -self.least, -self.day, self.episode_id)
+
+
+_RANK_COLUMNS = Match._fields
+
+
+class Matches(Sequence):
+    """Many matches as columns of numbers, a ``Match`` made only for those read (a
+    page of them): a common word finds thousands of episodes, and as many objects
+    per search kept the garbage collector busy walking them."""
+
+    def __init__(self, **columns: np.ndarray):
+        self.columns = {name: np.asarray(columns[name], dtype=np.int64) for name in _RANK_COLUMNS}
+
+    @classmethod
+    def of(cls, matches: list[Match]) -> Matches:
+        return cls(**{name: [getattr(match, name) for match in matches] for name in _RANK_COLUMNS})
+
+    def __len__(self) -> int:
+        return len(self.columns["episode_id"])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Matches(**{name: column[index] for name, column in self.columns.items()})
+        return Match(*(int(self.columns[name][index]) for name in _RANK_COLUMNS))
+
+    def __add__(self, other: Matches) -> Matches:
+        return Matches(**{name: np.concatenate([column, other.columns[name]])
+                          for name, column in self.columns.items()})
+
+    def ranked(self) -> Matches:
+        """Sorted by ``Match.rank``."""
+        c = self.columns
+        order = np.lexsort((c["episode_id"], -c["day"], -c["least"], c["best"], c["closeness"], -c["in_title"]))
+        return Matches(**{name: column[order] for name, column in c.items()})
+
+
+def ranked(matches: Sequence[Match]) -> Sequence[Match]:
+    """``matches`` in the order of ``Match.rank``."""
+    if isinstance(matches, Matches):
+        return matches.ranked()
+    return sorted(matches, key=lambda match: match.rank)
 
 
 def closeness(terms, text: bytes) -> int:

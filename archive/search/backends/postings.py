@@ -26,7 +26,7 @@ from ..index import repair
 from ..packed import Shown, unpack_shown
 from ..postings.reader import COLUMN, PostingsIndex
 from ..postings.writer import CURRENT, index_dir
-from ..ranking import PROXIMITY_OCCURRENCES, Match, closeness_of
+from ..ranking import PROXIMITY_OCCURRENCES, Matches, closeness_of
 from .scan import scan
 
 
@@ -50,12 +50,12 @@ def forget() -> None:
         _state = _State()
 
 
-def matches(terms, episode_ids) -> list[Match]:
+def matches(terms, episode_ids) -> Matches:
     if not terms:
-        return []
+        return Matches.of([])
     state = _current()
     allowed = np.fromiter(episode_ids, dtype=np.int64)
-    found = scan(terms, state.delta, allowed) if state.delta.order else []
+    found = Matches.of(scan(terms, state.delta, allowed) if state.delta.order else [])
     if state.index is not None and len(state.fresh):
         searched = state.fresh & np.isin(state.index.column("episode_id"), allowed)
         found += _from_index(terms, state.index, searched)
@@ -134,6 +134,14 @@ def _follow_rows(state: _State) -> None:
     index_image.load(state.delta, {pk: row for pk, row in rows.items() if pk not in indexed})
 
 
+def _may_overlap(term) -> bool:
+    """Whether two matches of ``term`` can overlap: it opens both ends (``*aa*``), or
+    begins as it ends (``哈哈``, ``a.a``)."""
+    needle = term.folded.encode()
+    return (term.open_start and term.open_end) or any(
+        needle[:size] == needle[-size:] for size in range(1, len(needle)))
+
+
 def _apart(offsets: np.ndarray, length: int) -> np.ndarray:
     """The matches a left-to-right scan counts: none starting inside the one before
     (``哈哈`` in ``哈哈哈`` once)."""
@@ -147,19 +155,21 @@ def _apart(offsets: np.ndarray, length: int) -> np.ndarray:
     return np.array(kept, dtype=np.int64)
 
 
-def _from_index(terms, index: PostingsIndex, searched: np.ndarray) -> list[Match]:
+def _from_index(terms, index: PostingsIndex, searched: np.ndarray) -> Matches:
     bases = index.bases
     found = []            # per term: (offsets, first offset of each episode, count of each episode, length)
     holding = searched.copy()
     for term in terms:
         length = len(term.folded.encode())
-        offsets = _apart(index.occurrences(term), length)
+        offsets = index.occurrences(term)
+        if _may_overlap(term):
+            offsets = _apart(offsets, length)
         low = np.searchsorted(offsets, bases.astype(offsets.dtype))
         counts = np.diff(np.append(low, len(offsets)))
         holding &= counts > 0
         found.append((offsets, low, counts, length))
         if not holding.any():
-            return []
+            return Matches.of([])
     chosen = np.flatnonzero(holding)
     field_starts = np.stack([index.column(f"start_{f.name.lower()}")[chosen] for f in Field], axis=1)
     names = field_starts[:, Field.NAMES]
@@ -170,15 +180,10 @@ def _from_index(terms, index: PostingsIndex, searched: np.ndarray) -> list[Match
         best = np.minimum(best, (field_starts <= first[:, None]).sum(axis=1) - 1)
         in_title += (names > 0) & (first < names)
     counts = np.stack([counts[chosen] for _, _, counts, _ in found])
-    days = index.column("day")[chosen].tolist()
-    ids = index.column("episode_id")[chosen].tolist()
-    matched = []
-    for number, episode in enumerate(chosen.tolist()):
-        near = _closeness(index, found, episode) if len(terms) > 1 else 0
-        held = counts[:, number].tolist()
-        matched.append(Match(ids[number], int(best[number]), sum(held), days[number],
-                             int(in_title[number]), near, min(held)))
-    return matched
+    near = [_closeness(index, found, episode) for episode in chosen.tolist()] if len(terms) > 1 else 0
+    return Matches(episode_id=index.column("episode_id")[chosen], best=best, count=counts.sum(axis=0),
+                   day=index.column("day")[chosen], in_title=in_title,
+                   closeness=np.broadcast_to(np.asarray(near, dtype=np.int64), len(chosen)), least=counts.min(axis=0))
 
 
 def _closeness(index: PostingsIndex, found, episode: int) -> int:
