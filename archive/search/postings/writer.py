@@ -165,9 +165,10 @@ def _second_pass(table: np.ndarray, keys: np.ndarray, starts: np.ndarray, word_r
             positions[cursor[which] + rank] = offsets
             cursor[which[group]] += sizes
             first = last
-            # Written pages go to the file and leave this process (they stay cached).
-            mapped.flush()
+            # Written pages leave this process for the page cache, which writes them
+            # out (a shared mapping's dirty pages are kept when unmapped).
             mapped.madvise(mmap.MADV_DONTNEED)
+    mapped.flush()
     del positions
     mapped.close()
 
