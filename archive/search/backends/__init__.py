@@ -26,7 +26,7 @@ BACKENDS = {
 
 def backend(name: str | None = None) -> ModuleType:
     """The backend called ``name``, by default the one the settings choose."""
-    name = name or getattr(settings, "SEARCH_BACKEND", "scan")
+    name = name or settings.SEARCH_BACKEND
     if name not in BACKENDS:
         raise ValueError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}")
     return import_module(BACKENDS[name])
