@@ -112,8 +112,9 @@ class Term:
         return len(self._patterns[type(text)].findall(text))
 
     def spans(self, text, limit: int | None = None):
-        """(start, end) of the matches in ``text``, at most ``limit`` of them."""
-        pattern = self._patterns[type(text)]
+        """(start, end) of the matches in ``text`` (str, or UTF-8 in any buffer), at
+        most ``limit`` of them."""
+        pattern = self._patterns[str if isinstance(text, str) else bytes]
         for number, found in enumerate(pattern.finditer(text)):
             if limit is not None and number >= limit:
                 return

@@ -145,8 +145,7 @@ class PostingsIndex:
                 checked.append((distance, ord(piece)))
             distance += len(piece.encode())
         if not required:
-            pattern = term._patterns[bytes]
-            return np.array([match.start() for match in pattern.finditer(self.text)], dtype=np.int64)
+            return np.array([start for start, _ in term.spans(self.text)], dtype=np.int64)
         if len(required) == 1 and not checked and required[0][0] == 0:
             return required[0][1]            # as stored: no copy of a common word's offsets
         required.sort(key=lambda item: len(item[1]))
