@@ -1,6 +1,6 @@
 """Search at the archive's size, against ripgrep over the same files, in one run.
 
-    DATABASE_URL=... python bench/search.py [--notes PATH] [--runs N]
+    DATABASE_URL=... python bench/search.py [--notes PATH] [--runs N] [--backends scan,postings]
 
 On the database given by DATABASE_URL (SQLite by default), holding the archive
 imported from ``--notes`` (default ``../shared/archive/notes``; imported first when
@@ -8,11 +8,14 @@ the database has no episodes), it prints:
 
 - the full index build (``rebuild_index``) and the index's size (table and indexes)
   beside the database's and the archive's;
+- writing the postings index (``write_search_index``, in a process of its own): seconds,
+  size on disk, the process's peak memory;
 - re-indexing the largest episode (most turns) after a change of one turn;
-- loading the index into a fresh process (its first search);
-- per query, p50 and p95 of ``search()`` (uncached: no page cache; the process's
-  in-memory copy of the index is what is measured) and, in the same run, ripgrep's
-  median time for ``rg -F -i -c`` of the same terms over the same files.
+- per backend, a fresh process's first search (seconds, memory growth) and its
+  memory after all the queries below;
+- per query, p50 and p95 of ``search()`` with each backend (uncached: no page cache;
+  the index as the backend holds it is what is measured) and, in the same run,
+  ripgrep's median time for ``rg -F -i -c`` of the same terms over the same files.
 """
 from __future__ import annotations
 
@@ -30,6 +33,9 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "editorial.project.settings")
 # Run as a development setup, DEBUG=1, unless DEBUG is set.
 os.environ.setdefault("DEBUG", "1")
+# The index rows are timed alone (rebuild_index would also write the postings file,
+# which is timed in a process of its own); each backend is then chosen per measure.
+os.environ["SEARCH_BACKEND"] = "scan"
 
 QUERIES = [
     "the", "的", "AI", "泡沫", "人工智能", "向量数据库", "Nvidia", "超級歪",
@@ -85,33 +91,52 @@ def sizes() -> tuple[int, int]:
 
 
 FIRST_SEARCH = """
-import time, django
+import sys, time, django
 django.setup()
 from archive.models import Episode
 from archive.search import search
 import resource
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+from bench.search import QUERIES, resident
+before = resident()
 started = time.perf_counter()
 search("泡沫", Episode.objects.public())
 seconds = time.perf_counter() - started
-print(seconds, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
+after_first = resident()
+for query in QUERIES:
+    search(query, Episode.objects.public())
+print(seconds, (after_first - before) // 2 ** 20, resident() // 2 ** 20, resident("RssFile:") // 2 ** 20,
+      (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before) // 2 ** 20)
 """
+
+
+def resident(kind: str = "VmRSS:") -> int:
+    """Bytes of this process's resident memory now (``VmRSS:``, pages of the shared
+    index files it has read included), or of one kind (``RssFile:``: those pages)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(kind):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--notes", type=Path, default=Path(os.environ.get("ARCHIVE_NOTES") or REPO.parent / "shared" / "archive" / "notes"))
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--backends", default="scan,postings",
+                        help="comma-separated search backends to measure (scan loads every text: slow at 10x)")
     args = parser.parse_args()
+    backends = args.backends.split(",")
 
     import django
     django.setup()
     from django.core.management import CommandError, call_command
     from django.db import connection
+    from django.conf import settings
     from django.db.models import Count
+    from django.test import override_settings
 
     from archive.models import Episode, Turn
-    from archive.search import image, index_episodes, rebuild_index, search
+    from archive.search import index_episodes, rebuild_index, search
 
     archive_bytes = sum(path.stat().st_size for path in args.notes.rglob("*.md"))
     call_command("migrate", verbosity=0)
@@ -133,6 +158,12 @@ def main() -> None:
     print(f"index size: {index_bytes / 1e6:.1f} MB (table and indexes); database {database_bytes / 1e6:.1f} MB "
           f"= {database_bytes / archive_bytes:.2f}x the archive")
 
+    written = subprocess.run([sys.executable, "-c", WRITE_POSTINGS], cwd=REPO, capture_output=True, text=True,
+                             env=os.environ)
+    seconds, megabytes, peak = (written.stdout.split() + ["nan"] * 3)[:3]
+    print(f"postings index written: {float(seconds):.1f} s, {float(megabytes):.0f} MB on disk "
+          f"(in {settings.SEARCH_INDEX_DIR}), peak memory of its process {peak} MB")
+
     largest = Episode.objects.annotate(turn_count=Count("turns")).order_by("-turn_count").first()
     turn = largest.turns.filter(kind=Turn.Kind.TURN).exclude(translation=None).first()
 
@@ -146,26 +177,46 @@ def main() -> None:
     print(f"re-index one episode ({largest.turn_count} turns): median {statistics.median(reindex) * 1000:.0f} ms, "
           f"max {max(reindex) * 1000:.0f} ms")
 
-    first = subprocess.run([sys.executable, "-c", FIRST_SEARCH], cwd=REPO, capture_output=True, text=True, env=os.environ)
-    seconds, megabytes = (first.stdout.split() + ["nan", "nan"])[:2]
-    print(f"first search of a fresh process (loads the index): {float(seconds):.2f} s, "
-          f"its memory grows by {megabytes} MB")
+    for backend in backends:
+        first = subprocess.run([sys.executable, "-c", FIRST_SEARCH], cwd=REPO, capture_output=True, text=True,
+                               env={**os.environ, "SEARCH_BACKEND": backend, "PYTHONPATH": str(REPO)})
+        seconds, grown, after, shared, peak = (first.stdout.split() + ["nan"] * 5)[:5]
+        print(f"{backend}: first search of a fresh process: {float(seconds):.2f} s, its memory grows by "
+              f"{grown} MB; after all the queries below it holds {after} MB ({shared} MB of them pages of "
+              f"files, shared), peak {peak} MB above its start")
 
-    image.current()
     episodes = Episode.objects.public()
-    print(f"\n{'query':36} {'results':>7} {'p50 ms':>8} {'p95 ms':>8} {'rg ms':>7}  p95 < rg")
-    slower = 0
+    columns = "".join(f" {name + ' p50':>13} {name + ' p95':>13}" for name in backends)
+    print(f"\n{'query':36} {'results':>7}{columns} {'rg ms':>7}  p95 < rg")
+    slower = dict.fromkeys(backends, 0)
     for query in QUERIES:
         from archive.search import parse
         terms = [term.shown for term in parse(query)]
-        count = search(query, episodes).paginator.count
-        times = timed(lambda: search(query, episodes), args.runs)
+        figures, counts, verdicts = [], set(), []
         rg = ripgrep(terms, args.notes, 5)
-        ok = p95(times) < rg
-        slower += not ok
-        print(f"{query:36} {count:7} {statistics.median(times) * 1000:8.1f} {p95(times) * 1000:8.1f} "
-              f"{rg * 1000:7.1f}  {'yes' if ok else 'NO'}")
-    print(f"\n{len(QUERIES) - slower} of {len(QUERIES)} queries with p95 under ripgrep's median")
+        for backend in backends:
+            with override_settings(SEARCH_BACKEND=backend):
+                counts.add(search(query, episodes).paginator.count)
+                times = timed(lambda: search(query, episodes), args.runs)
+            figures += [statistics.median(times) * 1000, p95(times) * 1000]
+            slower[backend] += p95(times) >= rg
+            verdicts.append("yes" if p95(times) < rg else "NO")
+        shown = "".join(f" {figure:13.1f}" for figure in figures)
+        print(f"{query:36} {'/'.join(map(str, sorted(counts))):>7}{shown} {rg * 1000:7.1f}  {' '.join(verdicts)}")
+    for backend in backends:
+        print(f"{backend}: {len(QUERIES) - slower[backend]} of {len(QUERIES)} queries with p95 under ripgrep's median")
+    print(f"load: {os.getloadavg()}")
+
+
+WRITE_POSTINGS = """
+import resource, time, django
+django.setup()
+from archive.search.postings.writer import index_dir, write_index
+started = time.perf_counter()
+path = write_index(index_dir())
+print(time.perf_counter() - started, sum(part.stat().st_size for part in path.iterdir()) / 1e6,
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
 
 
 if __name__ == "__main__":

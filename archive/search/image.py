@@ -44,11 +44,23 @@ def current(*, refresh: bool = True, repair: Callable[[], object] | None = None)
     for the rest of a search that refreshed it."""
     with _lock:
         if refresh:
-            if repair is not None and time.monotonic() - _image.repaired_at > REPAIR_EVERY:
-                _image.repaired_at = time.monotonic()
-                repair()
+            if repair is not None:
+                _repair_when_due(repair)
             _refresh(_image)
         return _image
+
+
+def repair_when_due(repair: Callable[[], object]) -> None:
+    """Run ``repair`` when REPAIR_EVERY passed since this process last did (or a
+    failed pass asked for it: ``repair_soon``)."""
+    with _lock:
+        _repair_when_due(repair)
+
+
+def _repair_when_due(repair: Callable[[], object]) -> None:
+    if time.monotonic() - _image.repaired_at > REPAIR_EVERY:
+        _image.repaired_at = time.monotonic()
+        repair()
 
 
 def repair_soon() -> None:
@@ -65,14 +77,28 @@ def forget() -> None:
 
 
 def _refresh(image: Image) -> None:
-    generation = tuple(SearchText.objects.aggregate(
-        last=Max("id"), rows=Count("id"), stamp=Max("stamp")
-    ).values())
+    generation = generation_of_rows()
     if generation == image.generation:
         return
-    # A row is known by its id and stamp: ids of a rolled-back transaction come again.
-    rows = {episode_id: (pk, stamp) for episode_id, pk, stamp in
+    load(image, current_rows())
+    image.generation = generation
+
+
+def current_rows() -> dict[int, tuple]:
+    """Episode id -> (row id, stamp) of every row. A row is known by its id and
+    stamp: ids of a rolled-back transaction come again."""
+    return {episode_id: (pk, stamp) for episode_id, pk, stamp in
             SearchText.objects.values_list("episode_id", "id", "stamp")}
+
+
+def generation_of_rows() -> tuple:
+    """What changes whenever a row is written or deleted: one query, from indexes."""
+    return tuple(SearchText.objects.aggregate(last=Max("id"), rows=Count("id"), stamp=Max("stamp")).values())
+
+
+def load(image: Image, rows: dict[int, tuple]) -> None:
+    """Make ``image`` hold exactly these rows (episode id -> (row id, stamp)),
+    reading only those it does not hold yet."""
     for episode_id in set(image.row_ids) - set(rows):
         image.episodes.pop(episode_id, None)
         image.signatures.pop(episode_id, None)
@@ -86,4 +112,3 @@ def _refresh(image: Image) -> None:
     image.row_ids = rows
     image.order = sorted(image.episodes)
     image.filters = Filters([image.signatures[episode_id] for episode_id in image.order])
-    image.generation = generation

@@ -2,7 +2,8 @@
 version it was made from, so that nothing can leave it behind for good.
 
 - ``index_episodes(ids)`` re-indexes some episodes (dropping the rows of deleted ones);
-- ``rebuild_index()`` builds every row again, on all cores, in one transaction;
+- ``rebuild_index()`` builds every row again, on all cores, in one transaction (and,
+  for the postings backend, writes its index file from them);
 - ``repair()`` finds, in one query, the episodes whose row is missing or older than
   their ``version`` (a process killed between a commit and its indexing) and redoes
   them; the import calls it before and after each run, ``archive.search.query`` at a
@@ -29,6 +30,7 @@ from archive.signals import AfterCommit, WrittenWithNewEpisodes, episodes_change
 from . import image, signature
 from .documents import lines_of_rows, shown_lines
 from .packed import pack
+from .postings.writer import write_index_if_used
 
 COLUMNS = ("episode_id", "version", "stamp", "text", "layout", "signature")
 BATCH = 64                   # episodes read per query batch
@@ -117,6 +119,7 @@ def rebuild_index(*, workers: int | None = None) -> int:
         else:
             SearchText.objects.all().delete()
         insert_rows(SearchText, COLUMNS, rows)
+    write_index_if_used()
     return len(rows)
 
 

@@ -105,6 +105,23 @@ def unpack(text: bytes, layout: bytes) -> Unpacked:
     )
 
 
+@dataclass(frozen=True)
+class Shown:
+    """An episode's folded text with its layout: what showing its hits needs (no
+    narrow copies, which only searching needs)."""
+
+    text: bytes
+    starts: tuple[int, ...]
+    positions: array
+
+
+def unpack_shown(text: bytes, layout: bytes, *, compressed: bool = True) -> Shown:
+    numbers = array("i")
+    numbers.frombytes(zlib.decompress(layout))
+    fields = len(Field) + 1
+    return Shown(zlib.decompress(text) if compressed else text, tuple(numbers[1:fields]), numbers[fields:])
+
+
 def _squeezed(parts: list, empty) -> View:
     return View(empty.join(parts), tuple(accumulate((len(part) for part in parts[:-1]), initial=0)))
 

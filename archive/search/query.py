@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import quote
 
-import numpy as np
 from django.core.paginator import Paginator
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -32,13 +32,11 @@ from django.utils.safestring import SafeString, mark_safe
 from archive.models import Episode, Heading, Turn
 from archive.text import plain
 
-from . import image as index_image
-from .index import repair
+from .backends import backend
 from .documents import TURN_COLUMNS, Field, fold, names_of, turn_parts
-from .packed import Lines, Unpacked, field_at
+from .packed import Lines, Shown, Unpacked
+from .ranking import Match, ranked
 
-NEAR = 60                  # bytes of folded UTF-8 (20 Chinese characters) between terms
-PROXIMITY_OCCURRENCES = 500  # occurrences of a term looked at for closeness
 MAX_QUERY = 200
 MAX_TERMS = 8
 RESULTS_PER_PAGE = 20
@@ -75,7 +73,7 @@ class Term:
     open_start: bool = False   # written with a leading ``*``: no boundary before
     open_end: bool = False     # written with a trailing ``*``: no boundary after
 
-    @property
+    @cached_property
     def bounded(self) -> bool:
         """Whether a match must also fall on a word boundary at some end."""
         return self._bounded_start or self._bounded_end
@@ -114,8 +112,9 @@ class Term:
         return len(self._patterns[type(text)].findall(text))
 
     def spans(self, text, limit: int | None = None):
-        """(start, end) of the matches in ``text``, at most ``limit`` of them."""
-        pattern = self._patterns[type(text)]
+        """(start, end) of the matches in ``text`` (str, or UTF-8 in any buffer), at
+        most ``limit`` of them."""
+        pattern = self._patterns[str if isinstance(text, str) else bytes]
         for number, found in enumerate(pattern.finditer(text)):
             if limit is not None and number >= limit:
                 return
@@ -182,90 +181,28 @@ class Result:
         return plain(self.episode.title) or self.episode.slug
 
 
-@dataclass(frozen=True)
-class Match:
-    episode_id: int
-    best: int
-    count: int
-    day: int
-    in_title: int = 0        # terms found in the title
-    closeness: int = 0       # 0: within NEAR in one line, 1: in one line, 2: apart
-    least: int = 0           # occurrences of the rarest term
-
-    @property
-    def rank(self) -> tuple:
-        return (-self.in_title, self.closeness, self.best, -self.least, -self.day, self.episode_id)
-
-
-def closeness(terms: list[Term], text: bytes) -> int:
-    """How close all ``terms`` come in the folded ``text``: 0 when some line holds
-    them all within NEAR bytes, 1 when some line holds them all, else 2."""
-    if len(terms) < 2:
-        return 0
-    places = sorted((start, end, number) for number, term in enumerate(terms)
-                    for start, end in term.spans(text, PROXIMITY_OCCURRENCES))
-    best, line, previous = 2, 0, 0
-    window: list[tuple] = []                      # (start, end, term, line), one line
-    for start, end, number in places:
-        line += text.count(b"\n", previous, start)
-        previous = start
-        window = [place for place in window if place[3] == line] + [(start, end, number, line)]
-        latest: dict[int, tuple] = {}
-        for place in window:
-            latest[place[2]] = place
-        if len(latest) == len(terms):
-            best = min(best, 1)
-            first = min(place[0] for place in latest.values())
-            if max(place[1] for place in latest.values()) - first <= NEAR:
-                return 0
-    return best
-
-
-def matches(terms: list[Term], episode_ids) -> list[Match]:
+def matches(terms: list[Term], episode_ids) -> Sequence[Match]:
     """Every episode of ``episode_ids`` holding all ``terms``, with its best field
-    and the number of occurrences, unordered."""
-    if not terms:
-        return []
-    image = index_image.current(repair=repair)
-    allowed = np.isin(np.array(image.order, dtype=np.int64), np.fromiter(episode_ids, dtype=np.int64))
-    for term in terms:
-        allowed &= image.filters.may_hold(term.folded)
-    found = []
-    for index in np.flatnonzero(allowed):
-        episode_id = image.order[index]
-        unpacked = image.episodes[episode_id]
-        best, counts, in_title = len(Field), [], 0
-        for term in terms:
-            view, _ = unpacked.view_for(term.folded)
-            first = term.find(view.text)
-            if first < 0:
-                break
-            best = min(best, field_at(view, first))
-            in_title += 0 < view.starts[Field.NAMES] and 0 <= term.find(view.text, 0, view.starts[Field.NAMES])
-            counts.append(term.count(view.text))
-        else:
-            near = closeness(terms, unpacked.text) if len(terms) > 1 else 0
-            found.append(Match(episode_id, best, sum(counts), unpacked.day, in_title, near, min(counts)))
-    return found
+    and the number of occurrences, unordered: the configured backend's answer."""
+    return backend().matches(terms, episode_ids) if terms else []
 
 
 def search(query: str | None, episodes, page_number=1, per_page=RESULTS_PER_PAGE):
     """A page of ``Result`` for ``query`` over ``episodes`` (a public queryset)."""
     terms = parse(query)
-    found = matches(terms, episodes.order_by().values_list("pk", flat=True) if terms else [])
-    found.sort(key=lambda match: match.rank)
+    found = ranked(matches(terms, episodes.order_by().values_list("pk", flat=True) if terms else []))
     page = Paginator(found, per_page).get_page(page_number)
     shown = list(page.object_list)
     by_id = Episode.objects.only(*RESULT_FIELDS).in_bulk([m.episode_id for m in shown])
     results = [Result(by_id[m.episode_id], m.count, m.best) for m in shown if m.episode_id in by_id]
-    _attach_hits(terms, results, index_image.current(refresh=False))
+    _attach_hits(terms, results, backend().unpacked([result.episode.pk for result in results]))
     page.object_list = results
     return page
 
 
 # Hits and snippets -----------------------------------------------------------------
 
-def _attach_hits(terms: list[Term], results: list[Result], image) -> None:
+def _attach_hits(terms: list[Term], results: list[Result], texts: dict[int, Unpacked | Shown]) -> None:
     """The best matching line of each field of each result, and a few of its turns
     (those holding the most terms first), each with a highlighted snippet: a constant
     number of queries."""
@@ -273,7 +210,7 @@ def _attach_hits(terms: list[Term], results: list[Result], image) -> None:
         return
     places = {}
     for result in results:
-        unpacked = image.episodes.get(result.episode.pk)
+        unpacked = texts.get(result.episode.pk)
         if unpacked is not None:
             places[result.episode.pk] = _matching_lines(unpacked, terms)
     texts = _shown_texts(places, {result.episode.pk: result.episode for result in results})
@@ -309,7 +246,7 @@ def highlighted_words(text: str, terms: list[Term]) -> list[str]:
 LINES_WEIGHED = 200       # matching lines of a field weighed for the terms they hold
 
 
-def _matching_lines(unpacked: Unpacked, terms: list[Term]) -> list[tuple]:
+def _matching_lines(unpacked: Unpacked | Shown, terms: list[Term]) -> list[tuple]:
     """(field, position, folded line) of the lines to show for one episode: in each
     field the line holding the most terms (the first of them), and in the turns the
     TURN_HITS_PER_EPISODE such lines; those holding more terms first, then in order."""

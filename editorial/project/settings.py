@@ -214,6 +214,11 @@ X_FRAME_OPTIONS = "DENY"
 # import and export commands use it when given no path.
 ARCHIVE_ROOT = os.environ.get("ARCHIVE_ROOT", "")
 
+# Search (archive.search.backends): "scan" keeps every episode's text in each process;
+# "postings" reads an inverted index kept on disk in SEARCH_INDEX_DIR.
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "postings")
+SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR") or BASE_DIR / "var" / "search")
+
 # Jobs (editorial.jobs) run on django-tasks: by default its database backend, whose
 # workers are `manage.py db_worker`; JOBS_BACKEND=rq puts them on RQ over Redis
 # (JOBS_REDIS_URL), whose workers are `manage.py rqworker` on any machine.

@@ -15,6 +15,7 @@ from archive.content.sources import (
     sources,
 )
 from archive.management.database import require_migrated
+from archive.search import write_index_if_used
 
 
 class Command(BaseCommand):
@@ -64,6 +65,10 @@ class Command(BaseCommand):
             importer.finish()  # also when stopped: what was committed is followed
         if importer.repaired:
             self.stdout.write(f"search index brought up to date for {importer.repaired} episodes")
+        if counts[CREATED] or counts[UPDATED] or importer.repaired:
+            written = write_index_if_used()
+            if written:
+                self.stdout.write(f"postings search index written: {written}")
         if counts[CREATED] and folder_count() > max(folders_before, 1):
             self.stdout.write(self.style.WARNING(
                 "this database now holds episodes of several folders; "

@@ -9,6 +9,8 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
+import pytest
+
 from tests.factories import episode_markdown
 from tests.processes import kill, manage, own_database, run
 
@@ -32,13 +34,22 @@ SEARCH = (
 )
 
 
-def test_a_kill_during_the_index_pass_is_repaired_by_the_next_run(tmp_path):
+@pytest.fixture(params=["scan", "postings"])
+def backend(request, monkeypatch, tmp_path):
+    """Each test with each search backend (the commands it runs read the environment)."""
+    monkeypatch.setenv("SEARCH_BACKEND", request.param)
+    monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "index"))
+    return request.param
+
+
+def test_a_kill_during_the_index_pass_is_repaired_by_the_next_run(tmp_path, backend):
     folder = tmp_path / "notes"
     with own_database(tmp_path, "kill") as (url, query):
         run(url, "migrate", "-v", "0")
         write_folder(folder, "旧文本")
         run(url, "import_markdown", str(folder))
         assert query(LAGGING) == [(0,)]
+        assert (tmp_path / "index" / "current").is_symlink() == (backend == "postings")
 
         write_folder(folder, "新文本")
         importing = manage(url, "import_markdown", str(folder))
@@ -55,7 +66,7 @@ def test_a_kill_during_the_index_pass_is_repaired_by_the_next_run(tmp_path):
         assert "found 0" in run(url, "shell", "-c", SEARCH.format("旧文本"))
 
 
-def test_the_first_search_of_a_process_repairs_what_lags(tmp_path):
+def test_the_first_search_of_a_process_repairs_what_lags(tmp_path, backend):
     folder = tmp_path / "notes"
     with own_database(tmp_path, "kill") as (url, query):
         run(url, "migrate", "-v", "0")
