@@ -215,8 +215,8 @@ X_FRAME_OPTIONS = "DENY"
 ARCHIVE_ROOT = os.environ.get("ARCHIVE_ROOT", "")
 
 # Search (archive.search.backends): "scan" keeps every episode's text in each process;
-# "postings" reads an inverted index kept on disk in SEARCH_INDEX_DIR.
-SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "postings")
+# "postings" reads an inverted index kept on disk in SEARCH_INDEX_DIR (README, Search).
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "scan")
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR") or BASE_DIR / "var" / "search")
 
 # Jobs (editorial.jobs) run on django-tasks: by default its database backend, whose

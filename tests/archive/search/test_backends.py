@@ -9,7 +9,6 @@ half of the archive (when present) with the bench's and the recall test's querie
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
 
@@ -26,9 +25,6 @@ from archive.search.backends import backend, postings
 from archive.search.packed import unpack
 from archive.search.postings.writer import CURRENT, write_index
 
-REPO = Path(__file__).resolve().parents[3]
-CORPUS = Path(os.environ.get("SEARCH_CORPUS") or REPO.parent.parent / "shared" / "corpus" / "real")
-SHARED = Path(os.environ.get("ARCHIVE_NOTES") or REPO.parent.parent / "shared" / "archive" / "notes")
 QUERIES = [
     # The bench's queries.
     "the", "的", "AI", "泡沫", "人工智能", "向量数据库", "Nvidia", "超級歪",
@@ -82,22 +78,18 @@ def _imported(folder: Path, index_folder: Path):
 
 
 @pytest.fixture(scope="module")
-def corpus(django_db_setup, django_db_blocker, tmp_path_factory):
-    if not CORPUS.is_dir():
-        pytest.skip(f"corpus not found at {CORPUS}; set SEARCH_CORPUS")
+def corpus(corpus_dir, django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
-        for _ in _imported(CORPUS, tmp_path_factory.mktemp("postings")):
+        for _ in _imported(corpus_dir / "real", tmp_path_factory.mktemp("postings")):
             texts = [unpack(bytes(text), bytes(layout)).text.decode()
                      for text, layout in SearchText.objects.values_list("text", "layout")]
             yield texts
 
 
 @pytest.fixture(scope="module")
-def shared_archive(django_db_setup, django_db_blocker, tmp_path_factory):
-    if not SHARED.is_dir():
-        pytest.skip(f"shared archive not found at {SHARED}; set ARCHIVE_NOTES")
+def shared_archive(archive_notes_dir, django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
-        yield from _imported(SHARED, tmp_path_factory.mktemp("postings"))
+        yield from _imported(archive_notes_dir, tmp_path_factory.mktemp("postings"))
 
 
 _TRADITIONAL = opencc.OpenCC("s2t")
