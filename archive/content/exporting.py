@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
-import multiprocessing
 import os
 import tempfile
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from django.utils import timezone
 
 from archive.codec import Document, render
 from archive.models import Episode, FileVersion
+from archive.workers import forked_pool
 
 from .snapshot import read_snapshot
 from .store import load_documents
@@ -97,7 +97,7 @@ class Export:
             return
         # Workers are forked: they open database connections of their own.
         connections.close_all()
-        pool = multiprocessing.get_context("fork").Pool(self.jobs)
+        pool = forked_pool(self.jobs)
         try:
             yield from pool.imap(self.export_chunk, id_chunks)
         finally:

@@ -14,7 +14,6 @@ that file's ``path:line: problem``; the run goes on.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 import stat
 import threading
@@ -29,6 +28,7 @@ from archive.checks.stored import known_names, names_loaded_once
 from archive.codec import ParseError, parse, render
 from archive.models import Episode, FileVersion
 from archive.signals import WrittenWithNewEpisodes, episodes_changed, file_reimported, work_waiting
+from archive.workers import forked_pool
 
 from . import fields
 from .slugplan import plan_slugs
@@ -260,7 +260,7 @@ class Importer:
                 ahead.acquire()
                 yield task
 
-        pool = multiprocessing.get_context("fork").Pool(jobs)
+        pool = forked_pool(jobs)
         try:
             for read in pool.imap(read_file, paced(), chunksize=4):
                 ahead.release()

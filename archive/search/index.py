@@ -14,7 +14,6 @@ version it was made from, so that nothing can leave it behind for good.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import secrets
 from collections.abc import Iterable
@@ -26,6 +25,7 @@ from django.dispatch import receiver
 from archive.content.bulk import insert_rows
 from archive.models import Episode, SearchText
 from archive.signals import AfterCommit, WrittenWithNewEpisodes, episodes_changed
+from archive.workers import forked_pool
 
 from . import image, signature
 from .documents import lines_of_rows, shown_lines
@@ -70,7 +70,7 @@ def _rows_in_parallel(ids: list[int], workers: int) -> list[tuple]:
     """Rows computed by ``workers`` forked processes, each with its own connection."""
     connections.close_all()       # a forked child must not share the parent's socket
     batches = [ids[start:start + BATCH] for start in range(0, len(ids), BATCH)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with forked_pool(workers) as pool:
         return [row for rows in pool.imap_unordered(rows_for, batches) for row in rows]
 
 

@@ -69,6 +69,7 @@ ARCHIVE_FLOORS = {
     "archive.signals": 1,
     "archive.codec": 0,
     "archive.text": 0,
+    "archive.workers": 0,  # the process pools of import, export and indexing
     "archive.content.slugs": 0,  # the static site's slugs, which the models name by
 }
 
