@@ -8,22 +8,20 @@ half of the archive (when present) with the bench's and the recall test's querie
 """
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import opencc
 import pytest
-from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from archive.models import Episode, SearchText, Turn
-from archive.search import image, index_episodes, parse, rebuild_index, search
+from archive.search import index_episodes, parse, search
 from archive.search.backends import backend, postings
 from archive.search.packed import unpack
 from archive.search.postings.writer import CURRENT, write_index
+from tests.archive.search.imported import imported
 
 QUERIES = [
     # The bench's queries.
@@ -57,24 +55,13 @@ def assert_same(query: str, ids=None) -> list:
 
 def _imported(folder: Path, index_folder: Path):
     """``folder`` imported and indexed (rows and postings), rolled back after."""
-    atomic = transaction.atomic()
-    atomic.__enter__()
-    try:
-        try:
-            call_command("import_markdown", str(folder), stdout=io.StringIO())
-        except CommandError:
-            pass          # a file the archive holds without front matter is refused
-        rebuild_index()
-        with override_settings(SEARCH_INDEX_DIR=index_folder):
-            write_index()
-            image.forget()
-            postings.forget()
-            yield
-    finally:
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
-        image.forget()
+    with imported(folder), override_settings(SEARCH_INDEX_DIR=index_folder):
+        write_index()
         postings.forget()
+        try:
+            yield
+        finally:
+            postings.forget()
 
 
 @pytest.fixture(scope="module")

@@ -6,26 +6,21 @@ episodes in which each term is a substring of some text: no index, no filter.
 """
 from __future__ import annotations
 
-import io
 import re
-import os
-from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
-from django.db import transaction
 
 from archive.codec import speaker_name
 from archive.models import Episode, Heading, Turn
-from archive.search import image, parse, rebuild_index, search
+from archive.search import parse, search
 from archive.search.documents import names_of
 from archive.search.query import matches
 from archive.search.textfold import to_simplified
 from archive.text import fold as lower
 from archive.text import plain
 from tests.archive.public import fresh_page_cache  # noqa: F401
+from tests.archive.search.imported import imported
 
-SHARED = Path(os.environ.get("ARCHIVE_NOTES") or Path(__file__).resolve().parents[4] / "shared" / "archive" / "notes")
 QUERIES = [
     # Multi-word, in any order and both languages.
     "Nvidia 泡沫", "泡沫 nvidia", "英伟达 护城河", "AI 泡沫 芯片", "open ai", "the of and",
@@ -41,28 +36,10 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def shared_archive(django_db_setup, django_db_blocker):
+def shared_archive(archive_notes_dir, django_db_setup, django_db_blocker):
     """The shared archive imported and indexed once for the module, rolled back after."""
-    if not SHARED.is_dir():
-        message = f"shared archive not found at {SHARED}; set ARCHIVE_NOTES"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            try:
-                call_command("import_markdown", str(SHARED), stdout=io.StringIO())
-            except CommandError:
-                pass          # a file the archive holds without front matter is refused
-            rebuild_index()
-            image.forget()
-            yield _readable_texts()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            image.forget()
+    with django_db_blocker.unblock(), imported(archive_notes_dir):
+        yield _readable_texts()
 
 
 def _fold(text: str) -> str:
