@@ -42,6 +42,8 @@ def keyboard_login(browser, live_server, width):
     page = context.new_page()
     page.set_default_timeout(90_000)      # approving 195 turns on a loaded machine
     page.goto(f"{live_server.url}/admin/login/")
+    # Autofocus can land after the load event; keys typed before it go nowhere.
+    page.wait_for_function("() => document.activeElement?.id === 'id_username'")
     page.keyboard.type("pat")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
