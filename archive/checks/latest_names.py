@@ -3,7 +3,9 @@
 An import checks its files in its workers with the archive's names as they were when
 it started; the first import into an empty database knows none. When it is done,
 :func:`bring_names_up_to_date` runs the two checks that read those names again over
-the episodes it wrote, and only when the names differ.
+the episodes it wrote, and only when the names differ. It reads no file and no row
+again: the workers kept, of every episode, what those checks read
+(:class:`EpisodeSights`), a few bytes a turn.
 
 Which entities are ones to tag is calibrated by how often the archive bolds each
 untagged (``KnownNames``), which every episode's ``bolded_untagged`` says, written
@@ -11,31 +13,88 @@ with its rows: the import's own episodes count as soon as they are written.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+from array import array
+from collections.abc import Mapping
 
 from django.db import transaction
 
-from archive.content.store import load_documents
+from archive.codec import Document
 from archive.models import Episode
 
+from .catalogue import BY_ID
+from .documents import body_lines, tagged_names, turn_texts
 from .names import KnownNames
-from .stored import load_known_names, new_flag_rows, replace_flags
-from .turns import NAME_CHECKS
+from .stored import block_fingerprint, flag_json, load_known_names, replace_flags
+from .turns import NAME_CHECKS, NameSight, check_sighted_names, name_sight
 
-_BATCH = 500  # episodes whose documents are loaded at once
+_BATCH = 500  # episodes whose flags are written per transaction
+_MARK = 16  # characters of a fingerprint
 
 
-def bring_names_up_to_date(episode_ids: list[int], used: KnownNames | None) -> int:
-    """Run the checks that read the archive's names (``NAME_CHECKS``) again over
-    ``episode_ids`` when the names are no longer ``used``, the ones their flags were
-    computed with (an import's, loaded when it started: the first import into an
-    empty database knows no name), with the names as they are now, their documents
-    loaded a batch at a time. Each batch's flags are written
-    in one transaction under the episodes' row locks, but for an episode edited
-    since it was loaded (that edit flagged it with the names of its time). Other
-    checks' flags and every dismissal of a turn that says the same are kept.
-    Returns how many episodes were rechecked."""
-    if used is None or not episode_ids:
+@dataclasses.dataclass(frozen=True)
+class EpisodeSights:
+    """What the name checks read of one episode, and where each of its turns sits:
+    its tags; per turn its label (an index into ``labels``), its bold runs
+    (``bolds``, by turn; turns without any left out), its block position, the body
+    lines before it and its fingerprint (``marks``, 16 characters a turn)."""
+
+    tagged: tuple[str, ...]
+    labels: tuple[str, ...]
+    label_of: array
+    bolds: Mapping[int, tuple]
+    positions: array
+    lines: array
+    marks: str
+
+    @classmethod
+    def of(cls, document: Document) -> EpisodeSights:
+        positions, texts = turn_texts(document)
+        lines = body_lines(document.blocks)
+        labels: dict[str, int] = {}
+        label_of, bolds = array("I"), {}
+        for index, text in enumerate(texts):
+            sight = name_sight(text)
+            label_of.append(labels.setdefault(sight.label, len(labels)))
+            if sight.bolds:
+                bolds[index] = sight.bolds
+        return cls(
+            tagged=tuple(tagged_names(document)), labels=tuple(labels), label_of=label_of,
+            bolds=bolds, positions=array("I", positions),
+            lines=array("I", (lines[position] for position in positions)),
+            marks="".join(block_fingerprint(document.blocks[position]) for position in positions),
+        )
+
+    def flag_rows(self, known: KnownNames) -> list[tuple]:
+        """The rows of ``stored.new_flag_rows(document, known, names_only=True)``."""
+        sights = [
+            NameSight(self.labels[label], self.bolds.get(index, ()))
+            for index, label in enumerate(self.label_of)
+        ]
+        rows = []
+        for index, findings in enumerate(check_sighted_names(sights, tagged=self.tagged, known=known)):
+            mark = self.marks[index * _MARK:(index + 1) * _MARK]
+            for finding in findings:
+                rows.append((
+                    self.positions[index], finding.check, BY_ID[finding.check].severity,
+                    flag_json(finding.params), flag_json(finding.spans()), mark, self.lines[index],
+                ))
+        return rows
+
+
+def bring_names_up_to_date(
+    written: Mapping[int, tuple[int, EpisodeSights]], used: KnownNames | None,
+) -> int:
+    """Run the checks that read the archive's names (``NAME_CHECKS``) again over the
+    episodes ``written`` (``{id: (version written, sights)}``) when the names are no
+    longer ``used``, the ones their flags were computed with (an import's, loaded
+    when it started: the first import into an empty database knows no name), with
+    the names as they are now. Each batch's flags are written in one transaction
+    under the episodes' row locks, but for an episode edited since it was written
+    (that edit flagged it with the names of its time). Other checks' flags and every
+    dismissal of a turn that says the same are kept. Returns how many episodes were
+    rechecked."""
+    if used is None or not written:
         return 0
     known = load_known_names()
     if (known.people, known.entities, known.usually_untagged) == (
@@ -43,22 +102,16 @@ def bring_names_up_to_date(episode_ids: list[int], used: KnownNames | None) -> i
     ):
         return 0
     rechecked = 0
-    for versions, documents in _batches(episode_ids):
-        rows = {pk: new_flag_rows(document, known, names_only=True) for pk, document in documents.items()}
+    ids = list(written)
+    for start in range(0, len(ids), _BATCH):
+        rows = {pk: written[pk][1].flag_rows(known) for pk in ids[start:start + _BATCH]}
         with transaction.atomic():
             unedited = {
                 pk for pk, version in Episode.objects.select_for_update().filter(
                     pk__in=list(rows),
                 ).order_by("pk").values_list("pk", "version")
-                if version == versions[pk]
+                if version == written[pk][0]
             }
             replace_flags({pk: found for pk, found in rows.items() if pk in unedited}, NAME_CHECKS)
         rechecked += len(unedited)
     return rechecked
-
-
-def _batches(episode_ids: list[int]) -> Iterator[tuple[dict[int, int], dict]]:
-    """``({id: version}, {id: document})`` of the episodes, a batch at a time."""
-    for start in range(0, len(episode_ids), _BATCH):
-        batch = list(Episode.objects.filter(pk__in=episode_ids[start:start + _BATCH]))
-        yield {episode.pk: episode.version for episode in batch}, load_documents(batch)

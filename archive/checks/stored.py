@@ -120,11 +120,11 @@ def new_flag_rows(
     rows = []
     for position, findings in found.items():
         block = document.blocks[position]
-        mark = _block_fingerprint(block)
+        mark = block_fingerprint(block)
         for finding in findings:
             rows.append((
                 position, finding.check, BY_ID[finding.check].severity,
-                _json(finding.params), _json(finding.spans()), mark, lines[position],
+                flag_json(finding.params), flag_json(finding.spans()), mark, lines[position],
             ))
     return rows
 
@@ -228,13 +228,13 @@ def replace_flags(rows_by_episode: dict[int, list[tuple]], checks: tuple[str, ..
     insert_flags(fresh_by_episode)
 
 
-def _block_fingerprint(block) -> str:
+def block_fingerprint(block) -> str:
     if not isinstance(block, Turn):
         return fingerprint("", None, None)
     return fingerprint(block.label, block.text, block.english.text if block.english else None)
 
 
-def _json(value) -> str:
+def flag_json(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -34,6 +34,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import numbers
 from .names import LATIN_WORD, KnownNames, name_key, near, word_key
@@ -78,9 +79,8 @@ _LETTER = re.compile(r"[A-Za-z]")
 _IGNORED = re.compile(r"\s|\*\*|<[^>]{1,40}>")
 _CLOSED = re.compile(r"[。！？!?…”\"'’）)」』】\].:：；;~—–\-]$")
 _TRAILING_MARKUP = re.compile(r"(?:\s|\*\*|</?[a-z]+>|<br\s*/?>)+$")
-# Bold, but not a label typed at a line's start (``**Name**: ``); a gloss's
-# ``（**Term**: …）`` is a mention.
-_BOLD = re.compile(r"(?<!^)(?<!\n)\*\*([^*\n]{1,60}?)\*\*|^\*\*([^*\n]{1,60}?)\*\*(?![:：])|(?<=\n)\*\*([^*\n]{1,60}?)\*\*(?![:：])")
+_BOLD = re.compile(r"\*\*([^*\n]{1,60}?)\*\*")
+_LABEL_COLONS = (":", "：")
 # A speaker's label inside an English, after its first words: another turn's original.
 _INNER_LABEL = re.compile(r"\S\s+(?:\*\*[^*\n]{1,40}\*\*[:：]|\*\*[^*\n]{1,40}[:：]\*\*)")
 _PLACEHOLDER = re.compile(r"(?i)\[?(?:speaker|发言人|说话人|讲者)\s*(?:[A-Z]|\d{1,2})?\]?")
@@ -120,24 +120,61 @@ def check_episode(
     return found
 
 
+class NameSight(NamedTuple):
+    """What the name checks read of a turn: its label, and each bold run of its
+    translation as written with its ``(start, end)`` span. Small enough to keep for
+    every turn of a large import (``archive.checks.latest_names``)."""
+
+    label: str
+    bolds: tuple[tuple[str, int, int], ...]
+
+
+def name_sight(turn: TurnText) -> NameSight:
+    return NameSight(turn.label, tuple(
+        (match[1], *match.span(1)) for match in bold_runs(turn.translation or "")
+    ))
+
+
+def bold_runs(text: str) -> Iterator[re.Match]:
+    """Bold runs of ``text``, but not a label typed at a line's start (``**Name**:
+    ``); a gloss's ``（**Term**: …）`` is a mention. A search from each ``**`` on
+    (one pattern that starts with a literal is many times faster to scan for than
+    alternatives behind look-behinds)."""
+    position = 0
+    while match := _BOLD.search(text, position):
+        start, end = match.span()
+        if (start == 0 or text[start - 1] == "\n") and text[end:end + 1] in _LABEL_COLONS:
+            position = start + 1
+            continue
+        yield match
+        position = end
+
+
 def check_names(
     turns: Sequence[TurnText], *, tagged: Iterable[str] = (), known: KnownNames | None = None,
 ) -> list[list[Finding]]:
     """The findings of the checks that read the archive's names (``NAME_CHECKS``) on
     every turn of one episode: what :func:`check_episode` finds of them, alone."""
+    return check_sighted_names([name_sight(turn) for turn in turns], tagged=tagged, known=known)
+
+
+def check_sighted_names(
+    sights: Sequence[NameSight], *, tagged: Iterable[str] = (), known: KnownNames | None = None,
+) -> list[list[Finding]]:
+    """:func:`check_names` of the turns' :func:`name_sight`, in the turns' order."""
     known = known or KnownNames()
     tagged = list(tagged)
     tagged_keys = {name_key(name) for name in tagged}
-    labels = {name_key(turn.label.strip("[]")) for turn in turns if turn.label}
-    named = _NamedHere(tagged_keys, labels, tagged + [turn.label.strip("[]") for turn in turns if turn.label])
-    found: list[list[Finding]] = [[] for _ in turns]
+    named = _named_here(sights, tagged, tagged_keys)
+    found: list[list[Finding]] = [[] for _ in sights]
     spelt: set[str] = set()
     usual_too = True
-    for findings, turn in zip(found, turns):
-        for finding in _mentions(turn, known, named, usual_too):
+    for findings, sight in zip(found, sights):
+        for finding in _mentions(sight, known, named, usual_too):
             # One tag, or one rename, mends every mention: the first turn says so.
             if finding.check == "untagged-mention":
-                keys = [key for s, e in finding.translation_spans for key in _keys(turn.translation[s:e])]
+                written = {(start, end): bold for bold, start, end in sight.bolds}
+                keys = [key for span in finding.translation_spans for key in _keys(written[span])]
                 tagged_keys.update(keys)
                 if any(key in known.usually_untagged for key in keys):
                     usual_too = False
@@ -154,18 +191,21 @@ def untagged_bold(turns: Sequence[TurnText], *, tagged: Iterable[str] = ()) -> l
     (its tags, its speakers), each once, known entities or not: what calibrates
     which entities the archive tags (``KnownNames``), stored per episode."""
     tagged = list(tagged)
-    named = _NamedHere(
-        {name_key(name) for name in tagged}, {name_key(turn.label.strip("[]")) for turn in turns if turn.label},
-        tagged + [turn.label.strip("[]") for turn in turns if turn.label],
-    )
+    sights = [name_sight(turn) for turn in turns]
+    named = _named_here(sights, tagged, {name_key(name) for name in tagged})
     found: dict[str, None] = {}
-    for turn in turns:
-        for match in _BOLD.finditer(turn.translation or ""):
-            name = match[match.lastindex].strip()
+    for sight in sights:
+        for bold, _start, _end in sight.bolds:
+            name = bold.strip()
             keys = _keys(name)
             if not named.has(keys, name):
                 found.update(dict.fromkeys(keys))
     return list(found)
+
+
+def _named_here(sights: Sequence[NameSight], tagged: list[str], tagged_keys: set[str]) -> _NamedHere:
+    labels = [sight.label.strip("[]") for sight in sights if sight.label]
+    return _NamedHere(tagged_keys, {name_key(label) for label in labels}, tagged + labels)
 
 
 def _is_person(label: str) -> bool:
@@ -461,26 +501,24 @@ def _keys(name: str) -> list[str]:
     return [name_key(name), name_key(alias[1]), name_key(alias[2])]
 
 
-def _mentions(turn: TurnText, known: KnownNames, named: _NamedHere, usual_too: bool = False) -> list[Finding]:
+def _mentions(sight: NameSight, known: KnownNames, named: _NamedHere, usual_too: bool = False) -> list[Finding]:
     """Bold mentions and the label against the archive's names and the episode's tags."""
     findings = []
-    translation = turn.translation or ""
-    label = turn.label.strip("[] ")
-    if label and _is_person(turn.label):
+    label = sight.label.strip("[] ")
+    if label and _is_person(sight.label):
         usual = known.usual_spelling(label)
         if usual:
             findings.append(Finding("name-unlike-archive", {"name": label, "known": usual}))
     untagged, unlike = [], []
-    for match in _BOLD.finditer(translation):
-        group = match.lastindex
-        name = match[group].strip()
+    for bold, start, end in sight.bolds:
+        name = bold.strip()
         keys = _keys(name)
         if any(key in known.entities or (usual_too and key in known.usually_untagged) for key in keys) and not named.has(keys, name):
-            untagged.append((name, match.span(group)))
+            untagged.append((name, (start, end)))
         elif not findings and LATIN_WORD.fullmatch(name.split(" ")[0] or "-"):
             usual = known.usual_spelling(name)
             if usual:
-                unlike.append((name, usual, match.span(group)))
+                unlike.append((name, usual, (start, end)))
     if untagged:
         findings.append(Finding(
             "untagged-mention", {"name": untagged[0][0]}, [span for _, span in untagged],

@@ -23,7 +23,7 @@ from pathlib import Path
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
-from archive.checks.latest_names import bring_names_up_to_date
+from archive.checks.latest_names import EpisodeSights, bring_names_up_to_date
 from archive.checks.stored import known_names, names_loaded_once
 from archive.codec import ParseError, parse, render
 from archive.models import Episode, FileVersion
@@ -90,6 +90,7 @@ class _Read:
     rows: EpisodeRows | None = None
     derived: tuple = ()  # a new episode's rows for WrittenWithNewEpisodes, made here
     text: str | None = None  # kept for an existing episode: its revision needs it
+    sights: EpisodeSights | None = None  # for the name checks' catch-up (latest_names)
     failure: ImportFailure | None = None
 
 
@@ -105,10 +106,11 @@ def read_file(task: _Task) -> _Read:
         document = parse(text)
         fields.check_values(document.front_matter)
         rows = episode_rows(document)
+        sights = EpisodeSights.of(document)
         if task.known_hash is not None:
-            return _Read(task, source_hash, len(data), rows=rows, text=text)
+            return _Read(task, source_hash, len(data), rows=rows, text=text, sights=sights)
         return _Read(
-            task, source_hash, len(data), rows=rows,
+            task, source_hash, len(data), rows=rows, sights=sights,
             derived=tuple(follower.make(rows) for follower in WrittenWithNewEpisodes.instances),
         )
     except (ImportFailure, ParseError, fields.ValueProblem) as failure:
@@ -180,7 +182,8 @@ class Importer:
         self.changed: list[int] = []
         self.repaired = 0
         self.known: dict[str, tuple] = {}
-        self.written: list[int] = []  # created or rewritten: flagged with the run's names
+        # Created or rewritten, flagged with the run's names: {id: (version, sights)}.
+        self.written: dict[int, tuple[int, EpisodeSights]] = {}
         self._names: dict = {}  # holds the archive's names as the run's checks knew them
 
     def run(self, items: Iterable[Source | Unreadable]) -> Iterator[ImportResult]:
@@ -236,7 +239,7 @@ class Importer:
         archive's names again over the episodes it wrote if it added names (once,
         however often called)."""
         changed, self.changed = self.changed, []
-        written, self.written = self.written, []
+        written, self.written = self.written, {}
         if changed:
             episodes_changed.send(sender=Importer, episode_ids=changed)
         bring_names_up_to_date(written, self._names.get("names"))
@@ -316,7 +319,7 @@ class Importer:
     def _created(self, read: _Read, slug: str, pk: int) -> ImportResult:
         self.known[read.task.relative] = (pk, read.source_hash, slug)
         self.created.append(pk)
-        self.written.append(pk)
+        self.written[pk] = (1, read.sights)
         return ImportResult(read.task.path, CREATED, episode_id=pk)
 
     def _update(self, read: _Read) -> ImportResult:
@@ -324,7 +327,7 @@ class Importer:
         task = read.task
         try:
             with transaction.atomic():
-                pk = self._replace(read)
+                episode = self._replace(read)
         except ImportFailure as failure:
             return self._failed(task, failure)
         except DatabaseError as error:
@@ -333,13 +336,13 @@ class Importer:
         except Exception as error:  # noqa: BLE001 - one file's failure must not end the run
             self.known_ids.clear()
             return self._failed(task, _unexpected(error))
-        if pk is None:
+        if episode is None:
             return ImportResult(task.path, UNCHANGED, episode_id=self.known[task.relative][0])
-        self.changed.append(pk)
-        self.written.append(pk)
-        return ImportResult(task.path, UPDATED, episode_id=pk)
+        self.changed.append(episode.pk)
+        self.written[episode.pk] = (episode.version, read.sights)
+        return ImportResult(task.path, UPDATED, episode_id=episode.pk)
 
-    def _replace(self, read: _Read) -> int | None:
+    def _replace(self, read: _Read) -> Episode | None:
         episode = Episode.objects.select_for_update().get(source_path=read.task.relative)
         if episode.source_hash == read.source_hash:
             return None  # another import took this file meanwhile
@@ -379,7 +382,7 @@ class Importer:
             path=read.task.relative,
         )
         self.known[read.task.relative] = (episode.pk, read.source_hash, episode.slug)
-        return episode.pk
+        return episode
 
     def _move_slugs(self, moved: dict[str, str]) -> None:
         for path, slug in moved.items():

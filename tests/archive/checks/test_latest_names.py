@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import pickle
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from archive.checks import stored
-from archive.checks.latest_names import bring_names_up_to_date
+from archive.checks.documents import bolded_untagged, names_of
+from archive.checks.names import KnownNames
+from archive.checks.latest_names import EpisodeSights, bring_names_up_to_date
 from archive.content.importing import Importer
+from archive.codec import ParseError, parse
 from archive.content.store import load_document, write_changes
 from archive.content.sources import sources
 from archive.models import Episode, TurnFlag
@@ -146,15 +151,33 @@ def test_other_checks_flags_and_dismissals_are_kept(tmp_path):
     assert flags.filter(check_id="name-unlike-archive").exists()
 
 
+def written_as_imported() -> dict:
+    return {
+        episode.pk: (episode.version, EpisodeSights.of(load_document(episode)))
+        for episode in Episode.objects.all()
+    }
+
+
 def test_nothing_is_checked_again_when_the_run_added_no_name(tmp_path, django_assert_num_queries):
     archive_files(tmp_path)
     import_folder(tmp_path)
-    ids = list(Episode.objects.values_list("pk", flat=True))
+    written = written_as_imported()
     with django_assert_num_queries(0):
-        assert bring_names_up_to_date(ids, None) == 0
+        assert bring_names_up_to_date(written, None) == 0
     now = stored.load_known_names()
-    assert bring_names_up_to_date(ids, now) == 0
-    assert bring_names_up_to_date(ids, stored.KnownNames()) == len(ids)
+    assert bring_names_up_to_date(written, now) == 0
+    assert bring_names_up_to_date(written, stored.KnownNames()) == len(written)
+
+
+def test_an_episode_edited_since_the_import_keeps_the_flags_of_its_edit(tmp_path):
+    archive_files(tmp_path)
+    import_folder(tmp_path)
+    written = written_as_imported()
+    episode = Episode.objects.get(source_path="one.md")
+    Episode.objects.filter(pk=episode.pk).update(version=episode.version + 1)
+    TurnFlag.objects.filter(episode=episode).delete()
+    assert bring_names_up_to_date(written, stored.KnownNames()) == len(written) - 1
+    assert not TurnFlag.objects.filter(episode=episode).exists()
 
 
 def test_a_dismissal_stays_with_its_own_episode_when_another_says_the_same(tmp_path):
@@ -240,3 +263,29 @@ def test_an_edit_flags_with_the_calibration_of_the_import(tmp_path):
     assert list(flagged.values_list("turn__position", "params__name")) == [(0, "美国")]
     # The edit keeps the episode's count: 英国 is still bolded untagged there.
     assert "英国" in Episode.objects.get(pk=episode.pk).bolded_untagged
+
+
+def test_an_episodes_sights_flag_what_its_document_flags(corpus_files, archive_notes_dir):
+    """What the workers keep of each episode is all the name checks need: with the
+    names of all these real files, it flags exactly what the whole document does,
+    also after crossing a process boundary."""
+    documents = {}
+    for path in [*corpus_files, *sorted(archive_notes_dir.rglob("*.md"))[::25]]:
+        try:
+            documents[path] = parse(path.read_text(encoding="utf-8"))
+        except ParseError:
+            continue  # a corpus file kept for its error
+    people, entities, untagged = [], [], Counter()
+    for document in documents.values():
+        named, tags = names_of(document)
+        people.extend((name, 1) for name in named)
+        entities.extend((name, 1) for name in tags)
+        untagged.update(bolded_untagged(document))
+    known = KnownNames.of(people, entities, untagged)
+    flagged = 0
+    for path, document in documents.items():
+        sights = pickle.loads(pickle.dumps(EpisodeSights.of(document)))
+        rows = sights.flag_rows(known)
+        assert rows == stored.new_flag_rows(document, known, names_only=True), path
+        flagged += len(rows)
+    assert flagged > 100

@@ -1,11 +1,14 @@
 """Each check on turns made to show, or not show, its defect."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from archive.checks import KnownNames, TurnText, check_episode
+from archive.checks.turns import bold_runs
 
 CHINESE = "我们在那一年投入了很多资源，这是一个很长的故事，我会慢慢讲给大家听。"
 ENGLISH = "We put a lot of resources into it that year; it is a long story and I will tell it slowly."
@@ -316,3 +319,21 @@ def test_a_list_both_texts_number_alike_is_never_a_number_mismatch(items):
     chinese = "\n".join(f"{number}. 第{place}项。" for place, number in enumerate(items))
     english = "\n".join(f"{number}. Item {place}." for place, number in enumerate(items))
     assert number_checks(chinese, english) == set()
+
+
+# The bold runs as one pattern with look-behinds found them, the rule they keep.
+_BOLD_RULE = re.compile(
+    r"(?<!^)(?<!\n)\*\*([^*\n]{1,60}?)\*\*|^\*\*([^*\n]{1,60}?)\*\*(?![:：])"
+    r"|(?<=\n)\*\*([^*\n]{1,60}?)\*\*(?![:：])"
+)
+
+
+@given(st.text(alphabet="*\n:：a 美", max_size=80))
+def test_bold_runs_are_bold_but_never_a_label_typed_at_a_lines_start(text):
+    expected = [(m[m.lastindex], m.span(m.lastindex)) for m in _BOLD_RULE.finditer(text)]
+    assert [(m[1], m.span(1)) for m in bold_runs(text)] == expected
+
+
+def test_a_label_at_a_lines_start_is_no_bold_run_but_a_gloss_is():
+    text = "**Ada**: 好\n说 **Anthropic**\n**Bo**：\n（**Claude**: a model）"
+    assert [m[1] for m in bold_runs(text)] == ["Anthropic", "Claude"]
