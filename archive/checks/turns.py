@@ -303,6 +303,8 @@ def _numbers(translation: str, english: str) -> list[Finding]:
     bilingual episode's share going from 9.7% to 13.3%).
     A speaker's label (``**Speaker 4**:``) and a list item's number are no numbers
     of what the turn says, unless the number breaks its list's count."""
+    if not (_DIGIT.search(translation) or _DIGIT.search(english)):
+        return []  # nothing firm on either side: most turns, and the dearest to read
     skipped = _out_of_sequence(translation, english), _out_of_sequence(english, translation)
     if any(skipped):
         written = [translation[s:e] for s, e in skipped[0]] + [english[s:e] for s, e in skipped[1]]
@@ -351,6 +353,7 @@ _GAP_ZH = re.compile("|".join((
     r"(?:增至|降至|升至|跌至|涨至|增长到|下降到|高达|多达|约为|将近|第|共计|为期)[ \t]*[，。、；！？的）)]",
 )))
 _GAP_EN = re.compile(r"[A-Za-z,]  +[A-Za-z]|[A-Za-z] [.,;:?!](?=\s|$)|(?<=[A-Za-z] )%")
+_DIGIT = re.compile(r"\d")
 _DIGITS_ONLY = re.compile(r"[\d.,:/%％\s]*\d[\d.,:/%％\s]*")
 # The pipeline's gloss of a term, ``（Term: what it means）``: an explanation the
 # translation adds on purpose, with no counterpart in the English.

@@ -234,6 +234,18 @@ def test_a_turn_whose_texts_share_every_number_is_never_a_number_mismatch(values
     assert "number-mismatch" not in checks_of(turns)[0]
 
 
+_WORDS_AND_GAPS = st.text(
+    alphabet="一二三四五六七八九十百千万亿两第年月日天前至增 .,%％，。abc", max_size=60,
+).map(lambda text: text.replace("abc", " three hundred May "))
+
+
+@given(_WORDS_AND_GAPS, _WORDS_AND_GAPS)
+def test_numbers_in_words_alone_are_never_a_mismatch(chinese, english):
+    """A number in words is loose: it answers for digits, never stands alone, gaps or not."""
+    turns = [TurnText("", chinese + "。", english + ".")] + plain(4)
+    assert "number-mismatch" not in checks_of(turns)[0]
+
+
 _ZH_FORMS = {  # a value and ways Chinese writes it, beside how English does
     5e9: ("50亿美元", "$5 billion"), 1.2e6: ("120万", "1.2 million"), 2024: ("2024年", "2024"),
     30: ("百分之三十", "30%"), 0.3: ("30%", "30%"), 47: ("47", "forty-seven 47"),
