@@ -321,9 +321,29 @@ def test_a_changed_month_or_ordinal_written_in_words_is_a_mismatch(chinese, engl
     ("他们在那里建立了一个 吉瓦的变电站。", "They built a 1.2 gigawatt substation there."),
     ("谢谢。大约天前，Jeff创立了这家公司。", "Thank you. About 10 days ago, Jeff founded this company."),
     ("他们在2018年融资了50亿美元。", "They raised  in 2018."),
+    ("我小时候，我岁了，那时没有互联网。", "When I was a kid, I was 12, there was no internet."),
+    ("派对大约在晚上10点开始，11点分，有人来了。", "The party started at about 10, and by 20 after 11, people came."),
+    ("2013-的石油危机影响之大也令人惊叹。", "It's amazing how big a deal the 2013 to 2015 oil bust was."),
+    ("他与过去月来他曾施加关税的国家领导人会谈。", "He meets the leaders he has hit with tariffs over the last 10 months."),
+    ("17分钟。", " minutes."),
 ])
 def test_a_number_taken_out_of_a_sentence_that_still_asks_for_it_is_a_mismatch(chinese, english):
     assert number_checks(chinese, english) == {"number-mismatch"}
+
+
+def test_a_number_said_twice_and_once_left_out_where_a_gap_shows_is_a_mismatch():
+    english = "Four engineers, 28 days, the number one app. Four engineers 28 days number one."
+    assert number_checks("4 名工程师，28 天，应用商店第一名。4 名工程师， 天，第一名。", english) == {"number-mismatch"}
+    assert number_checks("4 名工程师，28 天，应用商店第一名。4 名工程师，第一名。", english) == set()
+
+
+@pytest.mark.parametrize(("chinese", "english"), [
+    ("我们同岁，可能都是 14 岁。", "We are the same age, so we were 14, maybe."),
+    ("11点20分，有人来了。", "At 20 past 11, someone came."),
+    ("3-5年后，用2-辛基氰基丙烯酸酯。", "In 3 to 5 years, with 2-octyl cyanoacrylate."),
+])
+def test_what_only_looks_like_a_gap_is_none(chinese, english):
+    assert number_checks(chinese, english) == set()
 
 
 @given(st.lists(st.integers(min_value=1, max_value=99), min_size=1, max_size=6))
