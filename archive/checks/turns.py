@@ -351,12 +351,16 @@ _GAP_ZH = re.compile("|".join((
     r"(?<![\d一二三四五六七八九十百千两几\sXxNn])[ \t]*[%％]",  # a percent of nothing
     r"\d[ \t]*月[ \t]*日(?![军本元])|\d[ \t]*年[ \t]*月(?![份度底初中末])",  # a date without its day or month
     r"(?:^|[^\d\s一二三四五六七八九十正腊])[ \t]*月[ \t]*\d{1,2}[ \t]*日",
-    rf"(?:大约|约为|至少|超过|将近|高达|多达|仅有|大于|小于|高于|低于|第)[ \t]*(?:{_COUNTED})",  # about (no number) days
+    rf"(?:大约|约为|至少|超过|将近|高达|多达|仅有|大于|小于|高于|低于|第|长达|长约|历时)[ \t]*"
+    rf"(?:{_COUNTED}|个?月(?![份底初中末亮球光]))",  # about (no number) days
     r"(?:增至|降至|升至|跌至|涨至|增长到|下降到|高达|多达|约为|将近|第|共计|为期)[ \t]*[，。、；！？的）)]",
     r"(?<![\d一二三四五六七八九十百千几两多万年虚周同\s])[ \t]*岁(?![月数])",  # an age of nobody
     r"\d[ \t]*点[ \t]*分",  # a time without its minutes
     r"\d[ \t]*[-–~][ \t]*(?=[的，。、；）)])",  # a range without its end
     r"过去[ \t]*个?月(?![份底初中末亮球光])",  # the last months, not how many
+    r"(?:至少|大约|超过|将近|多达|高达)有?[ \t]*个(?![人体性别])|(?:超过|多达|近)[ \t]*个?州",
+    r"\A[ \t]*年(?![轻龄纪度代华会初复底中末])",  # a turn that starts with its year's unit
+    r"达到[ \t]*[，。、；！？]",
 )))
 _GAP_EN = re.compile(r"[A-Za-z,]  +[A-Za-z]|[A-Za-z] [.,;:?!](?=\s|$)|(?<=[A-Za-z] )%|\A[ \t]+[a-z]")
 _DIGIT = re.compile(r"\d")

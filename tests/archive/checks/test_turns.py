@@ -326,6 +326,10 @@ def test_a_changed_month_or_ordinal_written_in_words_is_a_mismatch(chinese, engl
     ("2013-的石油危机影响之大也令人惊叹。", "It's amazing how big a deal the 2013 to 2015 oil bust was."),
     ("他与过去月来他曾施加关税的国家领导人会谈。", "He meets the leaders he has hit with tariffs over the last 10 months."),
     ("17分钟。", " minutes."),
+    ("我有一些部门长达月不付款。", "I have some departments that don't pay for 12 months."),
+    ("年，帕乔利出版了《算术总论》。", "In 1494, Pacioli publishes the Summa."),
+    ("比特币达到。标普指数有所变动。", "93,000 on Bitcoin. S&P, you have a move."),
+    ("疫情波及超过州，密歇根州最严重。", "People got sick in more than 30 states; Michigan was hit hardest."),
 ])
 def test_a_number_taken_out_of_a_sentence_that_still_asks_for_it_is_a_mismatch(chinese, english):
     assert number_checks(chinese, english) == {"number-mismatch"}
