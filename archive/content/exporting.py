@@ -21,12 +21,11 @@ from django.db import connection, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from archive.codec import Document, render
 from archive.models import Episode, FileVersion
 from archive.workers import forked_pool
 
 from .snapshot import read_snapshot
-from .store import load_documents
+from .store import load_texts
 from .syncstate import sha256
 
 WRITTEN, UNCHANGED, DIFFERS, CONFLICT, FAILED = "written", "unchanged", "differs", "conflict", "failed"
@@ -43,10 +42,10 @@ class ExportResult:
 TEMPORARY_PREFIX, TEMPORARY_SUFFIX = ".archive-export-", ".tmp"
 
 
-def chunks(queryset: QuerySet | None = None) -> Iterator[list[tuple[Episode, Document]]]:
-    """Episodes with their documents, a chunk per snapshot and few queries."""
+def chunks(queryset: QuerySet | None = None) -> Iterator[list[tuple[Episode, str]]]:
+    """Episodes with the text of their files, a chunk per snapshot and few queries."""
     for ids in _id_chunks(queryset):
-        yield _load_chunk(ids)
+        yield _texts_of_chunk(ids)
 
 
 def _id_chunks(queryset: QuerySet | None) -> list[list[int]]:
@@ -55,11 +54,11 @@ def _id_chunks(queryset: QuerySet | None) -> list[list[int]]:
     return [ids[start:start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
 
 
-def _load_chunk(ids: list[int]) -> list[tuple[Episode, Document]]:
+def _texts_of_chunk(ids: list[int]) -> list[tuple[Episode, str]]:
     with read_snapshot():
         chunk = list(Episode.objects.filter(pk__in=ids).order_by("pk"))
-        loaded = load_documents(chunk)
-    return [(episode, loaded[episode.pk]) for episode in chunk]
+        texts = load_texts(chunk)
+    return [(episode, texts[episode.pk]) for episode in chunk]
 
 
 class Export:
@@ -107,8 +106,8 @@ class Export:
     def export_chunk(self, ids: list[int]) -> list[tuple[Episode, ExportResult, str]]:
         """Each episode of ``ids`` exported: with its result and its file's SHA-256."""
         exported = []
-        for episode, document in _load_chunk(ids):
-            data = render(document).encode("utf-8")
+        for episode, text in _texts_of_chunk(ids):
+            data = text.encode("utf-8")
             exported.append((episode, self._export(episode, data), sha256(data)))
         return exported
 

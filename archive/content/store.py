@@ -32,6 +32,8 @@ from archive.codec import (
     Turn,
     edited,
     parse_english,
+    render_block,
+    render_file,
     speaker_name,
     style_fields,
     with_value,
@@ -369,27 +371,43 @@ def load_documents(episodes: list[Episode]) -> dict[int, Document]:
     Rows are read as plain tuples (the bulk of an export's time is here), each
     distinct style decoded once.
     """
-    ids = [episode.pk for episode in episodes]
-    blocks = defaultdict(list)
-    for episode_id, position, level, title, style, pk in _rows(HeadingRow, _HEADING_FIELDS, ids):
-        style = _style(style)
-        blocks[episode_id].append((position, Heading(
-            level=level, text=title, gap=style.get("gap", " "),
-            trailing=style.get("trailing", _TURN_DEFAULTS["trailing"]), row=pk,
-        )))
-    for episode_id, position, *turn in _rows(TurnRow, _TURN_FIELDS, ids):
-        blocks[episode_id].append((position, _block_of_values(*turn)))
-    names = lists_of(ids)
-    documents = {}
-    for episode in episodes:
-        style = episode.file_style
-        documents[episode.pk] = Document(
-            front_matter=_front_matter(episode, names[episode.pk]),
-            blocks=tuple(block for _, block in sorted(blocks[episode.pk], key=_position)),
-            newline=style.get("newline", "\n"),
-            bom=style.get("bom", False),
+    return {
+        episode.pk: Document(
+            front_matter=front_matter, blocks=tuple(blocks),
+            newline=episode.file_style.get("newline", "\n"), bom=episode.file_style.get("bom", False),
         )
-    return documents
+        for episode, front_matter, blocks in _read(episodes, _heading_of_values, _block_of_values)
+    }
+
+
+def load_texts(episodes: list[Episode]) -> dict[int, str]:
+    """The file of each episode, by id: ``render`` of its ``load_documents`` document,
+    in the same queries, but rendered from the rows without building the blocks: a
+    turn (most rows are) is written into its style's template. What an export writes.
+    """
+    return {
+        episode.pk: render_file(
+            front_matter, blocks,
+            newline=episode.file_style.get("newline", "\n"), bom=episode.file_style.get("bom", False),
+        )
+        for episode, front_matter, blocks in _read(episodes, _text_of_heading, _text_of_turn)
+    }
+
+
+def _read(episodes: list[Episode], heading, turn) -> Iterator[tuple[Episode, FrontMatter, list]]:
+    """Each episode with its front matter and its body in order, ``heading`` and
+    ``turn`` making the body's parts of a heading's and a turn's values (as those of
+    :func:`_heading_of_values` and :func:`_block_of_values`)."""
+    ids = [episode.pk for episode in episodes]
+    bodies = defaultdict(list)
+    for episode_id, position, *values in _rows(HeadingRow, _HEADING_FIELDS, ids):
+        bodies[episode_id].append((position, heading(*values)))
+    for episode_id, position, *values in _rows(TurnRow, _TURN_FIELDS, ids):
+        bodies[episode_id].append((position, turn(*values)))
+    names = lists_of(ids)
+    for episode in episodes:
+        body = sorted(bodies[episode.pk], key=_position)
+        yield episode, _front_matter(episode, names[episode.pk]), [part for _, part in body]
 
 
 def _position(item: tuple) -> int:
@@ -479,6 +497,49 @@ def block_of(turn: TurnRow) -> Turn | Comment | Raw:
         turn.kind, turn.speaker_label, turn.translation, turn.english, turn.style,
         turn.verbatim, turn.pk,
     )
+
+
+def _heading_of_values(level, title, style, row) -> Heading:
+    style = _style(style)
+    return Heading(
+        level=level, text=title, gap=style.get("gap", " "),
+        trailing=style.get("trailing", _TURN_DEFAULTS["trailing"]), row=row,
+    )
+
+
+def _text_of_heading(level, title, style, row) -> str:
+    return render_block(_heading_of_values(level, title, style, row))
+
+
+def _text_of_turn(kind, label, translation, english, style, verbatim, row) -> str:
+    """``render_block`` of the block of these values. A turn with a paragraph, and an
+    original kept by its fields if any, is written into its style's template; other
+    blocks, rare, are built and rendered."""
+    if kind == _TURN and translation is not None and verbatim is None and "\n" not in label:
+        template = _turn_template(_style_text(style), english is not None)
+        if template is not None:
+            if english is None:
+                before_label, before_text, after = template
+                return "".join((before_label, label, before_text, translation, after))
+            before_label, before_text, before_english, after = template
+            return "".join((before_label, label, before_text, translation, before_english, english, after))
+    return render_block(_block_of_values(kind, label, translation, english, style, verbatim, row))
+
+
+_TURN = TurnRow.Kind.TURN
+_MARK = "\x00"  # stands for a turn's label, paragraph and original in its template
+
+
+@functools.lru_cache(maxsize=4096)
+def _turn_template(style: str, with_english: bool) -> tuple[str, ...] | None:
+    """The text of a turn of this stored style around its label, its paragraph and
+    (``with_english``) its original, in that order: such a turn rendered once with
+    marks in their place, split at the marks. None if the style itself holds a mark.
+    """
+    turn_style, english_style = _block_style(style)
+    english = English(text=_MARK, **english_style) if with_english else None
+    parts = tuple(render_block(Turn(text=_MARK, label=_MARK, english=english, **turn_style)).split(_MARK))
+    return parts if len(parts) == (4 if with_english else 3) else None
 
 
 def _block_of_values(kind, label, translation, english, style, verbatim, row):
