@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import functools
 import json
+import operator
 import re
 from collections import defaultdict, deque
 from collections.abc import Iterator
@@ -400,21 +401,19 @@ def _read(episodes: list[Episode], heading, turn) -> Iterator[tuple[Episode, Fro
     :func:`_heading_of_values` and :func:`_block_of_values`)."""
     ids = [episode.pk for episode in episodes]
     bodies = defaultdict(list)
-    for episode_id, position, *values in _rows(HeadingRow, _HEADING_FIELDS, ids):
-        bodies[episode_id].append((position, heading(*values)))
-    for episode_id, position, *values in _rows(TurnRow, _TURN_FIELDS, ids):
-        bodies[episode_id].append((position, turn(*values)))
+    for model, columns, made in ((HeadingRow, _HEADING_FIELDS, heading), (TurnRow, _TURN_FIELDS, turn)):
+        for row in _rows(model, columns, ids):  # episode id, position, then the values
+            bodies[row[0]].append((row[1], made(*row[2:])))
     names = lists_of(ids)
     for episode in episodes:
         body = sorted(bodies[episode.pk], key=_position)
         yield episode, _front_matter(episode, names[episode.pk]), [part for _, part in body]
 
 
-def _position(item: tuple) -> int:
-    return item[0]
+_position = operator.itemgetter(0)
 
 
-def _rows(model, names: tuple[str, ...], episode_ids: list[int]):
+def _rows(model, names: tuple[str, ...], episode_ids: list[int]) -> list[tuple]:
     """The rows of ``model`` for these episodes as tuples, JSON columns as text."""
     quote = connection.ops.quote_name
     columns = []
@@ -430,7 +429,7 @@ def _rows(model, names: tuple[str, ...], episode_ids: list[int]):
             f"WHERE {quote('episode_id')} IN ({placeholders})",
             episode_ids,
         )
-        yield from cursor.fetchall()
+        return cursor.fetchall()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -508,6 +507,12 @@ def _heading_of_values(level, title, style, row) -> Heading:
 
 
 def _text_of_heading(level, title, style, row) -> str:
+    """``render_block`` of the heading of these values, written into its template."""
+    if "\n" not in title:
+        template = _heading_template(level, _style_text(style))
+        if template is not None:
+            before, after = template
+            return before + title + after
     return render_block(_heading_of_values(level, title, style, row))
 
 
@@ -527,7 +532,7 @@ def _text_of_turn(kind, label, translation, english, style, verbatim, row) -> st
 
 
 _TURN = TurnRow.Kind.TURN
-_MARK = "\x00"  # stands for a turn's label, paragraph and original in its template
+_MARK = "\x00"  # stands for the text of a block, of each part of a turn, in its template
 
 
 @functools.lru_cache(maxsize=4096)
@@ -540,6 +545,14 @@ def _turn_template(style: str, with_english: bool) -> tuple[str, ...] | None:
     english = English(text=_MARK, **english_style) if with_english else None
     parts = tuple(render_block(Turn(text=_MARK, label=_MARK, english=english, **turn_style)).split(_MARK))
     return parts if len(parts) == (4 if with_english else 3) else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _heading_template(level: int, style: str) -> tuple[str, str] | None:
+    """The text of a heading of this level and stored style around its title (as
+    :func:`_turn_template` makes a turn's); None if the style holds the mark."""
+    parts = tuple(render_block(_heading_of_values(level, _MARK, style, None)).split(_MARK))
+    return parts if len(parts) == 2 else None
 
 
 def _block_of_values(kind, label, translation, english, style, verbatim, row):
