@@ -507,9 +507,10 @@ def _heading_of_values(level, title, style, row) -> Heading:
 
 
 def _text_of_heading(level, title, style, row) -> str:
-    """``render_block`` of the heading of these values, written into its template."""
+    """``render_block`` of the heading of these values (read by :func:`_rows`, the style
+    JSON text), written into its template."""
     if "\n" not in title:
-        template = _heading_template(level, _style_text(style))
+        template = _heading_template(level, style)
         if template is not None:
             before, after = template
             return before + title + after
@@ -517,11 +518,11 @@ def _text_of_heading(level, title, style, row) -> str:
 
 
 def _text_of_turn(kind, label, translation, english, style, verbatim, row) -> str:
-    """``render_block`` of the block of these values. A turn with a paragraph, and an
-    original kept by its fields if any, is written into its style's template; other
-    blocks, rare, are built and rendered."""
+    """``render_block`` of the block of these values (read by :func:`_rows`, the style
+    JSON text). A turn with a paragraph, and an original kept by its fields if any, is
+    written into its style's template; other blocks, rare, are built and rendered."""
     if kind == _TURN and translation is not None and verbatim is None and "\n" not in label:
-        template = _turn_template(_style_text(style), english is not None)
+        template = _turn_template(style, english is not None)
         if template is not None:
             if english is None:
                 before_label, before_text, after = template
