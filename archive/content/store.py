@@ -4,7 +4,8 @@
 from rows so that ``render(load_document(save_document(doc)))`` is the imported
 text, and an edited column, tag list or turn changes only its own lines. Loaded
 blocks carry their row's id, so ``write_changes`` writes an edited document's changed
-blocks only.
+blocks only. ``load_texts`` gives the rendered text itself, written from the rows
+without building the tree: what an export writes.
 """
 from __future__ import annotations
 
