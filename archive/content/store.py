@@ -370,8 +370,7 @@ def load_document(episode: Episode) -> Document:
 def load_documents(episodes: list[Episode]) -> dict[int, Document]:
     """The document of each episode, by id, in a fixed number of queries for all.
 
-    Rows are read as plain tuples (the bulk of an export's time is here), each
-    distinct style decoded once.
+    Rows are read as plain tuples, each distinct style decoded once.
     """
     return {
         episode.pk: Document(
