@@ -27,7 +27,7 @@ from .nodes import (
     style_fields,
 )
 from .parser import paragraph_block, parse, parse_english, speaker_name
-from .printer import render, render_block
+from .printer import render, render_block, render_file
 from .style import (
     UnwritableBlock,
     edited_turn,
@@ -42,6 +42,6 @@ __all__ = [
     "ParseError", "Raw", "Turn", "UnwritableBlock", "as_list", "edited", "edited_turn",
     "house_style", "key_line", "new_heading", "new_turn", "paragraph_block", "parse",
     "parse_english", "parse_front_matter", "reads_back", "rebuilt", "render",
-    "render_block", "render_front_matter", "speaker_name", "style_fields", "with_value",
-    "without_key", "written_scalars",
+    "render_block", "render_file", "render_front_matter", "speaker_name", "style_fields",
+    "with_value", "without_key", "written_scalars",
 ]

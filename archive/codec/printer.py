@@ -1,18 +1,29 @@
 """Document tree -> text. Printing only concatenates what the nodes own."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .frontmatter import render_front_matter
-from .nodes import Block, Comment, Document, English, Heading, Raw, Turn
+from .nodes import Block, Comment, Document, English, FrontMatter, Heading, Raw, Turn
 from .parser import BOM
 
 
 def render(document: Document) -> str:
-    text = render_front_matter(document.front_matter) + "".join(
-        render_block(block) for block in document.blocks
+    return render_file(
+        document.front_matter, map(render_block, document.blocks),
+        newline=document.newline, bom=document.bom,
     )
-    if document.newline != "\n":
-        text = text.replace("\n", document.newline)
-    return BOM + text if document.bom else text
+
+
+def render_file(
+    front_matter: FrontMatter, block_texts: Iterable[str], *, newline: str = "\n", bom: bool = False,
+) -> str:
+    """The text of a document given its blocks already rendered, in order: for a
+    reader that renders blocks without building them (the export, from rows)."""
+    text = render_front_matter(front_matter) + "".join(block_texts)
+    if newline != "\n":
+        text = text.replace("\n", newline)
+    return BOM + text if bom else text
 
 
 def render_block(block: Block) -> str:

@@ -21,12 +21,11 @@ from django.db import connection, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from archive.codec import Document, render
 from archive.models import Episode, FileVersion
 from archive.workers import forked_pool
 
 from .snapshot import read_snapshot
-from .store import load_documents
+from .store import load_texts
 from .syncstate import sha256
 
 WRITTEN, UNCHANGED, DIFFERS, CONFLICT, FAILED = "written", "unchanged", "differs", "conflict", "failed"
@@ -43,10 +42,10 @@ class ExportResult:
 TEMPORARY_PREFIX, TEMPORARY_SUFFIX = ".archive-export-", ".tmp"
 
 
-def chunks(queryset: QuerySet | None = None) -> Iterator[list[tuple[Episode, Document]]]:
-    """Episodes with their documents, a chunk per snapshot and few queries."""
+def chunks(queryset: QuerySet | None = None) -> Iterator[list[tuple[Episode, str]]]:
+    """Episodes with the text of their files, a chunk per snapshot and few queries."""
     for ids in _id_chunks(queryset):
-        yield _load_chunk(ids)
+        yield _texts_of_chunk(ids)
 
 
 def _id_chunks(queryset: QuerySet | None) -> list[list[int]]:
@@ -55,11 +54,11 @@ def _id_chunks(queryset: QuerySet | None) -> list[list[int]]:
     return [ids[start:start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
 
 
-def _load_chunk(ids: list[int]) -> list[tuple[Episode, Document]]:
+def _texts_of_chunk(ids: list[int]) -> list[tuple[Episode, str]]:
     with read_snapshot():
         chunk = list(Episode.objects.filter(pk__in=ids).order_by("pk"))
-        loaded = load_documents(chunk)
-    return [(episode, loaded[episode.pk]) for episode in chunk]
+        texts = load_texts(chunk)
+    return [(episode, texts[episode.pk]) for episode in chunk]
 
 
 class Export:
@@ -99,25 +98,33 @@ class Export:
         connections.close_all()
         pool = forked_pool(self.jobs)
         try:
-            yield from pool.imap(self.export_chunk, id_chunks)
+            yield from pool.imap(self._export_chunk_to_send, id_chunks)
         finally:
             pool.terminate()
             pool.join()
 
     def export_chunk(self, ids: list[int]) -> list[tuple[Episode, ExportResult, str]]:
         """Each episode of ``ids`` exported: with its result and its file's SHA-256."""
-        exported = []
-        for episode, document in _load_chunk(ids):
-            data = render(document).encode("utf-8")
-            exported.append((episode, self._export(episode, data), sha256(data)))
+        exported, root = [], self.outdir.resolve()
+        for episode, text in _texts_of_chunk(ids):
+            data = text.encode("utf-8")
+            exported.append((episode, self._export(episode, data, root), sha256(data)))
         return exported
 
-    def _export(self, episode: Episode, data: bytes) -> ExportResult:
+    def _export_chunk_to_send(self, ids: list[int]) -> list[tuple[Episode, ExportResult, str]]:
+        """``export_chunk`` in a worker: its episodes go back pickled, so only with the
+        columns callers of ``run`` read (front matter is most of an episode's bytes)."""
+        return [(_sent_back(episode), result, digest) for episode, result, digest in self.export_chunk(ids)]
+
+    def _export(self, episode: Episode, data: bytes, root: Path) -> ExportResult:
+        """Export one episode's file; ``root`` is the output folder resolved."""
         target = self.outdir / episode.source_path
-        if not target.resolve().is_relative_to(self.outdir.resolve()):
+        if not target.resolve().is_relative_to(root):
             return ExportResult(target, CONFLICT, "its path leaves the output folder; not written")
         try:
-            on_disk = target.read_bytes() if target.exists() else None
+            on_disk = target.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            on_disk = None
         except OSError as error:
             return ExportResult(target, FAILED, f"cannot read: {error.strerror or error}")
         if on_disk == data:
@@ -136,6 +143,16 @@ class Export:
             except OSError as error:
                 return ExportResult(target, FAILED, f"cannot write: {error.strerror or error}")
         return ExportResult(target, WRITTEN)
+
+
+_SENT_BACK = ("id", "source_path", "source_hash", "version", "synced_version", "synced_at")
+
+
+def _sent_back(episode: Episode) -> Episode:
+    """``episode`` as if loaded with only the columns of ``_SENT_BACK``: its others are
+    deferred, read from the database if a caller asks for them."""
+    names = [field.attname for field in Episode._meta.concrete_fields if field.attname in _SENT_BACK]
+    return Episode.from_db(episode._state.db, names, [getattr(episode, name) for name in names])
 
 
 @contextlib.contextmanager
@@ -191,20 +208,28 @@ def write_atomically(target: Path, data: bytes) -> None:
     Readers see the old file or the new one, never a part. There is no fsync per
     file: the database holds the content, and export rewrites any file that differs.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
-    # A name of fixed length: the target's own may already be as long as names go.
-    handle = tempfile.NamedTemporaryFile(
-        dir=target.parent, prefix=TEMPORARY_PREFIX, suffix=TEMPORARY_SUFFIX, delete=False
-    )
     try:
-        with handle:
+        mode = target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    try:
+        descriptor, name = _temporary_file_beside(target)
+    except FileNotFoundError:  # its folder is not there yet
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, name = _temporary_file_beside(target)
+    try:
+        with open(descriptor, "wb") as handle:
             handle.write(data)
-        os.chmod(handle.name, mode)
-        os.replace(handle.name, target)
+            os.fchmod(descriptor, mode)
+        os.replace(name, target)
     except BaseException:
-        os.unlink(handle.name)
+        os.unlink(name)
         raise
+
+
+def _temporary_file_beside(target: Path) -> tuple[int, str]:
+    # A name of fixed length: the target's own may already be as long as names go.
+    return tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY_PREFIX, suffix=TEMPORARY_SUFFIX)
 
 
 def _umask() -> int:

@@ -4,7 +4,8 @@
 from rows so that ``render(load_document(save_document(doc)))`` is the imported
 text, and an edited column, tag list or turn changes only its own lines. Loaded
 blocks carry their row's id, so ``write_changes`` writes an edited document's changed
-blocks only.
+blocks only. ``load_texts`` gives the rendered text itself, written from the rows
+without building the tree: what an export writes.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import contextlib
 import dataclasses
 import functools
 import json
+import operator
 import re
 from collections import defaultdict, deque
 from collections.abc import Iterator
@@ -32,6 +34,8 @@ from archive.codec import (
     Turn,
     edited,
     parse_english,
+    render_block,
+    render_file,
     speaker_name,
     style_fields,
     with_value,
@@ -366,37 +370,50 @@ def load_document(episode: Episode) -> Document:
 def load_documents(episodes: list[Episode]) -> dict[int, Document]:
     """The document of each episode, by id, in a fixed number of queries for all.
 
-    Rows are read as plain tuples (the bulk of an export's time is here), each
-    distinct style decoded once.
+    Rows are read as plain tuples, each distinct style decoded once.
     """
-    ids = [episode.pk for episode in episodes]
-    blocks = defaultdict(list)
-    for episode_id, position, level, title, style, pk in _rows(HeadingRow, _HEADING_FIELDS, ids):
-        style = _style(style)
-        blocks[episode_id].append((position, Heading(
-            level=level, text=title, gap=style.get("gap", " "),
-            trailing=style.get("trailing", _TURN_DEFAULTS["trailing"]), row=pk,
-        )))
-    for episode_id, position, *turn in _rows(TurnRow, _TURN_FIELDS, ids):
-        blocks[episode_id].append((position, _block_of_values(*turn)))
-    names = lists_of(ids)
-    documents = {}
-    for episode in episodes:
-        style = episode.file_style
-        documents[episode.pk] = Document(
-            front_matter=_front_matter(episode, names[episode.pk]),
-            blocks=tuple(block for _, block in sorted(blocks[episode.pk], key=_position)),
-            newline=style.get("newline", "\n"),
-            bom=style.get("bom", False),
+    return {
+        episode.pk: Document(
+            front_matter=front_matter, blocks=tuple(blocks),
+            newline=episode.file_style.get("newline", "\n"), bom=episode.file_style.get("bom", False),
         )
-    return documents
+        for episode, front_matter, blocks in _read(episodes, _heading_of_values, _block_of_values)
+    }
 
 
-def _position(item: tuple) -> int:
-    return item[0]
+def load_texts(episodes: list[Episode]) -> dict[int, str]:
+    """The file of each episode, by id: ``render`` of its ``load_documents`` document,
+    in the same queries, but rendered from the rows without building the blocks: a
+    turn (most rows are) is written into its style's template. What an export writes.
+    """
+    return {
+        episode.pk: render_file(
+            front_matter, blocks,
+            newline=episode.file_style.get("newline", "\n"), bom=episode.file_style.get("bom", False),
+        )
+        for episode, front_matter, blocks in _read(episodes, _text_of_heading, _text_of_turn)
+    }
 
 
-def _rows(model, names: tuple[str, ...], episode_ids: list[int]):
+def _read(episodes: list[Episode], heading, turn) -> Iterator[tuple[Episode, FrontMatter, list]]:
+    """Each episode with its front matter and its body in order, ``heading`` and
+    ``turn`` making the body's parts of a heading's and a turn's values (as those of
+    :func:`_heading_of_values` and :func:`_block_of_values`)."""
+    ids = [episode.pk for episode in episodes]
+    bodies = defaultdict(list)
+    for model, columns, made in ((HeadingRow, _HEADING_FIELDS, heading), (TurnRow, _TURN_FIELDS, turn)):
+        for row in _rows(model, columns, ids):  # episode id, position, then the values
+            bodies[row[0]].append((row[1], made(*row[2:])))
+    names = lists_of(ids)
+    for episode in episodes:
+        body = sorted(bodies[episode.pk], key=_position)
+        yield episode, _front_matter(episode, names[episode.pk]), [part for _, part in body]
+
+
+_position = operator.itemgetter(0)
+
+
+def _rows(model, names: tuple[str, ...], episode_ids: list[int]) -> list[tuple]:
     """The rows of ``model`` for these episodes as tuples, JSON columns as text."""
     quote = connection.ops.quote_name
     columns = []
@@ -412,7 +429,7 @@ def _rows(model, names: tuple[str, ...], episode_ids: list[int]):
             f"WHERE {quote('episode_id')} IN ({placeholders})",
             episode_ids,
         )
-        yield from cursor.fetchall()
+        return cursor.fetchall()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -479,6 +496,64 @@ def block_of(turn: TurnRow) -> Turn | Comment | Raw:
         turn.kind, turn.speaker_label, turn.translation, turn.english, turn.style,
         turn.verbatim, turn.pk,
     )
+
+
+def _heading_of_values(level, title, style, row) -> Heading:
+    style = _style(style)
+    return Heading(
+        level=level, text=title, gap=style.get("gap", " "),
+        trailing=style.get("trailing", _TURN_DEFAULTS["trailing"]), row=row,
+    )
+
+
+def _text_of_heading(level, title, style, row) -> str:
+    """``render_block`` of the heading of these values (read by :func:`_rows`, the style
+    JSON text), written into its template."""
+    if "\n" not in title:
+        template = _heading_template(level, style)
+        if template is not None:
+            before, after = template
+            return before + title + after
+    return render_block(_heading_of_values(level, title, style, row))
+
+
+def _text_of_turn(kind, label, translation, english, style, verbatim, row) -> str:
+    """``render_block`` of the block of these values (read by :func:`_rows`, the style
+    JSON text). A turn with a paragraph, and an original kept by its fields if any, is
+    written into its style's template; other blocks, rare, are built and rendered."""
+    if kind == _TURN and translation is not None and verbatim is None and "\n" not in label:
+        template = _turn_template(style, english is not None)
+        if template is not None:
+            if english is None:
+                before_label, before_text, after = template
+                return "".join((before_label, label, before_text, translation, after))
+            before_label, before_text, before_english, after = template
+            return "".join((before_label, label, before_text, translation, before_english, english, after))
+    return render_block(_block_of_values(kind, label, translation, english, style, verbatim, row))
+
+
+_TURN = TurnRow.Kind.TURN
+_MARK = "\x00"  # stands for the text of a block, of each part of a turn, in its template
+
+
+@functools.lru_cache(maxsize=4096)
+def _turn_template(style: str, with_english: bool) -> tuple[str, ...] | None:
+    """The text of a turn of this stored style around its label, its paragraph and
+    (``with_english``) its original, in that order: such a turn rendered once with
+    marks in their place, split at the marks. None if the style itself holds a mark.
+    """
+    turn_style, english_style = _block_style(style)
+    english = English(text=_MARK, **english_style) if with_english else None
+    parts = tuple(render_block(Turn(text=_MARK, label=_MARK, english=english, **turn_style)).split(_MARK))
+    return parts if len(parts) == (4 if with_english else 3) else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _heading_template(level: int, style: str) -> tuple[str, str] | None:
+    """The text of a heading of this level and stored style around its title (as
+    :func:`_turn_template` makes a turn's); None if the style holds the mark."""
+    parts = tuple(render_block(_heading_of_values(level, _MARK, style, None)).split(_MARK))
+    return parts if len(parts) == 2 else None
 
 
 def _block_of_values(kind, label, translation, english, style, verbatim, row):

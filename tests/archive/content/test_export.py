@@ -156,3 +156,20 @@ def test_an_export_reads_each_episode_as_of_one_moment(tmp_path, monkeypatch):
     out = tmp_path / "out"
     run("export_markdown", out)
     assert (out / "a.md").read_text(encoding="utf-8") == INSERTION_ERA
+
+
+def test_a_worker_sends_back_each_episode_with_the_columns_callers_read(archive_folder, tmp_path):
+    import pickle
+
+    from archive.content.exporting import WRITTEN, Export
+
+    ids = list(Episode.objects.order_by("pk").values_list("pk", flat=True))
+    sent = pickle.loads(pickle.dumps(Export(tmp_path / "out")._export_chunk_to_send(ids)))
+    assert [episode.pk for episode, _, _ in sent] == ids
+    for episode, result, _digest in sent:
+        loaded = Episode.objects.get(pk=episode.pk)
+        read = ("source_path", "source_hash", "version", "synced_version", "synced_at")
+        assert [getattr(episode, name) for name in read] == [getattr(loaded, name) for name in read]
+        assert "front_matter_values" in episode.get_deferred_fields()
+        assert episode.title == loaded.title  # read when asked for
+        assert result.outcome == WRITTEN

@@ -38,6 +38,48 @@ def test_every_corpus_file_survives_the_database(corpus_files):
         assert rendered(episode) == text, path.name
 
 
+def texts_and_renderings() -> tuple[dict, dict]:
+    """What an export writes of each episode, and its loaded document rendered."""
+    from archive.content.store import load_documents, load_texts
+
+    episodes = list(Episode.objects.order_by("pk"))
+    documents = load_documents(episodes)
+    return load_texts(episodes), {pk: render(document) for pk, document in documents.items()}
+
+
+def test_the_text_an_export_writes_is_the_loaded_document_rendered(corpus_files):
+    for number, path in enumerate(corpus_files):
+        saved(path.read_text(encoding="utf-8"), f"corpus-{number}.md")
+    texts, renderings = texts_and_renderings()
+    assert texts.keys() == renderings.keys()
+    for pk, text in texts.items():
+        assert text == renderings[pk], pk
+
+
+def test_turns_no_template_fits_are_written_as_their_blocks():
+    from django.db import connection
+
+    odd, plain = saved(ODD_ENGLISH, "odd.md"), saved(INSERTION_ERA, "plain.md")
+    odd.turns.filter(english__isnull=False).update(english="**Host**: Hello.")
+    plain.turns.filter(position=1).update(translation=None, speaker_label="")
+    if connection.vendor == "sqlite":  # PostgreSQL's text cannot hold the mark, a NUL
+        plain.turns.filter(position=2).update(style={"trailing": "\n\x00\n"})
+    texts, renderings = texts_and_renderings()
+    assert texts == renderings
+    assert "**Host**: Hello." in texts[odd.pk] and "第一句话" not in texts[plain.pk]
+
+
+def test_a_turn_row_no_block_can_hold_is_refused_by_the_export_as_by_loading():
+    from archive.content.store import load_documents, load_texts
+
+    episode = saved(INSERTION_ERA)
+    episode.turns.filter(position=1).update(speaker_label="Ada\nPark")
+    with pytest.raises(ValueError, match="one-line label"):
+        load_documents([episode])
+    with pytest.raises(ValueError, match="one-line label"):
+        load_texts([episode])
+
+
 def test_rows_hold_the_fields_of_the_file():
     episode = saved(INSERTION_ERA)
     assert episode.title == "测试：第一集"
@@ -148,7 +190,7 @@ def test_loading_episodes_costs_the_same_queries_for_few_or_many():
 
     def queries_to_render_all() -> int:
         with CaptureQueriesContext(connection) as context:
-            texts = [render(document) for chunk in chunks() for _, document in chunk]
+            texts = [text for chunk in chunks() for _, text in chunk]
         assert texts == [INSERTION_ERA] * Episode.objects.count()
         return len(context)
 
