@@ -1,6 +1,9 @@
 import difflib
+import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from archive.codec import parse, render
 from archive.content.store import load_document, save_document
@@ -67,6 +70,28 @@ def test_turns_no_template_fits_are_written_as_their_blocks():
     texts, renderings = texts_and_renderings()
     assert texts == renderings
     assert "**Host**: Hello." in texts[odd.pk] and "第一句话" not in texts[plain.pk]
+
+
+_ROW_TEXT = st.text(alphabet="ab 中文*:：<>/\n#-", max_size=30)
+_LABEL = st.text(alphabet="ab 中文*:：[]-", max_size=12)  # one line: a label across lines is refused
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(label=_LABEL, translation=st.none() | _ROW_TEXT, english=st.none() | _ROW_TEXT, odd=st.booleans())
+def test_an_export_writes_any_turns_values_as_its_block_renders_them(label, translation, english, odd):
+    """Whatever a turn row holds, the export's text is its block rendered, or both refuse it."""
+    from archive.content.store import load_documents, load_texts
+
+    Episode.objects.all().delete()
+    episode = saved(ODD_ENGLISH if odd else INSERTION_ERA, "any.md")
+    episode.turns.filter(position=1).update(speaker_label=label, translation=translation, english=english)
+    try:
+        expected = render(load_documents([episode])[episode.pk])
+    except ValueError as refused:
+        with pytest.raises(ValueError, match=re.escape(str(refused))):
+            load_texts([episode])
+    else:
+        assert load_texts([episode])[episode.pk] == expected
 
 
 def test_a_turn_row_no_block_can_hold_is_refused_by_the_export_as_by_loading():
