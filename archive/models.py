@@ -246,7 +246,11 @@ class Episode(models.Model):
         verbose_name = _("episode")
         verbose_name_plural = _("episodes")
         ordering = ["-date", "slug"]
-        indexes = [models.Index(fields=["-date", "slug"])]
+        indexes = [
+            models.Index(fields=["-date", "slug"]),
+            # MAX(updated_at) is the page cache's content state, read by every request.
+            models.Index(fields=["updated_at"], name="archive_episode_updated_at_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="unique_slug"),
             models.UniqueConstraint(fields=["source_path"], name="unique_source_path"),
