@@ -250,6 +250,11 @@ class Episode(models.Model):
             models.Index(fields=["-date", "slug"]),
             # MAX(updated_at) is the page cache's content state, read by every request.
             models.Index(fields=["updated_at"], name="archive_episode_updated_at_idx"),
+            # Every column the lists' counts and the episode index's facets read: they
+            # read this index, not the rows (which hold every front-matter line).
+            models.Index(
+                fields=["date", "area", "category", "exclude", "draft"], name="episode_listing_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="unique_slug"),
