@@ -246,7 +246,16 @@ class Episode(models.Model):
         verbose_name = _("episode")
         verbose_name_plural = _("episodes")
         ordering = ["-date", "slug"]
-        indexes = [models.Index(fields=["-date", "slug"])]
+        indexes = [
+            models.Index(fields=["-date", "slug"]),
+            # MAX(updated_at) is the page cache's content state, read by every request.
+            models.Index(fields=["updated_at"], name="archive_episode_updated_at_idx"),
+            # Every column the lists' counts and the episode index's facets read: they
+            # read this index, not the rows (which hold every front-matter line).
+            models.Index(
+                fields=["date", "area", "category", "exclude", "draft"], name="episode_listing_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="unique_slug"),
             models.UniqueConstraint(fields=["source_path"], name="unique_source_path"),

@@ -13,7 +13,8 @@ archive imported there already, e.g. on PostgreSQL). The server is gunicorn on
 Terms' addresses are derived once per content state in each worker, as in
 production; the first request after a change pays for that and is not counted.
 
-Printed, in one run: every page kind's uncached median and p95 with its target
+Printed, in one run: the database's size against the archive's (target: under
+2 x), every page kind's uncached median and p95 with its target
 (100 ms; 300 ms for the largest episode), the cached pages' requests per second
 against ``/healthz`` (target: the cached episode page at least half of it), and
 uncached search medians against ``rg --fixed-strings --ignore-case`` over the files.
@@ -50,6 +51,7 @@ REPO = Path(__file__).resolve().parent.parent
 QUERIES = {"2-char Chinese": "泡沫", "Chinese phrase": "数据中心", "English word": "bubble",
            "common word": "the"}
 TARGET_MS, LARGEST_TARGET_MS = 100, 300
+DATABASE_TARGET_RATIO = 2
 
 
 def child(code: str, env: dict) -> dict:
@@ -107,8 +109,15 @@ pages = {
     "/sitemap-episodes.xml": "/sitemap-episodes.xml", "/sitemap-tags.xml": "/sitemap-tags.xml",
 }
 misses = [f"/episodes/{slug}/" for slug, _ in spread]
+from django.db import connection
+with connection.cursor() as cursor:
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT pg_database_size(current_database())")
+    else:   # the file's pages (its free ones too: the file keeps them)
+        cursor.execute("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
+    database_bytes = cursor.fetchone()[0]
 print(json.dumps({"pages": pages, "largest_turns": slugs[-1][1], "episodes": len(slugs),
-                  "distinct": misses}))
+                  "distinct": misses, "database_bytes": database_bytes}))
 """
 
 
@@ -296,6 +305,10 @@ def main() -> None:
         print(f"== {engine}, {chosen['episodes']} public episodes, largest "
               f"{chosen['largest_turns']} turns, gunicorn {options.workers} workers, "
               f"CONN_MAX_AGE={options.conn_max_age} ==")
+        archive_bytes = sum(path.stat().st_size for path in options.archive.rglob("*.md"))
+        print(f"database {chosen['database_bytes'] / 1e6:.0f} MB = "
+              f"{chosen['database_bytes'] / archive_bytes:.2f} x the archive's "
+              f"{archive_bytes / 1e6:.0f} MB (target: under {DATABASE_TARGET_RATIO} x)")
         distinct = chosen["distinct"][:options.requests]
         print(f"\n{len(distinct)} distinct episode pages, {options.concurrency} at a time")
         print(f"{'checkout':10} {'load':30} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'5xx':>5} {'load1':>6}")

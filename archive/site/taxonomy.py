@@ -319,6 +319,16 @@ def listed_terms(kind: Kind, user=None) -> list[Term]:
     return list(_per_state(("terms", kind.key), lambda: kind.terms(episodes)))
 
 
+def terms_by_name(kind: Kind, user=None) -> list[Term]:
+    """``listed_terms`` in the order of their names, as the directory pages list them;
+    for anonymous readers sorted once per content state (8,000 tags take 100 ms)."""
+    def by_name(terms):
+        return sorted(terms, key=lambda term: collation_key(term.name))
+    if user is not None and user.is_staff:
+        return by_name(listed_terms(kind, user))
+    return list(_per_state(("by name", kind.key), lambda: by_name(listed_terms(kind))))
+
+
 KINDS = {
     kind.key: kind for kind in (
         Kind("speaker", "speakers", "all-speakers", "讲者", "讲者", model=Speaker),

@@ -29,6 +29,18 @@ def test_a_second_visit_runs_no_page_query(client, django_assert_max_num_queries
     assert second.content == first.content
 
 
+def test_the_content_state_reads_an_index_of_updated_at():
+    """Every request, a cached page's too, reads MAX(updated_at): without an index of
+    that column alone it scans the episode table (a quarter of a second at 46,000
+    episodes on SQLite)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Episode._meta.db_table)
+    assert [name for name, found in constraints.items()
+            if found["index"] and found["columns"] == ["updated_at"]]
+
+
 def test_edits_invalidate_cached_pages(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         episode = make_episode(title="原标题")
