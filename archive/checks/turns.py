@@ -305,13 +305,13 @@ def _numbers(translation: str, english: str) -> list[Finding]:
     bilingual episode's share going from 9.7% to 13.3%).
     A speaker's label (``**Speaker 4**:``) and a list item's number are no numbers
     of what the turn says, unless the number breaks its list's count."""
-    if not (_DIGIT.search(translation) or _DIGIT.search(english)):
-        return []  # nothing firm on either side: most turns, and the dearest to read
+    gap_ours, gap_theirs = _GAP_ZH.search(translation), _GAP_EN.search(english)
+    if not (gap_ours or gap_theirs or _DIGIT.search(translation) or _DIGIT.search(english)):
+        return []  # nothing firm on either side and no gap: most turns, the dearest to read
     skipped = _out_of_sequence(translation, english), _out_of_sequence(english, translation)
     if any(skipped):
         written = [translation[s:e] for s, e in skipped[0]] + [english[s:e] for s, e in skipped[1]]
         return [Finding("number-mismatch", {"numbers": " / ".join(written)}, *skipped)]
-    gap_ours, gap_theirs = _GAP_ZH.search(translation), _GAP_EN.search(english)
     translation, english = _unnumbered(translation), _unnumbered(english)
     ours, theirs = numbers.written(translation), numbers.written(english)
     if not (gap_ours or gap_theirs):
@@ -360,9 +360,16 @@ _GAP_ZH = re.compile("|".join((
     r"过去[ \t]*个?月(?![份底初中末亮球光])",  # the last months, not how many
     r"(?:至少|大约|超过|将近|多达|高达)有?[ \t]*个(?![人体性别])|(?:超过|多达|近)[ \t]*个?州",
     r"\A[ \t]*年(?![轻龄纪度代华会初复底中末])",  # a turn that starts with its year's unit
-    r"达到[ \t]*[，。、；！？]",
+    r"达到[ \t]*[，。、；！？）)]|(?:达到|增至|降至|约为)[ \t]*左右",
+    r"、[ \t]*、|，[ \t]*，|[。！？][ \t]*[，、]",  # a list or a sentence missing its item
+    r"\d[ \t]*[-–~][ \t]+(?=[\u4e00-\u9fff])",
 )))
-_GAP_EN = re.compile(r"[A-Za-z,]  +[A-Za-z]|[A-Za-z] [.,;:?!](?=\s|$)|(?<=[A-Za-z] )%|\A[ \t]+[a-z]")
+_GAP_EN = re.compile("|".join((
+    r"[A-Za-z,]  +[A-Za-z]|[A-Za-z] [.,;:?!](?=\s|$)|\A[ \t]+[a-z]",
+    r"(?<![\d\s%])\s+%",  # a percent of nothing
+    r"(?<=\s)-(?:year|day|week|month|hour|minute|mile|foot|point|percent)s?\b",  # a -year-old
+    r"(?<=[A-Za-z] )'(?= (?:and|or|to|through) )",  # the ' and '60s
+)))
 _DIGIT = re.compile(r"\d")
 _DIGITS_ONLY = re.compile(r"[\d.,:/%％\s]*\d[\d.,:/%％\s]*")
 # The pipeline's gloss of a term, ``（Term: what it means）``: an explanation the

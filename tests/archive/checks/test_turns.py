@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from archive.checks import KnownNames, TurnText, check_episode
-from archive.checks.turns import bold_runs
+from archive.checks.turns import _GAP_EN, _GAP_ZH, bold_runs
 
 CHINESE = "我们在那一年投入了很多资源，这是一个很长的故事，我会慢慢讲给大家听。"
 ENGLISH = "We put a lot of resources into it that year; it is a long story and I will tell it slowly."
@@ -240,10 +240,17 @@ _WORDS_AND_GAPS = st.text(
 
 
 @given(_WORDS_AND_GAPS, _WORDS_AND_GAPS)
-def test_numbers_in_words_alone_are_never_a_mismatch(chinese, english):
-    """A number in words is loose: it answers for digits, never stands alone, gaps or not."""
-    turns = [TurnText("", chinese + "。", english + ".")] + plain(4)
+def test_numbers_in_words_alone_are_never_a_mismatch_unless_a_gap_shows(chinese, english):
+    """A number in words is loose: it answers for digits, and stands alone only where
+    the other text shows the gap a number left."""
+    chinese, english = chinese + "。", english + "."
+    assume(not _GAP_ZH.search(chinese) and not _GAP_EN.search(english))
+    turns = [TurnText("", chinese, english)] + plain(4)
     assert "number-mismatch" not in checks_of(turns)[0]
+
+
+def test_a_number_in_words_the_other_text_left_a_gap_for_is_a_mismatch():
+    assert number_checks("我想那大概是十二年前的事了。", "I think about  ago. But I will say.") == {"number-mismatch"}
 
 
 _ZH_FORMS = {  # a value and ways Chinese writes it, beside how English does
@@ -330,6 +337,12 @@ def test_a_changed_month_or_ordinal_written_in_words_is_a_mismatch(chinese, engl
     ("年，帕乔利出版了《算术总论》。", "In 1494, Pacioli publishes the Summa."),
     ("比特币达到。标普指数有所变动。", "93,000 on Bitcoin. S&P, you have a move."),
     ("疫情波及超过州，密歇根州最严重。", "People got sick in more than 30 states; Michigan was hit hardest."),
+    ("持续了20年，直到它达到左右，并开始稳定在2%左右。", "For 20 years until it hit 2.5 and stuck around 2."),
+    ("这些旅程需要10年、、30年才能完成。", "These are journeys that take 10 20 30 years."),
+    ("他每周工作 50- 小时。", "He worked 50-60 hours a week."),
+    ("她12岁的儿子发来消息。", "Her -year-old son sent a message."),
+    ("我们 40% 的粉丝是女性，一半带着孩子。", "Of our fans, % are women; half bring kids."),
+    ("带我们回顾50年代和60年代。", "Take us back to the ' and '60s."),
 ])
 def test_a_number_taken_out_of_a_sentence_that_still_asks_for_it_is_a_mismatch(chinese, english):
     assert number_checks(chinese, english) == {"number-mismatch"}
