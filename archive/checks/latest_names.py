@@ -5,7 +5,7 @@ it started; the first import into an empty database knows none. When it is done,
 :func:`bring_names_up_to_date` runs the two checks that read those names again over
 the episodes it wrote, and only when the names differ. It reads no file and no row
 again: the workers kept, of every episode, what those checks read
-(:class:`EpisodeSights`), a few bytes a turn.
+(:class:`EpisodeSights`), a few bytes a turn that those checks can flag.
 
 Which entities are ones to tag is calibrated by how often the archive bolds each
 untagged (``KnownNames``), which every episode's ``bolded_untagged`` says, written
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from array import array
+from collections import defaultdict
 from collections.abc import Mapping
 
 from django.db import transaction
@@ -34,45 +35,50 @@ _MARK = 16  # characters of a fingerprint
 
 @dataclasses.dataclass(frozen=True)
 class EpisodeSights:
-    """What the name checks read of one episode, and where each of its turns sits:
-    its tags; per turn its label (an index into ``labels``), its bold runs
-    (``bolds``, by turn; turns without any left out), its block position, the body
-    lines before it and its fingerprint (``marks``, 16 characters a turn)."""
+    """What the name checks read of one episode, of the turns they can flag: a turn
+    with a bold run, or the first of its label (a later turn of the same label and
+    no bold run finds nothing: its label's finding, if any, is the first turn's).
+    Its tags; per turn kept, its label (an index into ``labels``), block position,
+    the body lines before it (``label_of``, ``positions``, ``lines``) and its
+    fingerprint (``marks``, 16 characters a turn); its bold runs as written, one a
+    line (``bold_texts``: a bold run holds no line break), each with its turn's
+    number among those kept and its span (``bold_spans``, three numbers a run)."""
 
     tagged: tuple[str, ...]
     labels: tuple[str, ...]
     label_of: array
-    bolds: Mapping[int, tuple]
     positions: array
     lines: array
     marks: str
+    bold_texts: str
+    bold_spans: array
 
     @classmethod
     def of(cls, document: Document) -> EpisodeSights:
         positions, texts = turn_texts(document)
         lines = body_lines(document.blocks)
         labels: dict[str, int] = {}
-        label_of, bolds = array("I"), {}
-        for index, text in enumerate(texts):
+        label_of, kept, marks, bold_texts, bold_spans = array("I"), array("I"), [], [], array("I")
+        for position, text in zip(positions, texts):
             sight = name_sight(text)
+            if not sight.bolds and sight.label in labels:
+                continue
+            for bold, start, end in sight.bolds:
+                bold_texts.append(bold)
+                bold_spans.extend((len(kept), start, end))
             label_of.append(labels.setdefault(sight.label, len(labels)))
-            if sight.bolds:
-                bolds[index] = sight.bolds
+            kept.append(position)
+            marks.append(block_fingerprint(document.blocks[position]))
         return cls(
             tagged=tuple(tagged_names(document)), labels=tuple(labels), label_of=label_of,
-            bolds=bolds, positions=array("I", positions),
-            lines=array("I", (lines[position] for position in positions)),
-            marks="".join(block_fingerprint(document.blocks[position]) for position in positions),
+            positions=kept, lines=array("I", (lines[position] for position in kept)),
+            marks="".join(marks), bold_texts="\n".join(bold_texts), bold_spans=bold_spans,
         )
 
     def flag_rows(self, known: KnownNames) -> list[tuple]:
         """The rows of ``stored.new_flag_rows(document, known, names_only=True)``."""
-        sights = [
-            NameSight(self.labels[label], self.bolds.get(index, ()))
-            for index, label in enumerate(self.label_of)
-        ]
         rows = []
-        for index, findings in enumerate(check_sighted_names(sights, tagged=self.tagged, known=known)):
+        for index, findings in enumerate(check_sighted_names(self._sights(), tagged=self.tagged, known=known)):
             mark = self.marks[index * _MARK:(index + 1) * _MARK]
             for finding in findings:
                 rows.append((
@@ -80,6 +86,17 @@ class EpisodeSights:
                     flag_json(finding.params), flag_json(finding.spans()), mark, self.lines[index],
                 ))
         return rows
+
+    def _sights(self) -> list[NameSight]:
+        bolds = defaultdict(list)
+        if self.bold_spans:
+            for number, bold in enumerate(self.bold_texts.split("\n")):
+                turn, start, end = self.bold_spans[number * 3:number * 3 + 3]
+                bolds[turn].append((bold, start, end))
+        return [
+            NameSight(self.labels[label], tuple(bolds.get(index, ())))
+            for index, label in enumerate(self.label_of)
+        ]
 
 
 def bring_names_up_to_date(
