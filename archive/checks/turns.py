@@ -122,8 +122,8 @@ def check_episode(
 
 class NameSight(NamedTuple):
     """What the name checks read of a turn: its label, and each bold run of its
-    translation as written with its ``(start, end)`` span. Small enough to keep for
-    every turn of a large import (``archive.checks.latest_names``)."""
+    translation as written with its ``(start, end)`` span (an import keeps them in
+    a compact form, ``archive.checks.latest_names.EpisodeSights``)."""
 
     label: str
     bolds: tuple[tuple[str, int, int], ...]
@@ -173,8 +173,8 @@ def check_sighted_names(
         for finding in _mentions(sight, known, named, usual_too):
             # One tag, or one rename, mends every mention: the first turn says so.
             if finding.check == "untagged-mention":
-                written = {(start, end): bold for bold, start, end in sight.bolds}
-                keys = [key for span in finding.translation_spans for key in _keys(written[span])]
+                spans = set(finding.translation_spans)
+                keys = [key for bold, start, end in sight.bolds if (start, end) in spans for key in _keys(bold)]
                 tagged_keys.update(keys)
                 if any(key in known.usually_untagged for key in keys):
                     usual_too = False
