@@ -305,7 +305,7 @@ def _numbers(translation: str, english: str) -> list[Finding]:
     bilingual episode's share going from 9.7% to 13.3%).
     A speaker's label (``**Speaker 4**:``) and a list item's number are no numbers
     of what the turn says, unless the number breaks its list's count."""
-    gap_ours, gap_theirs = _GAP_ZH.search(translation), _GAP_EN.search(english)
+    gap_ours, gap_theirs = _shows_gap(_GAPS_ZH, translation), _shows_gap(_GAPS_EN, english)
     if not (gap_ours or gap_theirs or _DIGIT.search(translation) or _DIGIT.search(english)):
         return []  # nothing firm on either side and no gap: most turns, the dearest to read
     skipped = _out_of_sequence(translation, english), _out_of_sequence(english, translation)
@@ -345,31 +345,51 @@ _COUNTED = (r"天|年(?![度代轻龄])|位|种|次|号|秒|分钟|小时|公里
 # Where a number was taken out of a sentence that still asks for it. The shared
 # half's 132,176 translated turns with an original hold 19 such places, the English
 # originals 5; none is flagged unless the other text has a number this one lacks.
-_GAP_ZH = re.compile("|".join((
-    r"[\u4e00-\u9fff，。、：][ \t]+[\u4e00-\u9fff，。、；！？%％]",  # a space left between characters
-    r"[\u4e00-\u9fffA-Za-z][ \t]{2,}[\u4e00-\u9fffA-Za-z]",  # two spaces where a number stood
-    r"(?<![\d一二三四五六七八九十百千两几\sXxNn])[ \t]*[%％]",  # a percent of nothing
-    r"\d[ \t]*月[ \t]*日(?![军本元])|\d[ \t]*年[ \t]*月(?![份度底初中末])",  # a date without its day or month
-    r"(?:^|[^\d\s一二三四五六七八九十正腊])[ \t]*月[ \t]*\d{1,2}[ \t]*日",
-    rf"(?:大约|约为|至少|超过|将近|高达|多达|仅有|大于|小于|高于|低于|第|长达|长约|历时)[ \t]*"
-    rf"(?:{_COUNTED}|个?月(?![份底初中末亮球光]))",  # about (no number) days
-    r"(?:增至|降至|升至|跌至|涨至|增长到|下降到|高达|多达|约为|将近|第|共计|为期)[ \t]*[，。、；！？的）)]",
-    r"(?<![\d一二三四五六七八九十百千几两多万年虚周同\s])[ \t]*岁(?![月数])",  # an age of nobody
-    r"\d[ \t]*点[ \t]*分",  # a time without its minutes
-    r"\d[ \t]*[-–~][ \t]*(?=[的，。、；）)])",  # a range without its end
-    r"过去[ \t]*个?月(?![份底初中末亮球光])",  # the last months, not how many
-    r"(?:至少|大约|超过|将近|多达|高达)有?[ \t]*个(?![人体性别])|(?:超过|多达|近)[ \t]*个?州",
-    r"\A[ \t]*年(?![轻龄纪度代华会初复底中末])",  # a turn that starts with its year's unit
-    r"达到[ \t]*[，。、；！？）)]|(?:达到|增至|降至|约为)[ \t]*左右",
-    r"、[ \t]*、|，[ \t]*，|[。！？][ \t]*[，、]",  # a list or a sentence missing its item
-    r"\d[ \t]*[-–~][ \t]+(?=[\u4e00-\u9fff])",
-)))
-_GAP_EN = re.compile("|".join((
-    r"[A-Za-z,]  +[A-Za-z]|[A-Za-z] [.,;:?!](?=\s|$)|\A[ \t]+[a-z]",
-    r"(?<![\d\s%])\s+%",  # a percent of nothing
-    r"(?<=\s)-(?:year|day|week|month|hour|minute|mile|foot|point|percent)s?\b",  # a -year-old
-    r"(?<=[A-Za-z] )'(?= (?:and|or|to|through) )",  # the ' and '60s
-)))
+class _Gap(NamedTuple):
+    """A shape a number leaves where it fell out of a text, and ``needles``: strings one
+    of which is in every text it matches, so most texts are passed over at C speed
+    (a pattern behind a look-behind is tried at every position of every text)."""
+
+    needles: tuple[str, ...]
+    pattern: re.Pattern
+
+    def found_in(self, text: str) -> bool:
+        return any(map(text.__contains__, self.needles)) and bool(self.pattern.search(text))
+
+
+def _shows_gap(gaps: tuple[_Gap, ...], text: str) -> bool:
+    return any(gap.found_in(text) for gap in gaps)
+
+
+_SPACE = (" ", "\t")
+_ALWAYS = ("",)  # the empty string is in every text
+_GAPS_ZH = tuple(_Gap(needles, re.compile(pattern)) for needles, pattern in (
+    (_SPACE, r"[\u4e00-\u9fff，。、：][ \t]+[\u4e00-\u9fff，。、；！？%％]"),  # a space left between characters
+    (("  ", "\t"), r"[\u4e00-\u9fffA-Za-z][ \t]{2,}[\u4e00-\u9fffA-Za-z]"),  # two spaces where a number stood
+    (("%", "％"), r"(?<![\d一二三四五六七八九十百千两几\sXxNn])[ \t]*[%％]"),  # a percent of nothing
+    (("月",), r"\d[ \t]*月[ \t]*日(?![军本元])|\d[ \t]*年[ \t]*月(?![份度底初中末])"),  # a date without its day or month
+    (("月",), r"(?:^|[^\d\s一二三四五六七八九十正腊])[ \t]*月[ \t]*\d{1,2}[ \t]*日"),
+    (_ALWAYS, rf"(?:大约|约为|至少|超过|将近|高达|多达|仅有|大于|小于|高于|低于|第|长达|长约|历时)[ \t]*"
+           rf"(?:{_COUNTED}|个?月(?![份底初中末亮球光]))"),  # about (no number) days
+    (_ALWAYS, r"(?:增至|降至|升至|跌至|涨至|增长到|下降到|高达|多达|约为|将近|第|共计|为期)[ \t]*[，。、；！？的）)]"),
+    (("岁",), r"(?<![\d一二三四五六七八九十百千几两多万年虚周同\s])[ \t]*岁(?![月数])"),  # an age of nobody
+    (("分",), r"\d[ \t]*点[ \t]*分"),  # a time without its minutes
+    (("-", "–", "~"), r"\d[ \t]*[-–~][ \t]*(?=[的，。、；）)])"),  # a range without its end
+    (("月",), r"过去[ \t]*个?月(?![份底初中末亮球光])"),  # the last months, not how many
+    (("个", "州"), r"(?:至少|大约|超过|将近|多达|高达)有?[ \t]*个(?![人体性别])|(?:超过|多达|近)[ \t]*个?州"),
+    (("年",), r"\A[ \t]*年(?![轻龄纪度代华会初复底中末])"),  # a turn that starts with its year's unit
+    (("达到", "左右"), r"达到[ \t]*[，。、；！？）)]|(?:达到|增至|降至|约为)[ \t]*左右"),
+    (("、", "，"), r"、[ \t]*、|，[ \t]*，|[。！？][ \t]*[，、]"),  # a list or a sentence missing its item
+    (("-", "–", "~"), r"\d[ \t]*[-–~][ \t]+(?=[\u4e00-\u9fff])"),
+))
+_GAPS_EN = tuple(_Gap(needles, re.compile(pattern)) for needles, pattern in (
+    (("  ",), r"[A-Za-z,]  +[A-Za-z]"),
+    ((" .", " ,", " ;", " :", " ?", " !"), r"[A-Za-z] [.,;:?!](?=\s|$)"),
+    (_ALWAYS, r"\A[ \t]+[a-z]"),
+    (("%",), r"(?<![\d\s%])\s+%"),  # a percent of nothing
+    (("-",), r"(?<=\s)-(?:year|day|week|month|hour|minute|mile|foot|point|percent)s?\b"),  # a -year-old
+    (("' and ", "' or ", "' to ", "' through "), r"(?<=[A-Za-z] )'(?= (?:and|or|to|through) )"),  # the ' and '60s
+))
 _DIGIT = re.compile(r"\d")
 _DIGITS_ONLY = re.compile(r"[\d.,:/%％\s]*\d[\d.,:/%％\s]*")
 # The pipeline's gloss of a term, ``（Term: what it means）``: an explanation the

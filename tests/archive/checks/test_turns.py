@@ -8,7 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from archive.checks import KnownNames, TurnText, check_episode
-from archive.checks.turns import _GAP_EN, _GAP_ZH, bold_runs
+from archive.checks.turns import _GAPS_EN, _GAPS_ZH, _shows_gap, bold_runs
 
 CHINESE = "我们在那一年投入了很多资源，这是一个很长的故事，我会慢慢讲给大家听。"
 ENGLISH = "We put a lot of resources into it that year; it is a long story and I will tell it slowly."
@@ -244,9 +244,16 @@ def test_numbers_in_words_alone_are_never_a_mismatch_unless_a_gap_shows(chinese,
     """A number in words is loose: it answers for digits, and stands alone only where
     the other text shows the gap a number left."""
     chinese, english = chinese + "。", english + "."
-    assume(not _GAP_ZH.search(chinese) and not _GAP_EN.search(english))
+    assume(not _shows_gap(_GAPS_ZH, chinese) and not _shows_gap(_GAPS_EN, english))
     turns = [TurnText("", chinese, english)] + plain(4)
     assert "number-mismatch" not in checks_of(turns)[0]
+
+
+@pytest.mark.parametrize("gap", [*_GAPS_ZH, *_GAPS_EN], ids=lambda gap: gap.pattern.pattern[:30])
+@given(data=st.data())
+def test_a_gaps_needles_never_hide_what_its_pattern_finds(gap, data):
+    """A gap's needles only spare the search of a text its pattern cannot match."""
+    assert gap.found_in(data.draw(st.from_regex(gap.pattern)))
 
 
 def test_a_number_in_words_the_other_text_left_a_gap_for_is_a_mismatch():
