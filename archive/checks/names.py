@@ -123,6 +123,12 @@ class KnownNames:
             key: name for key, (name, count) in tagged.items() if count * UNTAGGED_FACTOR >= untagged.get(key, 0)
         }, frozenset(key for key, (_, count) in tagged.items() if count * UNTAGGED_FACTOR < untagged.get(key, 0)))
 
+    @property
+    def is_empty(self) -> bool:
+        """Whether it knows no name, as an import into an empty database does: then no
+        name check can find anything."""
+        return not (self.people or self.entities or self.usually_untagged)
+
     def usual_spelling(self, name: str) -> str | None:
         """The archive's usual spelling of ``name`` when it spells it differently:
         a near name used in at least three episodes, three times as often as this one."""

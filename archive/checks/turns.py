@@ -163,6 +163,8 @@ def check_sighted_names(
 ) -> list[list[Finding]]:
     """:func:`check_names` of the turns' :func:`name_sight`, in the turns' order."""
     known = known or KnownNames()
+    if known.is_empty:
+        return [[] for _ in sights]
     tagged = list(tagged)
     tagged_keys = {name_key(name) for name in tagged}
     named = _named_here(sights, tagged, tagged_keys)

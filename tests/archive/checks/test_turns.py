@@ -8,7 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from archive.checks import KnownNames, TurnText, check_episode
-from archive.checks.turns import _GAPS_EN, _GAPS_ZH, _shows_gap, bold_runs
+from archive.checks.turns import _GAPS_EN, _GAPS_ZH, NameSight, _mentions, _named_here, _shows_gap, bold_runs
 
 CHINESE = "我们在那一年投入了很多资源，这是一个很长的故事，我会慢慢讲给大家听。"
 ENGLISH = "We put a lot of resources into it that year; it is a long story and I will tell it slowly."
@@ -297,6 +297,20 @@ def test_a_bold_name_the_episode_tags_is_never_an_untagged_mention(names, form):
         turns[index] = TurnText("", f"**{form.format(name)}** {CHINESE}", ENGLISH)
     found = checks_of(turns, known=known, tagged=names)
     assert all("untagged-mention" not in f for f in found)
+
+
+@given(
+    st.one_of(_name, st.sampled_from(["", "Speaker 1", "主持人", "[Sam Altman]"])),
+    st.lists(st.one_of(_name, st.sampled_from(["美国", "OpenAI (OAI)", "苹果（Apple）"])), max_size=4),
+)
+def test_an_archive_that_knows_no_name_finds_no_mention_to_flag(label, bolds):
+    """What lets the name checks skip a turn when the archive knows no name (an import
+    into an empty database checks its names afresh when it is done)."""
+    sight = NameSight(label, tuple((bold, 0, len(bold)) for bold in bolds))
+    named = _named_here([sight], [], set())
+    assert KnownNames().is_empty
+    assert _mentions(sight, KnownNames(), named, usual_too=True) == []
+    assert not KnownNames.of([("Sam Altman", 3)], []).is_empty
 
 
 @given(st.lists(st.integers(min_value=1, max_value=4), min_size=3, max_size=8))
