@@ -14,14 +14,16 @@ with its rows: the import's own episodes count as soon as they are written.
 from __future__ import annotations
 
 import dataclasses
+import os
 from array import array
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
-from django.db import transaction
+from django.db import connections, transaction
 
 from archive.codec import Document
 from archive.models import Episode
+from archive.workers import forked_pool
 
 from .catalogue import BY_ID
 from .documents import body_lines, tagged_names, turn_texts
@@ -31,6 +33,7 @@ from .turns import NAME_CHECKS, NameSight, check_sighted_names, name_sight
 
 _BATCH = 500  # episodes whose flags are written per transaction
 _MARK = 16  # characters of a fingerprint
+_PARALLEL_FROM = 64  # episodes, below which forking workers costs more than it saves
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,13 +103,14 @@ class EpisodeSights:
 
 
 def bring_names_up_to_date(
-    written: Mapping[int, tuple[int, EpisodeSights]], used: KnownNames | None,
+    written: Mapping[int, tuple[int, EpisodeSights]], used: KnownNames | None, *, jobs: int | None = None,
 ) -> int:
     """Run the checks that read the archive's names (``NAME_CHECKS``) again over the
     episodes ``written`` (``{id: (version written, sights)}``) when the names are no
     longer ``used``, the ones their flags were computed with (an import's, loaded
     when it started: the first import into an empty database knows no name), with
-    the names as they are now. Each batch's flags are written in one transaction
+    the names as they are now, on ``jobs`` processes (all cores by default). Each
+    batch's flags are written in one transaction
     under the episodes' row locks, but for an episode edited since it was written
     (that edit flagged it with the names of its time). Other checks' flags and every
     dismissal of a turn that says the same are kept. Returns how many episodes were
@@ -120,8 +124,9 @@ def bring_names_up_to_date(
         return 0
     rechecked = 0
     ids = list(written)
+    rows_of = _flag_rows(known, [written[pk][1] for pk in ids], jobs or os.cpu_count() or 1)
     for start in range(0, len(ids), _BATCH):
-        rows = {pk: written[pk][1].flag_rows(known) for pk in ids[start:start + _BATCH]}
+        rows = {pk: next(rows_of) for pk in ids[start:start + _BATCH]}
         with transaction.atomic():
             unedited = {
                 pk for pk, version in Episode.objects.select_for_update().filter(
@@ -132,3 +137,29 @@ def bring_names_up_to_date(
             replace_flags({pk: found for pk, found in rows.items() if pk in unedited}, NAME_CHECKS)
         rechecked += len(unedited)
     return rechecked
+
+
+def _flag_rows(known: KnownNames, sights: list[EpisodeSights], jobs: int) -> Iterator[list[tuple]]:
+    """Each episode's :meth:`EpisodeSights.flag_rows`, in order: in forked workers
+    for many episodes, while this process writes those found before."""
+    if jobs < 2 or len(sights) < _PARALLEL_FROM:
+        yield from (episode.flag_rows(known) for episode in sights)
+        return
+    # Forked workers must not inherit open database sockets (they never use them; a
+    # connection inside a transaction stays open for the caller).
+    if not any(connection.in_atomic_block for connection in connections.all()):
+        connections.close_all()
+    with forked_pool(jobs, _know, (known,)) as pool:
+        yield from pool.imap(_flag_rows_with_known, sights, chunksize=16)
+
+
+_known: KnownNames | None = None  # the names a worker of _flag_rows checks with
+
+
+def _know(known: KnownNames) -> None:
+    global _known
+    _known = known
+
+
+def _flag_rows_with_known(sights: EpisodeSights) -> list[tuple]:
+    return sights.flag_rows(_known)

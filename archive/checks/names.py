@@ -142,7 +142,7 @@ class KnownNames:
             return None
         own = self.people.get(key, ("", 0))[1]
         best = None
-        for other in self._candidates(key):
+        for other in sorted(self._candidates(key)):  # of two as common, always the same
             spelling, count = self.people[other]
             if count >= max(3, 3 * own) and _near_name(key, other):
                 if best is None or count > best[1]:

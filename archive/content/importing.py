@@ -242,7 +242,7 @@ class Importer:
         written, self.written = self.written, {}
         if changed:
             episodes_changed.send(sender=Importer, episode_ids=changed)
-        bring_names_up_to_date(written, self._names.get("names"))
+        bring_names_up_to_date(written, self._names.get("names"), jobs=self.jobs)
 
     # Reading ---------------------------------------------------------------------
 

@@ -119,6 +119,11 @@ def test_the_same_holds_for_files_read_by_worker_processes(tmp_path):
     assert set(TurnFlag.objects.filter(episode=episode).values_list("check_id", flat=True)) >= {
         "untagged-mention", "name-unlike-archive",
     }
+    flags = sorted(TurnFlag.objects.values_list("episode_id", "turn_id", "check_id", "params", "spans"))
+    episodes = Episode.objects.all()
+    sights = {episode.pk: (episode.version, EpisodeSights.of(load_document(episode))) for episode in episodes}
+    assert bring_names_up_to_date(sights, KnownNames(), jobs=1) == len(sights)  # checked in this process
+    assert sorted(TurnFlag.objects.values_list("episode_id", "turn_id", "check_id", "params", "spans")) == flags
 
 
 def test_without_the_other_files_there_is_nothing_to_flag(tmp_path):

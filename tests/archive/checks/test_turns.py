@@ -1,7 +1,11 @@
 """Each check on turns made to show, or not show, its defect."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given
@@ -217,6 +221,23 @@ def test_a_name_spelt_unlike_the_archive_is_flagged():
     turns = plain(label="Tracy Aloway")
     found = check_episode(turns, known=known)[0]
     assert [(f.check, f.params["known"]) for f in found] == [("name-unlike-archive", "Tracy Alloway")]
+
+
+def test_of_two_spellings_as_common_the_archives_usual_one_is_always_the_same():
+    """Whatever order the process's string hashing gives its sets."""
+    said = {
+        subprocess.run(
+            [sys.executable, "-c", (
+                "from archive.checks.names import KnownNames; print(KnownNames.of(["
+                "('Zohran Mamdani', 5), ('Zoran Mandani', 5), ('Zoran Mamdani', 1)], [])"
+                ".usual_spelling('Zoran Mamdani'))"
+            )],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)}, cwd=Path(__file__).parents[3],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        for seed in range(6)
+    }
+    assert said == {"Zohran Mamdani"}
 
 
 _numbers = st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=4)
