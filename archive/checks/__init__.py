@@ -27,7 +27,7 @@ Stored flags (Django; ``archive.models.TurnFlag``, one row per flagged turn and 
   without tagging it (``Episode.bolded_untagged``, written with the turns and by
   every recheck), one rule for an import, a recheck and an edit;
 - when an import added names, its ``finish`` runs the checks that read them
-  (``turns.NAME_CHECKS``, ``turns.check_names``) again over the episodes it wrote
+  (``turns.NAME_CHECKS``, ``turns.check_sighted_names``) again over the episodes it wrote
   (``latest_names.bring_names_up_to_date``);
 - a dismissal lasts while its turn's label and texts keep their ``fingerprint``,
   through edits of other turns and re-imports alike.

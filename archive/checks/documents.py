@@ -1,10 +1,12 @@
 """A document tree as the checks read it: its turns, its tags, the line of each block."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from archive.codec import Document, Heading, Turn, as_list, render_block, render_front_matter
 
 from .names import KnownNames
-from .turns import Finding, TurnText, check_episode, check_names, untagged_bold
+from .turns import Finding, NameSight, TurnText, check_episode, check_sighted_names, name_sight, untagged_bold
 
 ENTITY_KEYS = ("people", "companies_orgs", "products_models", "media_books")
 PEOPLE_KEYS = ("people", "companies_orgs")
@@ -27,15 +29,34 @@ def entity_names(document: Document) -> list[str]:
     return [name for key in ENTITY_KEYS for name in as_list(values.get(key))]
 
 
+class DocumentTurns(NamedTuple):
+    """What the checks read of a document, read once for all of them: each turn's
+    block index, texts and :func:`name_sight`, and the names the episode tags."""
+
+    positions: list[int]
+    texts: list[TurnText]
+    sights: list[NameSight]
+    tagged: list[str]
+
+    @classmethod
+    def of(cls, document: Document) -> DocumentTurns:
+        positions, texts = turn_texts(document)
+        return cls(positions, texts, [name_sight(text) for text in texts], tagged_names(document))
+
+
 def check_document(
     document: Document, known: KnownNames | None = None, *, names_only: bool = False,
+    turns: DocumentTurns | None = None,
 ) -> dict[int, list[Finding]]:
-    """The findings of each turn of ``document``, by the turn's block index; with
-    ``names_only``, those of the checks that read the archive's names alone."""
-    positions, texts = turn_texts(document)
-    run = check_names if names_only else check_episode
-    found = run(texts, tagged=tagged_names(document), known=known)
-    return {position: findings for position, findings in zip(positions, found) if findings}
+    """The findings of each turn of ``document`` (whose ``turns`` the caller may have
+    read), by the turn's block index; with ``names_only``, those of the checks that
+    read the archive's names alone."""
+    turns = turns or DocumentTurns.of(document)
+    if names_only:
+        found = check_sighted_names(turns.sights, tagged=turns.tagged, known=known)
+    else:
+        found = check_episode(turns.texts, tagged=turns.tagged, known=known, sights=turns.sights)
+    return {position: findings for position, findings in zip(turns.positions, found) if findings}
 
 
 def turn_texts(document: Document) -> tuple[list[int], list[TurnText]]:
@@ -51,10 +72,11 @@ def turn_texts(document: Document) -> tuple[list[int], list[TurnText]]:
     return positions, texts
 
 
-def bolded_untagged(document: Document) -> list[str]:
-    """The keys of the names ``document`` sets in bold but does not tag nor speak
-    with (``Episode.bolded_untagged``)."""
-    return untagged_bold(turn_texts(document)[1], tagged=tagged_names(document))
+def bolded_untagged(document: Document, turns: DocumentTurns | None = None) -> list[str]:
+    """The keys of the names ``document`` (whose ``turns`` the caller may have read)
+    sets in bold but does not tag nor speak with (``Episode.bolded_untagged``)."""
+    turns = turns or DocumentTurns.of(document)
+    return untagged_bold(turns.sights, tagged=turns.tagged)
 
 
 def block_lines(document: Document) -> list[int]:

@@ -26,10 +26,10 @@ from archive.models import Episode
 from archive.workers import forked_pool
 
 from .catalogue import BY_ID
-from .documents import body_lines, tagged_names, turn_texts
+from .documents import DocumentTurns, body_lines
 from .names import KnownNames
 from .stored import block_fingerprint, flag_json, load_known_names, replace_flags
-from .turns import NAME_CHECKS, NameSight, check_sighted_names, name_sight
+from .turns import NAME_CHECKS, NameSight, check_sighted_names
 
 _BATCH = 500  # episodes whose flags are written per transaction
 _MARK = 16  # characters of a fingerprint
@@ -57,13 +57,13 @@ class EpisodeSights:
     bold_spans: array
 
     @classmethod
-    def of(cls, document: Document) -> EpisodeSights:
-        positions, texts = turn_texts(document)
+    def of(cls, document: Document, turns: DocumentTurns | None = None) -> EpisodeSights:
+        """The sights of ``document``, whose ``turns`` the caller may have read."""
+        turns = turns or DocumentTurns.of(document)
         lines = body_lines(document.blocks)
         labels: dict[str, int] = {}
         label_of, kept, marks, bold_texts, bold_spans = array("I"), array("I"), [], [], array("I")
-        for position, text in zip(positions, texts):
-            sight = name_sight(text)
+        for position, sight in zip(turns.positions, turns.sights):
             if not sight.bolds and sight.label in labels:
                 continue
             for bold, start, end in sight.bolds:
@@ -73,7 +73,7 @@ class EpisodeSights:
             kept.append(position)
             marks.append(block_fingerprint(document.blocks[position]))
         return cls(
-            tagged=tuple(tagged_names(document)), labels=tuple(labels), label_of=label_of,
+            tagged=tuple(turns.tagged), labels=tuple(labels), label_of=label_of,
             positions=kept, lines=array("I", (lines[position] for position in kept)),
             marks="".join(marks), bold_texts="\n".join(bold_texts), bold_spans=bold_spans,
         )

@@ -24,7 +24,7 @@ from archive.models import Turn as TurnRow
 from archive.content.bulk import insert_rows
 
 from .catalogue import BY_ID
-from .documents import body_lines, bolded_untagged, check_document
+from .documents import DocumentTurns, body_lines, bolded_untagged, check_document
 from .names import KnownNames
 from .turns import NAME_CHECKS
 
@@ -106,14 +106,16 @@ def names_loaded_once() -> Iterator[dict]:
 
 def new_flag_rows(
     document: Document, known: KnownNames | None = None, *, names_only: bool = False,
+    turns: DocumentTurns | None = None,
 ) -> list[tuple]:
     """``(position, check id, severity, params JSON, spans JSON, fingerprint, body
     line)`` of every finding of a parsed document (of ``NAME_CHECKS`` alone with
-    ``names_only``): plain data, made in the import's workers. ``known`` defaults to
-    :func:`known_names`, loaded only for a body with turns."""
+    ``names_only``; its ``turns`` if the caller read them): plain data, made in the
+    import's workers. ``known`` defaults to :func:`known_names`, loaded only for a
+    body with turns."""
     if not any(isinstance(block, Turn) for block in document.blocks):
         return []
-    found = check_document(document, known or known_names(), names_only=names_only)
+    found = check_document(document, known or known_names(), names_only=names_only, turns=turns)
     if not found:
         return []
     lines = body_lines(document.blocks, max(found))

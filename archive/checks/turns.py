@@ -92,11 +92,13 @@ _ROLE = re.compile(
 
 def check_episode(
     turns: Sequence[TurnText], *, tagged: Iterable[str] = (), known: KnownNames | None = None,
+    sights: Sequence[NameSight] | None = None,
 ) -> list[list[Finding]]:
     """The findings of every turn of one episode, in the order of ``turns``.
 
     ``tagged`` is every name of the episode's entity lists; ``known`` the archive's
-    names (name checks are skipped without them).
+    names (name checks are skipped without them); ``sights`` the turns'
+    :func:`name_sight`, when the caller has them.
     """
     bilingual = any(turn.english is not None for turn in turns)
     # An episode names its speakers when more of its turns have a person's name than
@@ -106,7 +108,9 @@ def check_episode(
     usual = _usual_ratio(turns) if bilingual else MEDIAN_RATIO
     folded = _folded(turns) if bilingual else {}
     found: list[list[Finding]] = [[] for _ in turns]
-    for index, (turn, mentions) in enumerate(zip(turns, check_names(turns, tagged=tagged, known=known))):
+    sights = [name_sight(turn) for turn in turns] if sights is None else sights
+    mentions_of = check_sighted_names(sights, tagged=tagged, known=known)
+    for index, (turn, mentions) in enumerate(zip(turns, mentions_of)):
         findings = found[index]
         if bilingual:
             findings.extend(_texts(turn, usual, index in folded))
@@ -150,18 +154,12 @@ def bold_runs(text: str) -> Iterator[re.Match]:
         position = end
 
 
-def check_names(
-    turns: Sequence[TurnText], *, tagged: Iterable[str] = (), known: KnownNames | None = None,
-) -> list[list[Finding]]:
-    """The findings of the checks that read the archive's names (``NAME_CHECKS``) on
-    every turn of one episode: what :func:`check_episode` finds of them, alone."""
-    return check_sighted_names([name_sight(turn) for turn in turns], tagged=tagged, known=known)
-
-
 def check_sighted_names(
     sights: Sequence[NameSight], *, tagged: Iterable[str] = (), known: KnownNames | None = None,
 ) -> list[list[Finding]]:
-    """:func:`check_names` of the turns' :func:`name_sight`, in the turns' order."""
+    """The findings of the checks that read the archive's names (``NAME_CHECKS``) on
+    every turn of one episode, from its turns' :func:`name_sight`, in their order:
+    what :func:`check_episode` finds of them, alone."""
     known = known or KnownNames()
     if known.is_empty:
         return [[] for _ in sights]
@@ -188,12 +186,12 @@ def check_sighted_names(
     return found
 
 
-def untagged_bold(turns: Sequence[TurnText], *, tagged: Iterable[str] = ()) -> list[str]:
-    """The keys of the names one episode sets in bold that it does not name itself
-    (its tags, its speakers), each once, known entities or not: what calibrates
-    which entities the archive tags (``KnownNames``), stored per episode."""
+def untagged_bold(sights: Sequence[NameSight], *, tagged: Iterable[str] = ()) -> list[str]:
+    """The keys of the names one episode sets in bold (its turns' :func:`name_sight`)
+    that it does not name itself (its tags, its speakers), each once, known entities
+    or not: what calibrates which entities the archive tags (``KnownNames``), stored
+    per episode."""
     tagged = list(tagged)
-    sights = [name_sight(turn) for turn in turns]
     named = _named_here(sights, tagged, {name_key(name) for name in tagged})
     found: dict[str, None] = {}
     for sight in sights:

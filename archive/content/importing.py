@@ -23,6 +23,7 @@ from pathlib import Path
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
+from archive.checks.documents import DocumentTurns
 from archive.checks.latest_names import EpisodeSights, bring_names_up_to_date
 from archive.checks.stored import known_names, names_loaded_once
 from archive.codec import ParseError, parse, render
@@ -105,8 +106,9 @@ def read_file(task: _Task) -> _Read:
         text = _decode(data)
         document = parse(text)
         fields.check_values(document.front_matter)
-        rows = episode_rows(document)
-        sights = EpisodeSights.of(document)
+        turns = DocumentTurns.of(document)
+        rows = episode_rows(document, turns)
+        sights = EpisodeSights.of(document, turns)
         if task.known_hash is not None:
             return _Read(task, source_hash, len(data), rows=rows, text=text, sights=sights)
         return _Read(

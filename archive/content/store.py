@@ -41,7 +41,7 @@ from archive.codec import (
     with_value,
     without_key,
 )
-from archive.checks.documents import bolded_untagged
+from archive.checks.documents import DocumentTurns, bolded_untagged
 from archive.checks.stored import insert_flags, new_flag_rows, recheck
 from archive.models import Appearance, Episode, Speaker, TurnFlag
 from archive.models import Heading as HeadingRow
@@ -113,8 +113,10 @@ class TurnText(NamedTuple):
     verbatim: str | None
 
 
-def episode_rows(document: Document) -> EpisodeRows:
-    """The rows of ``document``: needs no database, so it runs in parsing workers."""
+def episode_rows(document: Document, checked: DocumentTurns | None = None) -> EpisodeRows:
+    """The rows of ``document`` (whose turns the caller may have read for the checks,
+    ``checked``): needs no database, so it runs in parsing workers."""
+    checked = checked or DocumentTurns.of(document)
     values = document.front_matter.values
     columns = fields.column_values(values)
     columns["front_matter_entries"] = [
@@ -122,7 +124,7 @@ def episode_rows(document: Document) -> EpisodeRows:
     ]
     columns["front_matter_values"] = values
     columns["file_style"] = _file_style(document)
-    columns["bolded_untagged"] = bolded_untagged(document)
+    columns["bolded_untagged"] = bolded_untagged(document, checked)
     headings, turns, section = [], [], None
     for position, block in enumerate(document.blocks):
         if isinstance(block, Heading):
@@ -136,7 +138,7 @@ def episode_rows(document: Document) -> EpisodeRows:
     return EpisodeRows(
         columns=columns, headings=headings, turns=turns,
         hosts=_split_names(columns["speaker"]), guests=_split_names(columns["guest"]),
-        entities=fields.entity_names(values), flags=new_flag_rows(document),
+        entities=fields.entity_names(values), flags=new_flag_rows(document, turns=checked),
     )
 
 

@@ -40,10 +40,10 @@ def test_an_unexpected_error_in_one_file_is_its_failure_and_the_run_goes_on(tmp_
     write(tmp_path, "good.md", ALPHABETICAL_ERA)
     real_rows = archive.content.store.episode_rows
 
-    def exploding(document):
+    def exploding(document, checked=None):
         if document.front_matter.values.get("title") == "BOOM":
             raise RuntimeError("something nobody expected")
-        return real_rows(document)
+        return real_rows(document, checked)
 
     monkeypatch.setattr(archive.content.importing, "episode_rows", exploding)
     status, output = run("import_markdown", tmp_path)
