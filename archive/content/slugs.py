@@ -53,7 +53,17 @@ def _romanise(text: str) -> str:
     return "".join(f" {_PINYIN[char]} " if char in _PINYIN else char for char in text)
 
 
+# Of ASCII, the tables replace "&" alone, and the slugify drops these two diacritics.
+_ASCII_TRANSLITERATION = str.maketrans({"&": _SINGLE["&"], "^": None, "`": None})
+
+
 def _transliterate(text: str) -> str:
+    if text.isascii():  # most names, and every one romanised from Han: a quick path
+        return text.translate(_ASCII_TRANSLITERATION)
+    return _transliterate_unicode(text)
+
+
+def _transliterate_unicode(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     for key, value in _MULTI:
         text = text.replace(key, value)

@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.content.slugs import slug_for, static_site_slugs, static_slug, unique_slug
+from archive.content.slugs import (
+    _transliterate, _transliterate_unicode, slug_for, static_site_slugs, static_slug, unique_slug,
+)
 from tests.archive.public import fresh_page_cache  # noqa: F401
 from tests.factories import make_episode
 
@@ -111,3 +113,8 @@ def test_a_speaker_only_turns_name_never_takes_a_static_address(client):
     make_episode(guest="Ab-Cd", title="有嘉宾的一期", sections=[("一", [("Ab Cd", "你好。", None)])])
     assert "讲者：Ab-Cd" in client.get("/speakers/ab-cd/").content.decode()
     assert "讲者：Ab Cd" in client.get("/speakers/ab-cd-1/").content.decode()
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_takes_a_quick_path_to_the_same_transliteration(text):
+    assert _transliterate(text) == _transliterate_unicode(text)
