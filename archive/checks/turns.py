@@ -491,8 +491,10 @@ def _names(translation: str, english: str) -> list[Finding]:
                 if near(match[0].casefold(), other)
             )
     capitalised = {match[0].casefold(): key for match, key in ours if match[0][:1].isupper()}
+    initials = {spelt[:1] for spelt in capitalised}  # near() pairs only words of one initial
     for word in written:
-        if word[:1].isupper() and (key := word_key(word)) not in our_keys:
+        if (word[:1].isupper() and len(word) >= 4 and word[:1].casefold() in initials
+                and (key := word_key(word)) not in our_keys):
             pairs.update((other, key) for spelt, other in capitalised.items() if near(spelt, word.casefold()))
     pairs = {(a, b) for a, b in pairs if a != b}
     if not pairs:
