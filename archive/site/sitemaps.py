@@ -1,12 +1,15 @@
 """``sitemap.xml``: an index of sections (pages, episodes, one per kind of term), each
-section a plain list of addresses cut into pages of ``LIMIT`` (``?p=2`` …), every page
-named in the index.
+section a plain list of addresses cut into pages of at most ``LIMIT`` (``?p=2`` …),
+every page named in the index.
 
 The protocol allows 50,000 addresses a file; a page holds far fewer so that each is
 quick to build uncached, whatever the archive's size: 2,000, as WordPress's own
-sitemaps do. Episodes are in the order of their ids, so a new episode joins the last
-page and the others stay where they were; a page is read from the database alone (an
-offset into the ids), not cut from the whole list.
+sitemaps do. An episode's page is fixed by its id, as Shopify's sitemaps cut
+products by id: page p holds the listed episodes whose ids are in
+``((p - 1) * LIMIT, p * LIMIT]``, read by a range of the primary key, so a page costs
+the same whichever it is (an offset would read every row before it) and stays as it
+was when other episodes come or go. A range without a listed episode is not in the
+index and answers 404, as a page past the last does.
 
 Lists only what the anonymous reader's ``Episode.objects.public()`` lists: never an
 unlisted episode, drafts only while they are public, no internal tag. The XML is
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import escape
 
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 
@@ -29,7 +33,6 @@ from .cache import cached_page
 from .taxonomy import KINDS, Kind, slug_map
 
 LIMIT = 2_000
-LAST_PAGE = 10_000              # a page number past any archive's, refused before a query
 _HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
@@ -38,13 +41,18 @@ Address = tuple[str, datetime | None]      # a path and when it last changed, if
 
 @dataclass(frozen=True)
 class Section:
-    count: Callable[[], int]
-    addresses: Callable[[int, int], list[Address]]      # those from start to stop
+    pages: Callable[[], list[int]]                  # the numbers of its pages, 1 at least
+    addresses: Callable[[int], list[Address]]       # those on one page
 
 
 def _prefix(url_name: str) -> str:
     # reverse() costs tens of microseconds: once a section, not once an address.
     return reverse(url_name, args=["x"])[:-2]
+
+
+def _numbered(count: int) -> list[int]:
+    """The pages of a list of ``count``: one at least (an empty list's page is empty)."""
+    return list(range(1, max(1, -(-count // LIMIT)) + 1))
 
 
 def _page_paths() -> list[str]:
@@ -53,34 +61,39 @@ def _page_paths() -> list[str]:
     return [reverse(name) for name in names]
 
 
-def _pages(start: int, stop: int) -> list[Address]:
-    return [(path, None) for path in _page_paths()[start:stop]]
+def _pages_on(number: int) -> list[Address]:
+    return [(path, None) for path in _page_paths()[(number - 1) * LIMIT:number * LIMIT]]
 
 
-def _episodes(start: int, stop: int) -> list[Address]:
+def _episode_pages() -> list[int]:
+    """The pages that hold a listed episode: one pass over the listed ids (on
+    SQLite, over an index), a few numbers kept."""
+    page = (F("pk") - 1) / LIMIT + 1
+    numbers = (Episode.objects.public(None).order_by().annotate(page=page)
+               .values_list("page", flat=True).distinct())
+    return sorted(numbers) or [1]
+
+
+def _episodes_on(number: int) -> list[Address]:
     prefix = _prefix("archive:episode")
-    rows = Episode.objects.public(None).order_by("pk").values_list("slug", "updated_at")[start:stop]
+    rows = (Episode.objects.public(None).filter(pk__range=((number - 1) * LIMIT + 1, number * LIMIT))
+            .order_by("pk").values_list("slug", "updated_at"))
     return [(f"{prefix}{slug}/", updated) for slug, updated in rows]
 
 
 def _terms(kind: Kind) -> Section:
-    def addresses(start: int, stop: int) -> list[Address]:
+    def addresses(number: int) -> list[Address]:
         prefix = _prefix(f"archive:{kind.key}")
-        return [(f"{prefix}{slug}/", None) for slug in sorted(slug_map(kind).listed)[start:stop]]
-    return Section(lambda: len(slug_map(kind).listed), addresses)
+        slugs = sorted(slug_map(kind).listed)[(number - 1) * LIMIT:number * LIMIT]
+        return [(f"{prefix}{slug}/", None) for slug in slugs]
+    return Section(lambda: _numbered(len(slug_map(kind).listed)), addresses)
 
 
 SECTIONS = {
-    "pages": Section(lambda: len(_page_paths()), _pages),
-    "episodes": Section(lambda: Episode.objects.public(None).count(), _episodes),
+    "pages": Section(lambda: _numbered(len(_page_paths())), _pages_on),
+    "episodes": Section(_episode_pages, _episodes_on),
     **{kind.prefix: _terms(kind) for kind in KINDS.values()},
 }
-
-
-def page_count(count: int) -> int:
-    """The pages of a section of ``count`` addresses: one at least (an empty
-    section's page is an empty list)."""
-    return max(1, -(-count // LIMIT))
 
 
 def _xml(body: list[str]) -> HttpResponse:
@@ -94,7 +107,7 @@ def sitemap(request):
     body = [_HEAD, f"<sitemapindex {_NS}>\n"]
     for name, section in SECTIONS.items():
         location = escape(base + reverse("archive:sitemap-section", args=[name]))
-        for number in range(1, page_count(section.count()) + 1):
+        for number in section.pages():
             page = location if number == 1 else f"{location}?p={number}"
             body.append(f"<sitemap><loc>{page}</loc></sitemap>\n")
     body.append("</sitemapindex>\n")
@@ -105,7 +118,7 @@ def _sitemap_page(value: str) -> str | None:
     """``p`` as the key holds it: none for the first page; what is no page number
     stays as given, for the view to refuse."""
     try:
-        page = params.number(value, name="p", high=LAST_PAGE)
+        page = params.number(value, name="p")
     except params.BadNumber:
         return value
     return str(page) if page > 1 else None
@@ -113,16 +126,16 @@ def _sitemap_page(value: str) -> str | None:
 
 @cached_page(params={"p": _sitemap_page})
 def section(request, section):
-    """One page of a section; a page past its last, or what is no page number, is
-    not found."""
+    """One page of a section; a page without an address (but the first, an empty
+    section's), or what is no page number, is not found."""
     chosen = SECTIONS.get(section)
     if chosen is None:
         raise Http404("no such sitemap")
     try:
-        number = params.number(request.page_params.get("p", "1"), name="p", high=LAST_PAGE)
+        number = params.number(request.page_params.get("p", "1"), name="p")
     except params.BadNumber:
         raise Http404("no such sitemap page") from None
-    rows = chosen.addresses((number - 1) * LIMIT, number * LIMIT)
+    rows = chosen.addresses(number)
     if not rows and number != 1:
         raise Http404("no such sitemap page")
     base = request.build_absolute_uri("/")[:-1]
