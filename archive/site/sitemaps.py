@@ -10,7 +10,8 @@ products by id: page p holds the listed episodes whose ids are in
 the same whichever it is (an offset would read every row before it) and stays as it
 was when other episodes come or go. A range without a listed episode is not in the
 index and answers 404, as a page past the last does; the index finds the others
-with a probe of the primary key each.
+with a probe of the primary key each. A section's address without ``?p=`` is its
+first page in the index (for episodes, the range of the first listed one).
 
 Lists only what the anonymous reader's ``Episode.objects.public()`` lists: never an
 unlisted episode, drafts only while they are public, no internal tag. The XML is
@@ -41,8 +42,9 @@ Address = tuple[str, datetime | None]      # a path and when it last changed, if
 
 @dataclass(frozen=True)
 class Section:
-    pages: Callable[[], list[int]]                  # the numbers of its pages, 1 at least
+    pages: Callable[[], list[int]]                  # the numbers of its pages, one at least
     addresses: Callable[[int], list[Address]]       # those on one page
+    first: Callable[[], int] = lambda: 1            # the page its address without ?p= shows
 
 
 def _prefix(url_name: str) -> str:
@@ -65,15 +67,21 @@ def _pages_on(number: int) -> list[Address]:
     return [(path, None) for path in _page_paths()[(number - 1) * LIMIT:number * LIMIT]]
 
 
-def _episode_pages() -> list[int]:
-    """The pages that hold a listed episode, found by skipping: one probe of the
-    primary key per page (the first listed id past the last page found), so the
-    index reads a few rows a page, not every episode (PostgreSQL has no index of
-    the listing columns that holds the ids)."""
+def _first_listed_page(after: int = 0) -> int | None:
+    """The page of the first listed episode past page ``after``: a probe of the
+    primary key."""
     listed = Episode.objects.public(None).order_by("pk").values_list("pk", flat=True)
+    first = listed.filter(pk__gt=after * LIMIT).first()
+    return None if first is None else (first - 1) // LIMIT + 1
+
+
+def _episode_pages() -> list[int]:
+    """The pages that hold a listed episode, found by skipping: one probe a page, so
+    the index reads a few rows a page, not every episode (PostgreSQL has no index of
+    the listing columns that holds the ids)."""
     pages: list[int] = []
-    while (first := listed.filter(pk__gt=pages[-1] * LIMIT if pages else 0).first()) is not None:
-        pages.append((first - 1) // LIMIT + 1)
+    while (page := _first_listed_page(pages[-1] if pages else 0)) is not None:
+        pages.append(page)
     return pages or [1]
 
 
@@ -94,7 +102,7 @@ def _terms(kind: Kind) -> Section:
 
 SECTIONS = {
     "pages": Section(lambda: _numbered(len(_page_paths())), _pages_on),
-    "episodes": Section(_episode_pages, _episodes_on),
+    "episodes": Section(_episode_pages, _episodes_on, lambda: _first_listed_page() or 1),
     **{kind.prefix: _terms(kind) for kind in KINDS.values()},
 }
 
@@ -110,36 +118,36 @@ def sitemap(request):
     body = [_HEAD, f"<sitemapindex {_NS}>\n"]
     for name, section in SECTIONS.items():
         location = escape(base + reverse("archive:sitemap-section", args=[name]))
-        for number in section.pages():
-            page = location if number == 1 else f"{location}?p={number}"
-            body.append(f"<sitemap><loc>{page}</loc></sitemap>\n")
+        body.append(f"<sitemap><loc>{location}</loc></sitemap>\n")          # its first page
+        body += [f"<sitemap><loc>{location}?p={number}</loc></sitemap>\n"
+                 for number in section.pages()[1:]]
     body.append("</sitemapindex>\n")
     return _xml(body)
 
 
-def _sitemap_page(value: str) -> str | None:
-    """``p`` as the key holds it: none for the first page; what is no page number
-    stays as given, for the view to refuse."""
+def _sitemap_page(value: str) -> str:
+    """``p`` as the key holds it: a page number as digits alone; what is no page
+    number stays as given, for the view to refuse."""
     try:
-        page = params.number(value, name="p")
+        return str(params.number(value, name="p"))
     except params.BadNumber:
         return value
-    return str(page) if page > 1 else None
 
 
 @cached_page(params={"p": _sitemap_page})
 def section(request, section):
-    """One page of a section; a page without an address (but the first, an empty
-    section's), or what is no page number, is not found."""
+    """One page of a section: without ``?p=``, its first (an empty section's is an
+    empty list); a page without an address, or what is no page number, is not found."""
     chosen = SECTIONS.get(section)
     if chosen is None:
         raise Http404("no such sitemap")
+    given = request.page_params.get("p")
     try:
-        number = params.number(request.page_params.get("p", "1"), name="p")
+        number = chosen.first() if given is None else params.number(given, name="p")
     except params.BadNumber:
         raise Http404("no such sitemap page") from None
     rows = chosen.addresses(number)
-    if not rows and number != 1:
+    if not rows and given is not None:
         raise Http404("no such sitemap page")
     base = request.build_absolute_uri("/")[:-1]
     body = [_HEAD, f"<urlset {_NS}>\n"]

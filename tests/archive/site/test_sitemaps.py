@@ -63,12 +63,15 @@ def test_the_episode_pages_list_each_listed_episode_once_in_order(
     pages = index_pages(client, "episodes")
     # Page p holds the ids from (p - 1) * limit + 1 to p * limit.
     numbers = sorted({(episode.pk - 1) // limit + 1 for episode in listed}) or [1]
-    assert pages == [f"{SITE}/sitemap-episodes.xml" + (f"?p={number}" if number > 1 else "")
-                     for number in numbers]
+    # The address without ?p= is the first of them.
+    assert pages == [f"{SITE}/sitemap-episodes.xml"] + [
+        f"{SITE}/sitemap-episodes.xml?p={number}" for number in numbers[1:]]
     found = [listed_on(client, page) for page in pages]
     assert flat(found) == expected
     assert all(0 < len(page) <= limit for page in found) or not listed
-    for number in set(range(2, numbers[-1] + 2)) - set(numbers):
+    if listed:
+        assert listed_on(client, f"/sitemap-episodes.xml?p={numbers[0]}") == found[0]
+    for number in set(range(1, numbers[-1] + 2)) - set(numbers):
         assert client.get(f"/sitemap-episodes.xml?p={number}").status_code == 404
 
 
@@ -109,17 +112,21 @@ def test_every_section_is_paged_and_every_page_of_the_index_answers(client, monk
         assert listed_on(client, page) or "?p=" not in page
 
 
-@pytest.mark.parametrize("query", ["?p=0", "?p=abc", "?p=-1", "?p=2", "?p=2147483647", "?p=2147483648",
-                                   "?p=99999999999999999999", "?p=%EF%BC%92"])
-def test_what_is_no_page_of_a_section_is_not_found(client, query):
+@pytest.mark.parametrize("query", ["?p=0", "?p=abc", "?p=-1", "?p=2147483648",
+                                   "?p=99999999999999999999", "?p=%EF%BC%92", "?p=1%00"])
+def test_what_is_no_page_number_is_not_found(client, query):
     make_episode()
     assert client.get(f"/sitemap-episodes.xml{query}").status_code == 404
 
 
-def test_the_first_page_has_one_address(client):
+def test_the_first_page_is_at_the_address_without_a_number(client):
     episode = make_episode()
-    assert listed_on(client, "/sitemap-episodes.xml?p=1") == [episode_url(episode)]
+    page = (episode.pk - 1) // sitemaps.LIMIT + 1
     assert index_pages(client, "episodes") == [f"{SITE}/sitemap-episodes.xml"]
+    assert listed_on(client, "/sitemap-episodes.xml") == [episode_url(episode)]
+    assert listed_on(client, f"/sitemap-episodes.xml?p={page}") == [episode_url(episode)]
+    for other in {page - 1, page + 1, 2147483647} - {0}:
+        assert client.get(f"/sitemap-episodes.xml?p={other}").status_code == 404
 
 
 def test_an_empty_section_has_one_empty_page(client):
