@@ -108,6 +108,8 @@ pages = {
     "RSS feed": "/feeds/rss/", "Atom feed": "/feeds/atom/", "/sitemap.xml": "/sitemap.xml",
     "/sitemap-episodes.xml": "/sitemap-episodes.xml", "/sitemap-tags.xml": "/sitemap-tags.xml",
 }
+from archive.site.sitemaps import SECTIONS
+pages["/sitemap-episodes.xml, last"] = f"/sitemap-episodes.xml?p={SECTIONS['episodes'].pages()[-1]}"
 misses = [f"/episodes/{slug}/" for slug, _ in spread]
 from django.db import connection
 with connection.cursor() as cursor:

@@ -272,19 +272,6 @@ def test_sitemap_and_robots(client):
     assert "Disallow: /admin/" in robots
 
 
-def test_a_sitemap_section_is_paged_when_it_outgrows_one_file(client, monkeypatch):
-    from archive.site import sitemaps
-    monkeypatch.setattr(sitemaps, "LIMIT", 2)
-    episodes = [make_episode() for _ in range(3)]
-    index = client.get("/sitemap.xml").content.decode()
-    assert "<sitemapindex" in index
-    assert "/sitemap-episodes.xml?p=2" in index
-    pages = client.get("/sitemap-episodes.xml").content.decode() + client.get(
-        "/sitemap-episodes.xml?p=2").content.decode()
-    for episode in episodes:
-        assert f"/episodes/{episode.slug}/" in pages
-
-
 def test_not_found_page(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404

@@ -6,6 +6,8 @@ and nowhere but for staff when they are not.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 
@@ -39,7 +41,7 @@ LIST_SURFACES = [
     "/tags/gong-tong-biao-qian/", "/people/ada-park/", "/companies/acme/",
     "/products/widget/", "/media/mou-ben-shu/", "/projects/mou-xiang-mu/",
     "/speakers/guest-star/", "/areas/some-area/", "/categories/some-category/",
-    "/feeds/rss/", "/feeds/atom/", "/sitemap-episodes.xml", "/search/?q=暗号甲乙丙", "/search/?q=xyz",
+    "/feeds/rss/", "/feeds/atom/", "/search/?q=暗号甲乙丙", "/search/?q=xyz",
 ]
 
 
@@ -108,12 +110,32 @@ def test_staff_see_drafts_and_unlisted_episodes_with_banners(client, settings):
     assert not shown(client.get("/episodes/").content.decode(), made["draft"])
 
 
+def sitemap_of_episodes(client) -> str:
+    """Every page of the episodes' sitemap that its index names, in one text (the
+    episodes' ids may fall on either side of a page's end)."""
+    index = client.get("/sitemap.xml").content.decode()
+    pages = re.findall(r"<loc>http://testserver(/sitemap-episodes\.xml[^<]*)</loc>", index)
+    assert pages
+    return "".join(client.get(page).content.decode() for page in pages)
+
+
+@pytest.mark.parametrize("public_drafts", [True, False], ids=["drafts-public", "drafts-staff-only"])
+def test_the_sitemap_lists_what_the_setting_allows(client, settings, public_drafts):
+    settings.ARCHIVE_PUBLIC_DRAFTS = public_drafts
+    made = episodes()
+    listed = sitemap_of_episodes(client)
+    assert shown(listed, made["reviewed"])
+    assert shown(listed, made["draft"]) is public_drafts
+    assert not shown(listed, made["unlisted"])
+
+
 def test_feeds_and_sitemap_ignore_who_asks(client, settings):
     settings.ARCHIVE_PUBLIC_DRAFTS = False
     made = episodes()
     client.force_login(User.objects.create_user("staff", is_staff=True))
     assert not shown(client.get("/feeds/rss/").content.decode(), made["draft"])
-    assert not shown(client.get("/sitemap-episodes.xml").content.decode(), made["draft"])
+    listed = sitemap_of_episodes(client)
+    assert shown(listed, made["reviewed"]) and not shown(listed, made["draft"])
 
 
 def test_one_queryset_decides(settings):
