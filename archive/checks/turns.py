@@ -435,12 +435,14 @@ _GAPS_ZH = tuple(_Gap(needles, re.compile(pattern), alone) for needles, pattern,
     (_ALWAYS, _unit_after("天", _ASKING + ("有", "过去")) + "(?=[的里内后前之，。、；])", True),  # 有天的时间
     # A unit right after a word that asks for a number: 众议院以票赞成, 总计加元, 达到了名法官.
     (_ALWAYS, "|".join((
-        _unit_after("年", _ASKING + ("有", "说")) + "(?![轻龄纪度代华会初复底中末份终薪来前后里间月幼计老长迈级报])",
+        _unit_after("年", _ASKING + ("有", "说", "的")) + "(?![轻龄纪度代华会初复底中末份终薪来前后里间月幼计老长迈级报增营利影波同化收均])",
         _unit_after("名", _ASKING + ("中的",)) + "(?![字单称义人气誉声额言地有校状牌望为])",
         _unit_after("票", _ASKING + ("有",)) + "(?![房价据务])",
         *(_unit_after(unit, _ASKING + ("有", "达到", "拿出", "下跌了", "上涨了", "增长了", "损失了"))
           for unit in ("毫秒", "加元", "代末", "代初")),
         _unit_after("纳米", ("从", "至", "到")) + "(?![级尺])",
+        _unit_after("“", ("约有", "共有", "多达", "超过", "大约有")),  # 约有“目标”
+        "(?:GDP|总额|收入|份额)的[。，；]",
     )), False),
     (_ALWAYS, r"[到于](?:(?<=追溯到|快进到|回溯到|提高到|减少到|增加到|上升到|下降到|降低到|缩短到|延长到|扩大到"
               r"|成立于|出生于|创立于)|(?<=[跌涨]到|[始建生]于))[ \t]*[，。、；！？—](?!你知道|嗯|呃|就是)", False),  # 可以追溯到。
@@ -450,7 +452,7 @@ _GAPS_ZH = tuple(_Gap(needles, re.compile(pattern), alone) for needles, pattern,
              r"|月[ \t]*(?:0|3[2-9]|[4-9]\d)[ \t]*日", True),  # a date no calendar has: 0 月 25 日
 ))
 _GAPS_EN = tuple(_Gap(needles, re.compile(pattern), alone) for needles, pattern, alone in (
-    (("  ",), r"[A-Za-z,]  +[A-Za-z]", True),
+    (("  ",), r"[A-Za-z,]  +[A-Za-z]|[a-z]:  +[a-z]", True),  # two spaces where a number stood: format:  if
     ((" .", " ,", " ;", " :", " ?", " !"), r"[A-Za-z] [.,;:?!](?=\s|$)", True),
     (_ALWAYS, r"\A[ \t]+[a-z]", True),
     (("%",), r"(?<![\d\s%])\s+%", True),  # a percent of nothing

@@ -367,6 +367,7 @@ def test_a_number_said_twice_and_once_left_out_where_a_gap_shows_is_a_mismatch()
     ("那么他们是在几点醒来的？大概在早上。", "So what time do they wake up? They wake up about :00 in the morning."),
     ("大约一年半以前，我们开始做这件事。", "So, like 1 and /2 years ago, we started this."),
     ("我们花了大约两周时间。", "It took about  weeks. It took us two weeks."),
+    ("数据格式是这样的：如果只是一个，就写上。", "The data format:  if it's just one, write it."),
     ("然而，就在去年（），近三分之一的人担心失业。", "Yet last year, nearly a third of people feared for their jobs."),
     ("这正是你在周二晚上:47想听到的。", "That's exactly what you want to hear on a Tuesday night."),
     ("三大要点：\n1. **检索**：找到文件。\n.  **实时终端**：立即执行。", "Three points: retrieval and a live terminal."),
@@ -391,6 +392,9 @@ def test_a_gap_no_real_text_shows_is_a_mismatch_on_its_own(chinese, english):
     ("从到2013年，这个节目揭开了电影的帷幕。", "From 1974 to 2013, the show pulled back the curtain on cinema."),
     ("这正是第和20点所指的。", "This is what points 19 and 20 are about."),
     ("它可能会从涨到2万亿美元。", "It could go from $1.5 trillion to $2 trillion."),
+    ("为你们提供治疗师和社会心理学家的年经验。", "Giving you 20 years of experience as a therapist."),
+    ("赤字已上升到GDP的。如果预测准确，明年会更高。", "The deficit has risen to 6% of GDP. If forecasts hold, more next year."),
+    ("在缅因州约有“目标”。本周已开始行动。", "In Maine there are about 1,400 targets. It began this week."),
 ])
 def test_a_unit_or_a_word_left_asking_for_its_number_is_a_mismatch(chinese, english):
     assert number_checks(chinese, english) == {"number-mismatch"}
@@ -403,6 +407,7 @@ def test_a_unit_or_a_word_left_asking_for_its_number_is_a_mismatch(chinese, engl
     ("这所学校非常有名，因为它成立于近80年前。", "The school is famous because it was founded 80 years ago."),
     ("我们可以追溯到，你知道，童年时期。", "We can trace it back to, you know, childhood, 12 or so."),
     ("在年老时，人们会停止做很多运动，从微米级发展到纳米级。", "In old age people stop many sports; from 5 microns to nanometres."),
+    ("特斯拉的年增长率为负，份额和收入成比例的。", "Tesla's growth is negative 30%, in proportion to its share."),
     ("3 月 25 日，11:30，我们在天黑前回来，在法拉第和安培之后。", "On March 25, at 11:30, we came back before dark, after Faraday and 2 others."),
 ])
 def test_what_only_looks_like_a_word_asking_for_a_number_is_none(chinese, english):
