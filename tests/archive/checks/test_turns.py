@@ -397,6 +397,59 @@ def test_a_number_said_twice_and_once_left_out_where_a_gap_shows_is_a_mismatch()
 
 
 @pytest.mark.parametrize(("chinese", "english"), [
+    # The English of a neighbouring turn: it says no number the Chinese lacks.
+    ("这一天，2023年的情况被形容为  年以来最紧张的一年。", "We will come back to that after the break."),
+    ("那么他们是在几点醒来的？大概在早上。", "So what time do they wake up? They wake up about :00 in the morning."),
+    ("大约一年半以前，我们开始做这件事。", "So, like 1 and /2 years ago, we started this."),
+    ("我们花了大约两周时间。", "It took about  weeks. It took us two weeks."),
+    ("数据格式是这样的：如果只是一个，就写上。", "The data format:  if it's just one, write it."),
+    ("然而，就在去年（），近三分之一的人担心失业。", "Yet last year, nearly a third of people feared for their jobs."),
+    ("这正是你在周二晚上:47想听到的。", "That's exactly what you want to hear on a Tuesday night."),
+    ("三大要点：\n1. **检索**：找到文件。\n.  **实时终端**：立即执行。", "Three points: retrieval and a live terminal."),
+    ("今天是 0 月 25 日星期三。以下是我们今天报道的内容。", "Today's Wednesday, March 25th. Here's what we're covering."),
+    ("一旦定罪，通常有天的时间提起上诉。", "Once convicted, there is usually a window to appeal."),
+])
+def test_a_gap_no_real_text_shows_is_a_mismatch_on_its_own(chinese, english):
+    """Shapes the shared half's texts never show flag their turn even where the other
+    text says no number more often (it may be a neighbour's, or say it twice)."""
+    assert number_checks(chinese, english) == {"number-mismatch"}
+
+
+@pytest.mark.parametrize(("chinese", "english"), [
+    ("众议院以票赞成、208票反对通过了这项法案。", "The House voted 214 to 208 to pass the bill."),
+    ("我们的总人数已经达到了名法官。", "Our total has now reached 115 judges."),
+    ("这个由副总裁领导的团队总计加元。", "The team under a vice president cost 2.5 million dollars in total."),
+    ("有传言称稀土垄断是邓小平在年、1990年就已经制定的战略。", "Rumour has it Deng set the strategy out in 1989 and 1990."),
+    ("他们将继续从纳米及以后发展。", "They will keep going from 7nm and beyond."),
+    ("回想一下，例如在代末、2000年初。", "Think back to, say, the late 90s and the early 2000s."),
+    ("“普通学”的流行可以追溯到。由于疫情爆发。", "The popularity of ordinariness dates back to 2020. Due to the pandemic."),
+    ("它始于，随着**电磁学**的发明。", "It started in the 1800s with the invention of electromagnetism."),
+    ("从到2013年，这个节目揭开了电影的帷幕。", "From 1974 to 2013, the show pulled back the curtain on cinema."),
+    ("这正是第和20点所指的。", "This is what points 19 and 20 are about."),
+    ("它可能会从涨到2万亿美元。", "It could go from $1.5 trillion to $2 trillion."),
+    ("为你们提供治疗师和社会心理学家的年经验。", "Giving you 20 years of experience as a therapist."),
+    ("赤字已上升到GDP的。如果预测准确，明年会更高。", "The deficit has risen to 6% of GDP. If forecasts hold, more next year."),
+    ("在缅因州约有“目标”。本周已开始行动。", "In Maine there are about 1,400 targets. It began this week."),
+])
+def test_a_unit_or_a_word_left_asking_for_its_number_is_a_mismatch(chinese, english):
+    assert number_checks(chinese, english) == {"number-mismatch"}
+
+
+@pytest.mark.parametrize(("chinese", "english"), [
+    ("他说这个函数叫 run()，在年轻人中很流行。", "He said the function is run(), popular with the young."),
+    ("我们都买了票。我们的票上都写着名字，他给它们都命了名。", "We all bought tickets, with names on them."),
+    ("尽管计票过程存在失误，市场预计年内有一次降息。", "Despite errors in the count, markets expect a cut this year."),
+    ("这所学校非常有名，因为它成立于近80年前。", "The school is famous because it was founded 80 years ago."),
+    ("我们可以追溯到，你知道，童年时期。", "We can trace it back to, you know, childhood, 12 or so."),
+    ("在年老时，人们会停止做很多运动，从微米级发展到纳米级。", "In old age people stop many sports; from 5 microns to nanometres."),
+    ("特斯拉的年增长率为负，份额和收入成比例的。", "Tesla's growth is negative 30%, in proportion to its share."),
+    ("3 月 25 日，11:30，我们在天黑前回来，在法拉第和安培之后。", "On March 25, at 11:30, we came back before dark, after Faraday and 2 others."),
+])
+def test_what_only_looks_like_a_word_asking_for_a_number_is_none(chinese, english):
+    assert number_checks(chinese, english) == set()
+
+
+@pytest.mark.parametrize(("chinese", "english"), [
     ("我们同岁，可能都是 14 岁。", "We are the same age, so we were 14, maybe."),
     ("11点20分，有人来了。", "At 20 past 11, someone came."),
     ("3-5年后，用2-辛基氰基丙烯酸酯。", "In 3 to 5 years, with 2-octyl cyanoacrylate."),
