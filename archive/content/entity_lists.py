@@ -14,6 +14,7 @@ from django.db import connection
 from archive.models import Episode
 
 from . import fields
+from .episode_filter import of_episodes
 
 
 def lists_of(episode_ids: Iterable[int]) -> dict[int, dict[str, list[str]]]:
@@ -25,7 +26,8 @@ def lists_of(episode_ids: Iterable[int]) -> dict[int, dict[str, list[str]]]:
     keys = list(fields.ENTITY_KEYS)
     links = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(_links_query(len(ids)), ids * len(keys))
+        query, parameters = _links_query(ids)
+        cursor.execute(query, parameters)
         for episode_id, key_number, position, pk, name in cursor.fetchall():
             links[episode_id, keys[key_number]].append((position, pk, name))
     for (episode_id, key), rows in links.items():
@@ -33,24 +35,25 @@ def lists_of(episode_ids: Iterable[int]) -> dict[int, dict[str, list[str]]]:
     return lists
 
 
-def _links_query(count: int) -> str:
-    """The links of ``count`` episodes, their ids the parameters once per key: episode
-    id, the key's number, position, link id and name. Written out, as the ORM's union
-    of a query per key cost an export more to build than to run."""
+def _links_query(ids: list[int]) -> tuple[str, list[int]]:
+    """The query of the links of these episodes, and its parameters: episode id, the
+    key's number, position, link id and name. Written out, as the ORM's union of a
+    query per key cost an export more to build than to run."""
     quote = connection.ops.quote_name
-    placeholders = ", ".join(["%s"] * count)
-    selects = []
+    selects, parameters = [], []
     for number, (tag_model, link_model) in enumerate(fields.ENTITY_KEYS.values()):
         link, tag = link_model._meta, tag_model._meta
         episode = quote(link.get_field("content_object").column)
+        condition, its_parameters = of_episodes(f"l.{episode}", ids)
+        parameters += its_parameters
         selects.append(
             f"SELECT l.{episode}, {number}, l.{quote(link.get_field('position').column)}, "
             f"l.{quote(link.pk.column)}, t.{quote(tag.get_field('name').column)} "
             f"FROM {quote(link.db_table)} l JOIN {quote(tag.db_table)} t "
             f"ON t.{quote(tag.pk.column)} = l.{quote(link.get_field('tag').column)} "
-            f"WHERE l.{episode} IN ({placeholders})"
+            f"WHERE {condition}"
         )
-    return " UNION ALL ".join(selects)
+    return " UNION ALL ".join(selects), parameters
 
 
 def list_of(episode: Episode, key: str) -> list[str]:

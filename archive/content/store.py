@@ -50,6 +50,7 @@ from archive.models import Turn as TurnRow
 from . import fields
 from .bulk import delete_rows, insert_rows
 from .entity_lists import lists_of
+from .episode_filter import of_episodes
 from .named import ensure_ids, ensure_speakers
 
 # Labels that name a role, not a person: they stay labels and link to no Speaker.
@@ -402,6 +403,8 @@ def _read(episodes: list[Episode], heading, turn) -> Iterator[tuple[Episode, Fro
     ``turn`` making the body's parts of a heading's and a turn's values (as those of
     :func:`_heading_of_values` and :func:`_block_of_values`)."""
     ids = [episode.pk for episode in episodes]
+    if not ids:
+        return
     bodies = defaultdict(list)
     for model, columns, made in ((HeadingRow, _HEADING_FIELDS, heading), (TurnRow, _TURN_FIELDS, turn)):
         for row in _rows(model, columns, ids):  # episode id, position, then the values
@@ -424,12 +427,11 @@ def _rows(model, names: tuple[str, ...], episode_ids: list[int]) -> list[tuple]:
         column = quote(field.column)
         cast = connection.vendor == "postgresql" and field.get_internal_type() == "JSONField"
         columns.append(f"{column}::text" if cast else column)
-    placeholders = ", ".join(["%s"] * len(episode_ids))
+    condition, parameters = of_episodes(quote("episode_id"), episode_ids)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} "
-            f"WHERE {quote('episode_id')} IN ({placeholders})",
-            episode_ids,
+            f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} WHERE {condition}",
+            parameters,
         )
         return cursor.fetchall()
 
