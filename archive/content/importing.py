@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from archive.checks.documents import DocumentTurns
@@ -52,6 +52,11 @@ _FILE_NAME_BYTES = 255
 _BATCH_FILES, _BATCH_BYTES = 200, 16 << 20
 # Files parsed ahead of the writer, so memory stays bounded when writing is slower.
 _READ_AHEAD = 64
+# A run that writes this share of the episodes the archive had, or more, is a bulk
+# load: PostgreSQL plans from statistics of the tables as they were (autovacuum, if on,
+# catches up later), scanning the whole turn table for the rows of a few episodes.
+# So it analyses them, as its documentation advises after populating a database.
+_BULK_SHARE = 0.1
 _PARALLEL_FROM = 64
 
 
@@ -184,6 +189,7 @@ class Importer:
         self.changed: list[int] = []
         self.repaired = 0
         self.known: dict[str, tuple] = {}
+        self.had = 0  # episodes the archive held when the run started
         # Created or rewritten, flagged with the run's names: {id: (version, sights)}.
         self.written: dict[int, tuple[int, EpisodeSights]] = {}
         self._names: dict = {}  # holds the archive's names as the run's checks knew them
@@ -204,6 +210,7 @@ class Importer:
                 "pk", "source_path", "source_hash", "slug"
             )
         }
+        self.had = len(self.known)
         for item in items:
             if isinstance(item, Unreadable):
                 yield ImportResult(item.path, FAILED, item.problem)
@@ -237,11 +244,14 @@ class Importer:
         yield from self._create(batch)
 
     def finish(self) -> None:
-        """Announce the episodes this run rewrote, then run the checks that read the
-        archive's names again over the episodes it wrote if it added names (once,
-        however often called)."""
+        """Analyse the tables after a bulk load (PostgreSQL), announce the episodes
+        this run rewrote, then run the checks that read the archive's names again over
+        the episodes it wrote if it added names (once, however often called)."""
         changed, self.changed = self.changed, []
         written, self.written = self.written, {}
+        if connection.vendor == "postgresql" and written and len(written) >= _BULK_SHARE * self.had:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if changed:
             episodes_changed.send(sender=Importer, episode_ids=changed)
         bring_names_up_to_date(written, self._names.get("names"), jobs=self.jobs)

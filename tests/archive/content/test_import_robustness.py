@@ -80,6 +80,19 @@ def test_files_parsed_in_worker_processes_import_the_same(tmp_path, monkeypatch)
     assert titles == [f"第{number}集" for number in range(5)]
 
 
+def test_an_import_that_fills_the_archive_leaves_postgresql_the_statistics_of_its_rows(tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL plans from the statistics ANALYZE keeps")
+    for number in range(3):
+        write(tmp_path, f"e{number}.md", INSERTION_ERA.replace("测试：第一集", f"第{number}集"))
+    importer = Importer()
+    list(importer.run(sources([tmp_path])))
+    importer.finish()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'archive_turn'")
+        assert cursor.fetchone()[0] == Turn.objects.count() > 0
+
+
 # One identity per file ---------------------------------------------------------------
 
 def test_a_file_or_subfolder_of_an_imported_folder_is_the_same_episode(tmp_path):
