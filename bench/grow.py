@@ -38,8 +38,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from archive.codec.nodes import Turn  # noqa: E402  (the project's parser, no Django)
-from archive.codec.parser import parse_body  # noqa: E402
+from archive.codec import Turn, parse_body  # noqa: E402  (the project's parser, no Django)
 
 STRIDE = 977                      # a prime: partners far apart in name order
 # How far a copy may outgrow its file's sections, in turns and in bytes: without it,

@@ -26,7 +26,7 @@ from .nodes import (
     edited,
     style_fields,
 )
-from .parser import paragraph_block, parse, parse_english, speaker_name
+from .parser import paragraph_block, parse, parse_body, parse_english, speaker_name
 from .printer import render, render_block, render_file
 from .style import (
     UnwritableBlock,
@@ -41,7 +41,7 @@ __all__ = [
     "UNSET", "Comment", "Document", "English", "Entry", "FrontMatter", "Heading",
     "ParseError", "Raw", "Turn", "UnwritableBlock", "as_list", "edited", "edited_turn",
     "house_style", "key_line", "new_heading", "new_turn", "paragraph_block", "parse",
-    "parse_english", "parse_front_matter", "reads_back", "rebuilt", "render",
+    "parse_body", "parse_english", "parse_front_matter", "reads_back", "rebuilt", "render",
     "render_block", "render_file", "render_front_matter", "speaker_name", "style_fields",
     "with_value", "without_key", "written_scalars",
 ]
