@@ -6,6 +6,8 @@ import signal
 from collections.abc import Callable
 from multiprocessing.pool import Pool
 
+from django.db import connections
+
 
 def forked_pool(processes: int, initializer: Callable | None = None, initargs: tuple = ()) -> Pool:
     """A pool of ``processes`` forked workers that stop when the pool ends them, each
@@ -25,3 +27,10 @@ def _start(initializer: Callable | None, initargs: tuple) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if initializer is not None:
         initializer(*initargs)
+
+
+def close_connections_before_forking() -> None:
+    """Close this process's database connections, which forked workers must not
+    inherit (they never use them), but one inside a transaction: the caller's."""
+    if not any(connection.in_atomic_block for connection in connections.all()):
+        connections.close_all()

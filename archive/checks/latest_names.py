@@ -19,11 +19,11 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
-from django.db import connections, transaction
+from django.db import transaction
 
 from archive.codec import Document
 from archive.models import Episode
-from archive.workers import forked_pool
+from archive.workers import close_connections_before_forking, forked_pool
 
 from .catalogue import BY_ID
 from .documents import DocumentTurns, body_lines
@@ -145,10 +145,7 @@ def _flag_rows(known: KnownNames, sights: list[EpisodeSights], jobs: int) -> Ite
     if jobs < 2 or len(sights) < _PARALLEL_FROM:
         yield from (episode.flag_rows(known) for episode in sights)
         return
-    # Forked workers must not inherit open database sockets (they never use them; a
-    # connection inside a transaction stays open for the caller).
-    if not any(connection.in_atomic_block for connection in connections.all()):
-        connections.close_all()
+    close_connections_before_forking()
     with forked_pool(jobs, _know, (known,)) as pool:
         yield from pool.imap(_flag_rows_with_known, sights, chunksize=16)
 

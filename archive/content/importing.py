@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from archive.checks.documents import DocumentTurns
@@ -29,7 +29,7 @@ from archive.checks.stored import known_names, names_loaded_once
 from archive.codec import ParseError, parse, render
 from archive.models import Episode, FileVersion
 from archive.signals import WrittenWithNewEpisodes, episodes_changed, file_reimported, work_waiting
-from archive.workers import forked_pool
+from archive.workers import close_connections_before_forking, forked_pool
 
 from . import fields
 from .slugplan import plan_slugs
@@ -264,10 +264,7 @@ class Importer:
             yield from map(read_file, tasks)
             return
         known_names()  # loaded here, once, for the workers to inherit
-        # Workers are forked: they must not inherit open database sockets (they never
-        # use them; a connection inside a transaction stays open for the caller).
-        if not any(connection.in_atomic_block for connection in connections.all()):
-            connections.close_all()
+        close_connections_before_forking()
         ahead = threading.BoundedSemaphore(_READ_AHEAD)
 
         def paced() -> Iterator[_Task]:
