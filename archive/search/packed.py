@@ -1,25 +1,37 @@
 """An episode's searchable text packed for storage (``SearchText`` rows).
 
-``text`` is the folded lines joined by line breaks, UTF-8, zlib-compressed.
+``text`` is the folded lines joined by line breaks, UTF-8, compressed.
 ``layout`` says where they came from: the episode's date (its proleptic ordinal, 0
 for none: results are ranked by it), for each ``Field`` the byte offset in the text
 where its lines start, then the heading or turn position of each line (-1 for the
-episode's own fields), as 32-bit integers, zlib-compressed.
+episode's own fields), as 32-bit integers, compressed.
+
+Both are zstandard frames (:func:`compress`). At level 6 the shared half's texts take
+70.6 MB, where zlib's level 1 took 78.5, for under a second more of the import's CPU
+(2.2-2.7 s against 1.8 s in all), and they read back four times as fast.
 """
 from __future__ import annotations
 
 import re
-import zlib
 from bisect import bisect_left, bisect_right
 from array import array
 from itertools import accumulate
 from dataclasses import dataclass
 
 import numpy as np
+import zstandard
 
 from .documents import NO_POSITION, Field, fold_lines
 
-COMPRESSION_LEVEL = 1     # the text is read back whole; level 1 is 3x faster, 10% larger
+COMPRESSION_LEVEL = 6
+
+
+def compress(data: bytes) -> bytes:
+    return zstandard.compress(data, COMPRESSION_LEVEL)
+
+
+def decompress(data: bytes) -> bytes:
+    return zstandard.decompress(data)
 
 
 @dataclass(frozen=True)
@@ -43,8 +55,8 @@ def pack(lines, date=None) -> Packed:
     layout = array("i", [date.toordinal() if date else 0, *starts])
     layout.extend(NO_POSITION if position is None else position for _, position, _ in lines)
     return Packed(
-        text=zlib.compress(encoded, COMPRESSION_LEVEL),
-        layout=zlib.compress(layout.tobytes(), COMPRESSION_LEVEL),
+        text=compress(encoded),
+        layout=compress(layout.tobytes()),
         folded=folded,
     )
 
@@ -72,7 +84,7 @@ class Unpacked:
     @property
     def text(self) -> bytes:
         """The folded text, UTF-8, lines separated by b"\n"."""
-        return zlib.decompress(self.compressed)
+        return decompress(self.compressed)
 
     def view_for(self, term: str) -> tuple[View, bytes | str]:
         """(the view to search ``term`` in, the needle to search for). A term of ASCII
@@ -93,9 +105,9 @@ _ASCII = re.compile("[\x00-\x7f]+")
 
 def unpack(text: bytes, layout: bytes) -> Unpacked:
     numbers = array("i")
-    numbers.frombytes(zlib.decompress(layout))
+    numbers.frombytes(decompress(layout))
     fields = len(Field) + 1
-    whole, starts = zlib.decompress(text), tuple(numbers[1:fields])
+    whole, starts = decompress(text), tuple(numbers[1:fields])
     bounds = [min(start, len(whole)) for start in starts] + [len(whole)]
     sections = [whole[low:high] for low, high in zip(bounds, bounds[1:])]
     return Unpacked(
@@ -117,9 +129,9 @@ class Shown:
 
 def unpack_shown(text: bytes, layout: bytes, *, compressed: bool = True) -> Shown:
     numbers = array("i")
-    numbers.frombytes(zlib.decompress(layout))
+    numbers.frombytes(decompress(layout))
     fields = len(Field) + 1
-    return Shown(zlib.decompress(text) if compressed else text, tuple(numbers[1:fields]), numbers[fields:])
+    return Shown(decompress(text) if compressed else text, tuple(numbers[1:fields]), numbers[fields:])
 
 
 def _squeezed(parts: list, empty) -> View:

@@ -24,7 +24,6 @@ import os
 import secrets
 import shutil
 import time
-import zlib
 from array import array
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from django.conf import settings
 from archive.models import SearchText
 
 from ..documents import Field
+from ..packed import decompress
 from .tokens import WORD_BASE, tokens
 
 CURRENT = "current"
@@ -185,9 +185,9 @@ def _batches(rows):
         for episode_id, pk, stamp in chunk:
             if pk not in by_id or by_id[pk][0] != stamp:
                 continue
-            text = zlib.decompress(bytes(by_id[pk][1]))
+            text = decompress(bytes(by_id[pk][1]))
             numbers = array("i")
-            numbers.frombytes(zlib.decompress(bytes(by_id[pk][2])))
+            numbers.frombytes(decompress(bytes(by_id[pk][2])))
             batch.append(((episode_id, pk, stamp), text, numbers[0], tuple(numbers[1:len(Field) + 1])))
             size += len(text)
             if size >= BATCH_BYTES:
