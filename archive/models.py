@@ -353,6 +353,21 @@ class Heading(models.Model):
         return self.title
 
 
+class TurnStyle(models.Model):
+    """How a turn is written around its texts (label marks, colon, ``<details>`` frame,
+    blank lines), as the JSON of the style fields that differ from the codec's defaults,
+    keys sorted. Turns share a few hundred styles, so each is stored once."""
+
+    text = models.TextField(unique=True)
+
+    class Meta:
+        verbose_name = _("turn style")
+        verbose_name_plural = _("turn styles")
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class Turn(models.Model):
     """One block of the transcript: a speaker turn or narration with its original,
     or an opaque comment or raw block kept as written."""
@@ -386,7 +401,11 @@ class Turn(models.Model):
     english = models.TextField(
         null=True, blank=True, help_text=_("The folded original; null when there is none.")
     )
-    style = models.JSONField(default=dict, help_text=_("Label and <details> frame as written."))
+    # No index: styles are never deleted, and no query finds turns by their style.
+    style = models.ForeignKey(
+        TurnStyle, on_delete=models.PROTECT, related_name="+", db_index=False,
+        help_text=_("Label and <details> frame as written."),
+    )
     verbatim = models.TextField(
         null=True, blank=True,
         help_text=_("Exact text of a comment or raw block, or of an original whose frame "

@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group, User
 
 from archive.codec import parse
 from archive.content.store import save_document
-from archive.models import Episode
+from archive.content.turn_styles import style_ids, style_text
+from archive.models import Episode, TurnStyle
 
 _numbers = itertools.count(1)
 
@@ -152,6 +153,12 @@ def episode_markdown(
                     f"<details>\n<summary>Original English</summary>\n\n{english}\n\n</details>"
                 )
     return "\n".join(lines) + "\n" + "\n\n".join(body) + "\n"
+
+
+def turn_style(**fields) -> TurnStyle:
+    """The stored style of these style fields (none: a plain turn)."""
+    text = style_text(fields)
+    return TurnStyle.objects.get(pk=style_ids([text], {})[text])
 
 
 def make_episode(path: str | None = None, **fields) -> Episode:

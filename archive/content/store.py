@@ -52,6 +52,7 @@ from .bulk import delete_rows, insert_rows
 from .entity_lists import lists_of
 from .episode_filter import of_episodes
 from .named import ensure_ids, ensure_speakers
+from .turn_styles import style_ids, style_text, style_texts
 
 # Labels that name a role, not a person: they stay labels and link to no Speaker.
 GENERIC_LABEL = re.compile(
@@ -73,7 +74,7 @@ class EpisodeRows:
 
     ``headings`` are ``(position, level, title, style)``; ``turns`` are ``(position,
     heading position or None, kind, label, person speaking or None, translation,
-    english, style, verbatim)``, styles already JSON text; ``flags`` the translation
+    english, style, verbatim)``, styles as their stored text; ``flags`` the translation
     checks' findings (``archive.checks.stored.new_flag_rows``).
     """
 
@@ -245,11 +246,13 @@ def _insert_content(
             episode_id__in=[pk for pk, rows in episodes if rows.headings]
         ).values_list("episode_id", "position", "pk")
     }
+    styles = style_ids((turn[_STYLE_VALUE] for _, rows in episodes for turn in rows.turns), known_ids)
     insert_rows(TurnRow, _TURN_COLUMNS, (
         (pk, position, heading_ids[pk, section] if section is not None else None,
-         kind, label, speakers.get(person) if person else None, *rest)
+         kind, label, speakers.get(person) if person else None, translation, english,
+         styles[style], verbatim)
         for pk, rows in episodes
-        for position, section, kind, label, person, *rest in rows.turns
+        for position, section, kind, label, person, translation, english, style, verbatim in rows.turns
     ))
     _insert_appearances(episodes, speakers)
     for key, (tag_model, link_model) in fields.ENTITY_KEYS.items():
@@ -307,6 +310,9 @@ _TURN_COLUMNS = (
 )
 
 
+_STYLE_VALUE = 7  # in the tuples of ``EpisodeRows.turns``
+
+
 def _turn_values(block) -> tuple:
     """kind, speaker_label, person speaking, translation, english, style, verbatim."""
     if isinstance(block, (Comment, Raw)):
@@ -326,13 +332,13 @@ def _turn_values(block) -> tuple:
 
 @functools.lru_cache(maxsize=4096)
 def _turn_style(turn_style: tuple, english_style: tuple | None) -> str:
-    """The JSON of the style fields that differ from the defaults. Styles repeat from
-    turn to turn, so each distinct one is worked out once."""
+    """The stored text of the style fields that differ from the defaults. Styles
+    repeat from turn to turn, so each distinct one is worked out once."""
     names = _TURN_STYLE if len(turn_style) == len(_TURN_STYLE) else ("trailing",)
     style = _changed(dict(zip(names, turn_style)), _TURN_DEFAULTS)
     if english_style is not None:
         style.update(_changed(dict(zip(_ENGLISH_STYLE, english_style)), _ENGLISH_DEFAULTS))
-    return _json(style)
+    return style_text(style)
 
 
 def _heading_style(block: Heading) -> str:
@@ -363,6 +369,7 @@ _TURN_FIELDS = (
     "episode_id", "position", "kind", "speaker_label", "translation", "english", "style",
     "verbatim", "id",
 )
+_STYLE_FIELD = _TURN_FIELDS.index("style")
 
 
 def load_document(episode: Episode) -> Document:
@@ -406,9 +413,13 @@ def _read(episodes: list[Episode], heading, turn) -> Iterator[tuple[Episode, Fro
     if not ids:
         return
     bodies = defaultdict(list)
-    for model, columns, made in ((HeadingRow, _HEADING_FIELDS, heading), (TurnRow, _TURN_FIELDS, turn)):
-        for row in _rows(model, columns, ids):  # episode id, position, then the values
-            bodies[row[0]].append((row[1], made(*row[2:])))
+    for row in _rows(HeadingRow, _HEADING_FIELDS, ids):  # episode id, position, then the values
+        bodies[row[0]].append((row[1], heading(*row[2:])))
+    turn_rows = _rows(TurnRow, _TURN_FIELDS, ids)
+    styles = style_texts(row[_STYLE_FIELD] for row in turn_rows)
+    for episode_id, position, kind, label, translation, english, style, verbatim, row in turn_rows:
+        made = turn(kind, label, translation, english, styles[style], verbatim, row)
+        bodies[episode_id].append((position, made))
     names = lists_of(ids)
     for episode in episodes:
         body = sorted(bodies[episode.pk], key=_position)
@@ -419,7 +430,8 @@ _position = operator.itemgetter(0)
 
 
 def _rows(model, names: tuple[str, ...], episode_ids: list[int]) -> list[tuple]:
-    """The rows of ``model`` for these episodes as tuples, JSON columns as text."""
+    """The rows of ``model`` for these episodes as tuples, JSON columns as text and a
+    foreign key as the id it holds."""
     quote = connection.ops.quote_name
     columns = []
     for name in names:
@@ -468,8 +480,8 @@ def _front_matter(episode: Episode, entity_names: dict[str, list[str]]) -> Front
 def original_summary(turn: TurnRow) -> str:
     """What the ``<summary>`` of a turn row's folded original says (``Original
     English`` unless the file says otherwise): readers of rows need not know how the
-    store keeps a block's style."""
-    return _block_style(_style_text(turn.style))[1]["summary"]
+    store keeps a block's style. Read with its ``style`` (``select_related``)."""
+    return _block_style(turn.style.text)[1]["summary"]
 
 
 def with_column(front_matter: FrontMatter, key: str, value) -> FrontMatter:
@@ -492,14 +504,6 @@ def column_of(document: Document, key: str):
 def entity_list(document: Document, key: str) -> list[str]:
     """One entity list (``tags``, ``people``…) of ``document``, in its order."""
     return fields.entity_names(document.front_matter.values)[key]
-
-
-def block_of(turn: TurnRow) -> Turn | Comment | Raw:
-    """The codec block of a turn row."""
-    return _block_of_values(
-        turn.kind, turn.speaker_label, turn.translation, turn.english, turn.style,
-        turn.verbatim, turn.pk,
-    )
 
 
 def _heading_of_values(level, title, style, row) -> Heading:
@@ -561,7 +565,7 @@ def _heading_template(level: int, style: str) -> tuple[str, str] | None:
 
 
 def _block_of_values(kind, label, translation, english, style, verbatim, row):
-    turn_style, english_style = _block_style(_style_text(style))
+    turn_style, english_style = _block_style(style)
     if kind == TurnRow.Kind.COMMENT:
         return Comment(verbatim or "", turn_style["trailing"], row=row)
     if kind == TurnRow.Kind.RAW:
@@ -571,10 +575,6 @@ def _block_of_values(kind, label, translation, english, style, verbatim, row):
         english=None if english is None else _english(english, english_style, verbatim),
         row=row, **turn_style,
     )
-
-
-def _style_text(style) -> str:
-    return style if isinstance(style, str) else _json(style)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -825,13 +825,14 @@ def _write_turns(episode, blocks, old, section_ids, written) -> None:
     speakers = ensure_speakers(
         values[2] for _p, _b, values, _s, columns in plans if "speaker" in columns and values[2]
     )
+    styles = style_ids((values[5] for _p, _b, values, _s, _c in plans), {})
     added, changed = [], []
     for position, block, values, section, columns in plans:
         kind, label, person, translation, english, style, verbatim = values
         turn = TurnRow(
             pk=block.row, episode=episode, position=position, heading_id=section, kind=kind,
             speaker_label=label, speaker=speakers.get(person) if person else None,
-            translation=translation, english=english, style=_style(style), verbatim=verbatim,
+            translation=translation, english=english, style_id=styles[style], verbatim=verbatim,
         )
         if block.row is None:
             added.append(turn)

@@ -182,7 +182,7 @@ def episode_page(request, episode: Episode):
     shows held changes by writing them in a transaction it rolls back)."""
     headings = list(episode.headings.all())
     turns = list(
-        episode.turns.exclude(kind=Turn.Kind.COMMENT).select_related("speaker")
+        episode.turns.exclude(kind=Turn.Kind.COMMENT).select_related("speaker", "style")
     )
     body = sorted(headings + turns, key=lambda row: row.position)
     items = []

@@ -40,8 +40,8 @@ def test_a_chunk_of_a_large_table_without_statistics_is_read_through_its_index()
         # analyzed the test database's own), filled as an import leaves it.
         cursor.execute("CREATE TEMPORARY TABLE fresh_turns (LIKE archive_turn INCLUDING ALL)")
         cursor.execute(
-            "INSERT INTO fresh_turns (id, episode_id, position, kind, speaker_label, translation, style) "
-            "SELECT n * 10 + episode.id, episode.id, 1000 + n, 'turn', '', repeat('句', 300), '{}' "
+            "INSERT INTO fresh_turns (id, episode_id, position, kind, speaker_label, translation, style_id) "
+            "SELECT n * 10 + episode.id, episode.id, 1000 + n, 'turn', '', repeat('句', 300), 1 "
             "FROM archive_episode episode, generate_series(1, 1500) n"
         )
 

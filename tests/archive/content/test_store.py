@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from archive.codec import parse, render
 from archive.content.store import load_document, save_document
 from archive.models import Episode, Speaker, Turn
+from tests.factories import turn_style
 
 from ..episode_texts import ALPHABETICAL_ERA, INSERTION_ERA, ODD_ENGLISH, replace_once
 
@@ -66,7 +67,7 @@ def test_turns_no_template_fits_are_written_as_their_blocks():
     odd.turns.filter(english__isnull=False).update(english="**Host**: Hello.")
     plain.turns.filter(position=1).update(translation=None, speaker_label="")
     if connection.vendor == "sqlite":  # PostgreSQL's text cannot hold the mark, a NUL
-        plain.turns.filter(position=2).update(style={"trailing": "\n\x00\n"})
+        plain.turns.filter(position=2).update(style=turn_style(trailing="\n\x00\n"))
     texts, renderings = texts_and_renderings()
     assert texts == renderings
     assert "**Host**: Hello." in texts[odd.pk] and "第一句话" not in texts[plain.pk]

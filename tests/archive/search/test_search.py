@@ -20,7 +20,7 @@ from archive.search import (
 from archive.search.query import highlight, loosened
 from archive.signals import episodes_changed
 from tests.archive.public import fresh_page_cache, reindex  # noqa: F401
-from tests.factories import make_episode
+from tests.factories import make_episode, turn_style
 
 pytestmark = pytest.mark.django_db
 
@@ -130,8 +130,10 @@ def test_speaker_and_entity_names_are_found(reindex):
 
 def test_comments_are_not_searched_and_raw_blocks_are(reindex):
     episode = make_episode("c.md", sections=turns("正文"))
-    Turn.objects.create(episode=episode, position=50, kind=Turn.Kind.COMMENT, verbatim="<!-- 秘密注释 -->")
-    Turn.objects.create(episode=episode, position=51, kind=Turn.Kind.RAW, verbatim="| 表格内容 |")
+    Turn.objects.create(episode=episode, position=50, kind=Turn.Kind.COMMENT, verbatim="<!-- 秘密注释 -->",
+                        style=turn_style())
+    Turn.objects.create(episode=episode, position=51, kind=Turn.Kind.RAW, verbatim="| 表格内容 |",
+                        style=turn_style())
     reindex()
     assert found("秘密注释") == set()
     page = search("表格内容", Episode.objects.public())

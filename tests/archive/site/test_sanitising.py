@@ -8,7 +8,7 @@ import pytest
 from archive.site.rendering import render_markdown
 from archive.text import plain
 from tests.archive.public import fresh_page_cache, reindex  # noqa: F401
-from tests.factories import make_episode
+from tests.factories import make_episode, turn_style
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_hostile_episode_page_stays_whole(client):
     )
     from archive.models import Turn
     Turn.objects.create(
-        episode=episode, position=999, kind=Turn.Kind.RAW,
+        episode=episode, position=999, kind=Turn.Kind.RAW, style=turn_style(),
         verbatim='<table><tr><td onclick="x()">表格</td></tr></table><script>alert(5)</script>',
     )
     response = client.get(f"/episodes/{episode.slug}/")
