@@ -4,27 +4,15 @@ style as JSON, and forward again: the episodes render to the same bytes."""
 import json
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from archive.content.store import load_texts
 from archive.models import Episode, TurnStyle
 from tests.factories import BILINGUAL, episode_from_text
+from tests.migrating import latest, migrate
 
 from ..episode_texts import INSERTION_ERA, ODD_ENGLISH
 
 BEFORE = [("archive", "0007_search_text_zstandard")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
-def latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 @pytest.mark.django_db(transaction=True)

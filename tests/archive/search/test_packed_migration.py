@@ -3,25 +3,13 @@ Django's migration executor from the schema before it, and back."""
 import zlib
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from archive.search import packed
+from tests.migrating import latest, migrate
 
 BEFORE = [("archive", "0006_episode_list_indexes")]
 TEXT = "第一节\n泡沫 bubble 2024年\n".encode() * 50
 LAYOUT = bytes(range(40))
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
-def latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 @pytest.mark.django_db(transaction=True)

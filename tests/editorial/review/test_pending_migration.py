@@ -2,10 +2,9 @@
 reviewed episode's held changes) into its episode's pending revision, run with
 Django's migration executor from the schema that had copies."""
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from archive.codec import parse
+from tests.migrating import latest, migrate, models_at
 
 BEFORE = [
     ("archive", "0003_merge_flags_reads_labels"),
@@ -13,17 +12,6 @@ BEFORE = [
 ]
 LIVE_TEXT = "---\ntitle: 迁移\ndraft: false\n---\n\n### 第一节\n\n**Ada**: 原来的话。\n\n**Ada**: 第二句。\n"
 HELD_TEXT = LIVE_TEXT.replace("原来的话。", "改过的话。")
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
-def latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def episode_with_copy(apps, *, kept: bool, name: str):
@@ -103,12 +91,12 @@ def test_a_copy_no_revision_holds_stops_the_migration_and_nothing_changes():
         live_id, copy_id, _rows, _who = episode_with_copy(old, kept=False, name="unkept")
         with pytest.raises(Exception, match="unkept.md"):
             migrate(latest())
-        after = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+        after = models_at(BEFORE)
         Episode = after.get_model("archive", "Episode")
         assert Episode.objects.get(pk=copy_id).working_copy_of_id == live_id
         assert after.get_model("archive", "Turn").objects.filter(episode_id=copy_id).count() == 2
     finally:
         # Let the migration through for the next tests: the copy goes with its episode.
-        apps = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+        apps = models_at(BEFORE)
         apps.get_model("archive", "Episode").objects.all().delete()
         migrate(latest())
