@@ -25,6 +25,7 @@ class Mention:
     end: int
     firm: bool
     counted: bool = False  # words of a count from two to nine (三个, three), an ordinal (第四), a month (May)
+    month: bool = False  # a month named (March, not May, which may be the verb)
 
 
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
@@ -159,7 +160,7 @@ def _english_words(text: str):
             if scale and word not in _EN_SCALES:
                 value, end = value * _EN_SCALES[scale[1].lower()], scale.end()
             month = word in _MONTHS and match[0][0].isupper()
-            found.append(Mention(value, match.start(), end, False, word in _CARDINALS or month))
+            found.append(Mention(value, match.start(), end, False, word in _CARDINALS or month, month))
     return found
 
 
@@ -253,10 +254,12 @@ def in_excess(ours: list[Mention], theirs: list[Mention]) -> list[Mention]:
 
 
 def unmatched(ours: list[Mention], theirs: list[Mention]) -> list[Mention]:
-    """Our firm mentions whose value none of theirs (firm or loose) has, a year
-    and its last two digits counting as one (``2022年`` and ``'22``)."""
+    """Our firm mentions, and months named (``January`` is a date as ``1月`` is),
+    whose value none of theirs (firm or loose) has, a year and its last two digits
+    counting as one (``2022年`` and ``'22``)."""
     values = sorted({mention.value for mention in theirs})
-    return [m for m in ours if m.firm and not any(same(m.value, v) or _year_of(m.value, v) for v in values)]
+    return [m for m in ours
+            if (m.firm or m.month) and not any(same(m.value, v) or _year_of(m.value, v) for v in values)]
 
 
 def _year_of(a: float, b: float) -> bool:

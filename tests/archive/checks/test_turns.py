@@ -148,6 +148,13 @@ def test_a_value_said_twice_against_once_is_lacking_whatever_its_digits():
         "number-mismatch"}
 
 
+def test_a_month_named_in_english_answers_for_a_chinese_month_in_digits():
+    english = "The original plan was April to June 2026, right? We're now early January."
+    assert number_checks("最初的计划是2026年4月到6月，对吧？现在是6月初。", english) == {"number-mismatch"}
+    assert number_checks("最初的计划是2026年4月到6月，对吧？现在是1月初。", english) == set()
+    assert number_checks("最初的计划是2026年4月到6月，对吧？现在是一月初。", english) == set()
+
+
 def test_a_chinese_cut_mid_sentence_is_truncated():
     turns = plain()
     turns[3] = TurnText("", CHINESE[:12], ENGLISH)
