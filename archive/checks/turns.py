@@ -314,7 +314,7 @@ def _numbers(translation: str, english: str) -> list[Finding]:
         written = [translation[s:e] for s, e in skipped[0]] + [english[s:e] for s, e in skipped[1]]
         return [Finding("number-mismatch", {"numbers": " / ".join(written)}, *skipped)]
     translation, english = _unnumbered(translation), _unnumbered(english)
-    ours, theirs = numbers.written(translation), numbers.written(english)
+    ours, theirs = _not_weekdays(translation, numbers.written(translation)), numbers.written(english)
     if not (gap_ours or gap_theirs):
         if not any(m.firm for m in ours) and not any(m.firm for m in theirs):
             return []
@@ -533,6 +533,17 @@ def _loose(text: str, written: list) -> list:
     names and the minutes of times."""
     loose = [*numbers.english_words(text), *numbers.beside_letters(text), *numbers.minutes(text)]
     return [w for w in loose if not any(w.start < m.end and m.start < w.end for m in written)]
+
+
+_WEEKDAY = re.compile(r"(?:星期|礼拜|周)[一二三四五六](?![次天个倍小])")  # 周三次: thrice a week
+
+
+def _not_weekdays(text: str, mentions: list) -> list:
+    """``mentions`` but the days of a week (``星期二`` is Tuesday, no two)."""
+    if "星期" not in text and "礼拜" not in text and "周" not in text:
+        return mentions
+    days = {match.end() - 1 for match in _WEEKDAY.finditer(text)}
+    return [m for m in mentions if m.firm or m.start not in days]
 
 
 def _start(mention) -> int:

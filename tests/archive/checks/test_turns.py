@@ -11,8 +11,10 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from archive.checks import KnownNames, TurnText, check_episode
-from archive.checks.turns import _GAPS_EN, _GAPS_ZH, NameSight, _mentions, _named_here, _shows_gap, bold_runs
+from archive.checks import KnownNames, TurnText, check_episode, numbers
+from archive.checks.turns import (
+    _GAPS_EN, _GAPS_ZH, NameSight, _mentions, _named_here, _not_weekdays, _shows_gap, bold_runs,
+)
 
 CHINESE = "我们在那一年投入了很多资源，这是一个很长的故事，我会慢慢讲给大家听。"
 ENGLISH = "We put a lot of resources into it that year; it is a long story and I will tell it slowly."
@@ -153,6 +155,14 @@ def test_a_month_named_in_english_answers_for_a_chinese_month_in_digits():
     assert number_checks("最初的计划是2026年4月到6月，对吧？现在是6月初。", english) == {"number-mismatch"}
     assert number_checks("最初的计划是2026年4月到6月，对吧？现在是1月初。", english) == set()
     assert number_checks("最初的计划是2026年4月到6月，对吧？现在是一月初。", english) == set()
+
+
+def test_a_day_of_the_week_is_no_number():
+    english = "Today's Tuesday, February 2nd. Here's what we're covering."
+    assert number_checks("今天是 2 月 3 日，星期二。以下是我们今天关注的内容。", english) == {"number-mismatch"}
+    assert number_checks("今天是 2 月 2 日，星期二。以下是我们今天关注的内容。", english) == set()
+    text = "我们周三开会，每周三次。"  # Wednesday, then thrice a week
+    assert [m.start for m in _not_weekdays(text, numbers.written(text))] == [text.index("三次")]
 
 
 def test_a_chinese_cut_mid_sentence_is_truncated():
