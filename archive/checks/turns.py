@@ -306,7 +306,8 @@ def _numbers(translation: str, english: str) -> list[Finding]:
     on its own (``约  年``, ``去年（）``, ``at :30``).
     A speaker's label (``**Speaker 4**:``) and a list item's number are no numbers
     of what the turn says, unless the number breaks its list's count."""
-    gap_ours, gap_theirs = _shows_gap(_GAPS_ZH, translation), _shows_gap(_GAPS_EN, english)
+    gap_ours = _bold_opened_by_space(translation) or _shows_gap(_GAPS_ZH, translation)
+    gap_theirs = _shows_gap(_GAPS_EN, english)
     if not (gap_ours or gap_theirs or _DIGIT.search(translation) or _DIGIT.search(english)):
         return []  # nothing firm on either side and no gap: most turns, the dearest to read
     skipped = _out_of_sequence(translation, english), _out_of_sequence(english, translation)
@@ -397,6 +398,23 @@ def _shows_gap(gaps: tuple[_Gap, ...], text: str) -> _Shown | None:
                 return _Shown(match.span(), True)
             shown = shown or _Shown(match.span(), False)
     return shown
+
+
+# A term set in bold, after a space: no sentence's end inside (``** 提名。**`` is the
+# text between two runs of a turn whose bold marks are out of pairs).
+_SPACE_THEN_TERM = re.compile(r"[ \t]+[\u4e00-\u9fff][^\s*。，、；：！？]*")
+
+
+def _bold_opened_by_space(text: str) -> _Shown | None:
+    """A bold run that opens with a space before its Chinese (``** 调查**``): Markdown
+    shows no bold so, and no translation writes one; it is where the number that
+    began the run (``**301 调查**``) fell out. A gap on its own."""
+    if "** " not in text:
+        return None
+    for match in bold_runs(text):
+        if _SPACE_THEN_TERM.fullmatch(match[1]):
+            return _Shown(match.span(), True)
+    return None
 
 
 def _unit_after(unit: str, words: tuple[str, ...]) -> str:

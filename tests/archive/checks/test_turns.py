@@ -165,6 +165,16 @@ def test_a_day_of_the_week_is_no_number():
     assert [m.start for m in _not_weekdays(text, numbers.written(text))] == [text.index("三次")]
 
 
+def test_a_bold_term_opened_by_a_space_lost_the_number_it_began_with():
+    english = "The Trump administration is targeting Brazil with a Section 301 investigation of Pix."
+    assert number_checks("特朗普政府对巴西发起了** 调查**，瞄准了 Pix。", english) == {"number-mismatch"}
+    assert number_checks("特朗普政府对巴西发起了**301 调查**，瞄准了 Pix。", english) == set()
+    assert number_checks("特朗普政府对巴西发起了 **调查**，瞄准了 Pix。", "The administration investigates Pix.") == set()
+    # Bold marks out of pairs: the text between two runs is no term.
+    assert number_checks("**: 这是我们的时刻。**阿尔伯塔省** 将获得自由。**加拿大** 呢？",
+                         "**: this is our moment. **Alberta** will be free. **Canada**?") == set()
+
+
 def test_a_chinese_cut_mid_sentence_is_truncated():
     turns = plain()
     turns[3] = TurnText("", CHINESE[:12], ENGLISH)
