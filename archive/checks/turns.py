@@ -319,6 +319,8 @@ def _numbers(translation: str, english: str) -> list[Finding]:
     if not (gap_ours or gap_theirs):
         if not any(m.firm for m in ours) and not any(m.firm for m in theirs):
             return []
+        # Where every number in digits matches, a month named alone is no changed
+        # number: 七四独立日 is the Fourth of July, "this August occasion" no month.
         if not (numbers.unmatched(ours, theirs) or numbers.unmatched(theirs, ours)):
             return []
     ours = sorted([*ours, *_loose(translation, ours)], key=_start)
