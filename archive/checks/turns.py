@@ -489,7 +489,7 @@ _DIGITS_ONLY = re.compile(r"[\d.,:/%％\s]*\d[\d.,:/%％\s]*")
 # translation adds on purpose, with no counterpart in the English.
 _GLOSS = re.compile(r"([（(][^（）()\n:：]{1,80}[:：])([^（）()\n]+)(?=[)）])")
 
-_LIST_ITEM = r"^\s*(\d{1,2})(?=[.、)]\s|、)"
+_LIST_ITEM = r"^\s*(\d{1,2})(?=[.、)]\s|、(?!\d))"  # 1、2、3 and 14、15 岁 are a series: numbers said
 _NOT_SAID = re.compile(rf"\A\s*\*\*[^*\n]{{1,40}}\*\*[:：]|{_LIST_ITEM}", re.M)
 
 

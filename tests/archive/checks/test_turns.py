@@ -175,6 +175,13 @@ def test_a_bold_term_opened_by_a_space_lost_the_number_it_began_with():
                          "**: this is our moment. **Alberta** will be free. **Canada**?") == set()
 
 
+def test_numbers_in_a_series_at_a_lines_start_are_said_not_a_lists():
+    english = "When I was 14, 15, I went to the Ross math program at Ohio State."
+    assert number_checks("13、15 岁时，我参加了俄亥俄州立大学的 Ross 数学项目。", english) == {"number-mismatch"}
+    assert number_checks("14、15 岁时，我参加了俄亥俄州立大学的 Ross 数学项目。", english) == set()
+    assert number_checks("1、我们先讲 2024 年。\n2、再讲 2025 年。", "First 2024. Then 2025.") == set()
+
+
 def test_a_chinese_cut_mid_sentence_is_truncated():
     turns = plain()
     turns[3] = TurnText("", CHINESE[:12], ENGLISH)
