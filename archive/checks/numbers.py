@@ -6,7 +6,9 @@ and its character span: ``50亿美元`` and ``$5 billion`` are both 5e9, ``120�
 ``three`` 3. A mention is *firm* when it is written with digits; a number written
 in words (``三``, ``three``, ``一些``'s ``一``) is *loose*: Chinese uses numerals
 inside ordinary words (一起, 万一, 十分), so a loose number only ever answers for a
-firm one in the other language and is never reported on its own.
+firm one in the other language and is never reported on its own. A month named
+(``January``, not ``May``) is loose but no ordinary word: like digits, it may be the
+number the other text lacks (``early January`` against ``6月初``).
 
 Digits that are part of a name (``GPT-4``, ``H100``, ``5G``, ``COVID-19``) are not
 numbers here: both languages copy such names as they are.
