@@ -6,7 +6,9 @@ and its character span: ``50亿美元`` and ``$5 billion`` are both 5e9, ``120�
 ``three`` 3. A mention is *firm* when it is written with digits; a number written
 in words (``三``, ``three``, ``一些``'s ``一``) is *loose*: Chinese uses numerals
 inside ordinary words (一起, 万一, 十分), so a loose number only ever answers for a
-firm one in the other language and is never reported on its own.
+firm one in the other language and is never reported on its own. A month named
+(``January``, not ``May``) is loose but no ordinary word: like digits, it may be the
+number the other text lacks (``early January`` against ``6月初``).
 
 Digits that are part of a name (``GPT-4``, ``H100``, ``5G``, ``COVID-19``) are not
 numbers here: both languages copy such names as they are.
@@ -25,6 +27,7 @@ class Mention:
     end: int
     firm: bool
     counted: bool = False  # words of a count from two to nine (三个, three), an ordinal (第四), a month (May)
+    month: bool = False  # a month named (March, not May, which may be the verb)
 
 
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
@@ -159,7 +162,7 @@ def _english_words(text: str):
             if scale and word not in _EN_SCALES:
                 value, end = value * _EN_SCALES[scale[1].lower()], scale.end()
             month = word in _MONTHS and match[0][0].isupper()
-            found.append(Mention(value, match.start(), end, False, word in _CARDINALS or month))
+            found.append(Mention(value, match.start(), end, False, word in _CARDINALS or month, month))
     return found
 
 
@@ -253,10 +256,12 @@ def in_excess(ours: list[Mention], theirs: list[Mention]) -> list[Mention]:
 
 
 def unmatched(ours: list[Mention], theirs: list[Mention]) -> list[Mention]:
-    """Our firm mentions whose value none of theirs (firm or loose) has, a year
-    and its last two digits counting as one (``2022年`` and ``'22``)."""
+    """Our firm mentions, and months named (``January`` is a date as ``1月`` is),
+    whose value none of theirs (firm or loose) has, a year and its last two digits
+    counting as one (``2022年`` and ``'22``)."""
     values = sorted({mention.value for mention in theirs})
-    return [m for m in ours if m.firm and not any(same(m.value, v) or _year_of(m.value, v) for v in values)]
+    return [m for m in ours
+            if (m.firm or m.month) and not any(same(m.value, v) or _year_of(m.value, v) for v in values)]
 
 
 def _year_of(a: float, b: float) -> bool:

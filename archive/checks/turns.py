@@ -306,7 +306,8 @@ def _numbers(translation: str, english: str) -> list[Finding]:
     on its own (``约  年``, ``去年（）``, ``at :30``).
     A speaker's label (``**Speaker 4**:``) and a list item's number are no numbers
     of what the turn says, unless the number breaks its list's count."""
-    gap_ours, gap_theirs = _shows_gap(_GAPS_ZH, translation), _shows_gap(_GAPS_EN, english)
+    gap_ours = _bold_opened_by_space(translation) or _shows_gap(_GAPS_ZH, translation)
+    gap_theirs = _shows_gap(_GAPS_EN, english)
     if not (gap_ours or gap_theirs or _DIGIT.search(translation) or _DIGIT.search(english)):
         return []  # nothing firm on either side and no gap: most turns, the dearest to read
     skipped = _out_of_sequence(translation, english), _out_of_sequence(english, translation)
@@ -314,10 +315,12 @@ def _numbers(translation: str, english: str) -> list[Finding]:
         written = [translation[s:e] for s, e in skipped[0]] + [english[s:e] for s, e in skipped[1]]
         return [Finding("number-mismatch", {"numbers": " / ".join(written)}, *skipped)]
     translation, english = _unnumbered(translation), _unnumbered(english)
-    ours, theirs = numbers.written(translation), numbers.written(english)
+    ours, theirs = _not_weekdays(translation, numbers.written(translation)), numbers.written(english)
     if not (gap_ours or gap_theirs):
         if not any(m.firm for m in ours) and not any(m.firm for m in theirs):
             return []
+        # Where every number in digits matches, a month named alone is no changed
+        # number: 七四独立日 is the Fourth of July, "this August occasion" no month.
         if not (numbers.unmatched(ours, theirs) or numbers.unmatched(theirs, ours)):
             return []
     ours = sorted([*ours, *_loose(translation, ours)], key=_start)
@@ -399,6 +402,23 @@ def _shows_gap(gaps: tuple[_Gap, ...], text: str) -> _Shown | None:
     return shown
 
 
+# A term set in bold, after a space: no sentence's end inside (``** 提名。**`` is the
+# text between two runs of a turn whose bold marks are out of pairs).
+_SPACE_THEN_TERM = re.compile(r"[ \t]+[\u4e00-\u9fff][^\s*。，、；：！？]*")
+
+
+def _bold_opened_by_space(text: str) -> _Shown | None:
+    """A bold run that opens with a space before its Chinese (``** 调查**``): Markdown
+    shows no bold so, and no translation writes one; it is where the number that
+    began the run (``**301 调查**``) fell out. A gap on its own."""
+    if "** " not in text:
+        return None
+    for match in bold_runs(text):
+        if _SPACE_THEN_TERM.fullmatch(match[1]):
+            return _Shown(match.span(), True)
+    return None
+
+
 def _unit_after(unit: str, words: tuple[str, ...]) -> str:
     """A pattern for ``unit`` right after one of ``words``: the unit is searched for
     (a literal, found at C speed), the word looked behind for, a look-behind per length."""
@@ -469,7 +489,7 @@ _DIGITS_ONLY = re.compile(r"[\d.,:/%％\s]*\d[\d.,:/%％\s]*")
 # translation adds on purpose, with no counterpart in the English.
 _GLOSS = re.compile(r"([（(][^（）()\n:：]{1,80}[:：])([^（）()\n]+)(?=[)）])")
 
-_LIST_ITEM = r"^\s*(\d{1,2})(?=[.、)]\s|、)"
+_LIST_ITEM = r"^\s*(\d{1,2})(?=[.、)]\s|、(?!\d))"  # 1、2、3 and 14、15 岁 are a series: numbers said
 _NOT_SAID = re.compile(rf"\A\s*\*\*[^*\n]{{1,40}}\*\*[:：]|{_LIST_ITEM}", re.M)
 
 
@@ -533,6 +553,17 @@ def _loose(text: str, written: list) -> list:
     names and the minutes of times."""
     loose = [*numbers.english_words(text), *numbers.beside_letters(text), *numbers.minutes(text)]
     return [w for w in loose if not any(w.start < m.end and m.start < w.end for m in written)]
+
+
+_WEEKDAY = re.compile(r"(?:星期|礼拜|周)[一二三四五六](?![次天个倍小])")  # 周三次: thrice a week
+
+
+def _not_weekdays(text: str, mentions: list) -> list:
+    """``mentions`` but the days of a week (``星期二`` is Tuesday, no two)."""
+    if "星期" not in text and "礼拜" not in text and "周" not in text:
+        return mentions
+    days = {match.end() - 1 for match in _WEEKDAY.finditer(text)}
+    return [m for m in mentions if m.firm or m.start not in days]
 
 
 def _start(mention) -> int:

@@ -11,8 +11,10 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from archive.checks import KnownNames, TurnText, check_episode
-from archive.checks.turns import _GAPS_EN, _GAPS_ZH, NameSight, _mentions, _named_here, _shows_gap, bold_runs
+from archive.checks import KnownNames, TurnText, check_episode, numbers
+from archive.checks.turns import (
+    _GAPS_EN, _GAPS_ZH, NameSight, _mentions, _named_here, _not_weekdays, _shows_gap, bold_runs,
+)
 
 CHINESE = "我们在那一年投入了很多资源，这是一个很长的故事，我会慢慢讲给大家听。"
 ENGLISH = "We put a lot of resources into it that year; it is a long story and I will tell it slowly."
@@ -146,6 +148,38 @@ def test_a_value_said_twice_against_once_is_lacking_whatever_its_digits():
     assert number_checks("他选择了Claude Opus 3，也许你知道他们为什么选择Claude Opus 7。",
                          "He chose Claude Opus 3, maybe you know why they chose Claude Opus 3.") == {
         "number-mismatch"}
+
+
+def test_a_month_named_in_english_answers_for_a_chinese_month_in_digits():
+    english = "The original plan was April to June 2026, right? We're now early January."
+    assert number_checks("最初的计划是2026年4月到6月，对吧？现在是6月初。", english) == {"number-mismatch"}
+    assert number_checks("最初的计划是2026年4月到6月，对吧？现在是1月初。", english) == set()
+    assert number_checks("最初的计划是2026年4月到6月，对吧？现在是一月初。", english) == set()
+
+
+def test_a_day_of_the_week_is_no_number():
+    english = "Today's Tuesday, February 2nd. Here's what we're covering."
+    assert number_checks("今天是 2 月 3 日，星期二。以下是我们今天关注的内容。", english) == {"number-mismatch"}
+    assert number_checks("今天是 2 月 2 日，星期二。以下是我们今天关注的内容。", english) == set()
+    text = "我们周三开会，每周三次。"  # Wednesday, then thrice a week
+    assert [m.start for m in _not_weekdays(text, numbers.written(text))] == [text.index("三次")]
+
+
+def test_a_bold_term_opened_by_a_space_lost_the_number_it_began_with():
+    english = "The Trump administration is targeting Brazil with a Section 301 investigation of Pix."
+    assert number_checks("特朗普政府对巴西发起了** 调查**，瞄准了 Pix。", english) == {"number-mismatch"}
+    assert number_checks("特朗普政府对巴西发起了**301 调查**，瞄准了 Pix。", english) == set()
+    assert number_checks("特朗普政府对巴西发起了 **调查**，瞄准了 Pix。", "The administration investigates Pix.") == set()
+    # Bold marks out of pairs: the text between two runs is no term.
+    assert number_checks("**: 这是我们的时刻。**阿尔伯塔省** 将获得自由。**加拿大** 呢？",
+                         "**: this is our moment. **Alberta** will be free. **Canada**?") == set()
+
+
+def test_numbers_in_a_series_at_a_lines_start_are_said_not_a_lists():
+    english = "When I was 14, 15, I went to the Ross math program at Ohio State."
+    assert number_checks("13、15 岁时，我参加了俄亥俄州立大学的 Ross 数学项目。", english) == {"number-mismatch"}
+    assert number_checks("14、15 岁时，我参加了俄亥俄州立大学的 Ross 数学项目。", english) == set()
+    assert number_checks("1、我们先讲 2024 年。\n2、再讲 2025 年。", "First 2024. Then 2025.") == set()
 
 
 def test_a_chinese_cut_mid_sentence_is_truncated():
