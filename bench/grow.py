@@ -7,13 +7,18 @@ Writes ``DIR/xN/`` holding N times the archive of ``--notes`` (default
 under new names (``<name>-g<k>.md``). A copy is no duplicate of its file: copy k of
 file i keeps i's front matter (its title marked with the copy's number) and the
 text before its first section, then takes sections alternately from i and from
-another file, ``(i + k * STRIDE) mod n``, each in its own order, as long as the copy
+another file of its kind, bilingual (turns with their English folded under them) or
+not: if i is the r-th of its kind, the ``(r + k * STRIDE) mod n``-th, each in its own
+order, as long as the copy
 stays within SLACK (1.2) times the turns and the bytes of i's sections: a section
 that would take it past either is passed over. So a copy holds two episodes' turns
 interleaved and about as many as its file (median 1.0x, at most 1.2x), and no copy
 is far larger than the largest real episode, as one was when a short file's many
 small sections were paired round and round with a long file's few large ones
-(15,532 turns against the real largest's 1,756). Sections are cut at the ``### ``
+(15,532 turns against the real largest's 1,756), and no bilingual episode holds a
+monolingual one's turns (which the translation checks rightly flag as missing their
+originals: 475,424 such flags at 10x, against 1,591 in the shared half, when
+partners were of any kind). Sections are cut at the ``### ``
 headings of the body, so each piece is whole (a heading and its blocks) and the
 copy parses as its parts do; turns are counted by the project's parser. A file
 without front matter is copied as it is under its new name; one without sections
@@ -21,7 +26,7 @@ without front matter is copied as it is under its new name; one without sections
 and the most turns in a file and in a copy. Deterministic: the same input gives
 the same bytes.
 
-The shared half at 10x: 46,540 files, 1,862.5 MB; the most turns in a copy 1,896
+The shared half at 10x: 46,540 files, 1,874.4 MB; the most turns in a copy 1,818
 (its largest file has 1,756).
 """
 from __future__ import annotations
@@ -52,10 +57,12 @@ _TITLE = re.compile(r"(?m)^title:[ \t]*(.*)$")
 class Section:
     text: str
     turns: int
+    originals: int                # turns with their English folded under them
 
     @classmethod
     def of(cls, text: str) -> Section:
-        return cls(text, sum(isinstance(block, Turn) for block in parse_body(text)))
+        turns = [block for block in parse_body(text) if isinstance(block, Turn)]
+        return cls(text, len(turns), sum(turn.english is not None for turn in turns))
 
     @property
     def size(self) -> int:
@@ -71,6 +78,10 @@ class Note:
     @property
     def turns(self) -> int:
         return self.preamble.turns + sum(section.turns for section in self.sections)
+
+    @property
+    def bilingual(self) -> bool:
+        return any(section.originals for section in (self.preamble, *self.sections))
 
 
 def split(text: str) -> Note | None:
@@ -137,13 +148,18 @@ def grow(notes: Path, out: Path, times: int) -> tuple[int, int, int, int]:
     largest = max((note.turns for note in parsed if note), default=0)
     largest_copy = 0
     files = size = 0
+    kinds = {kind: [i for i, note in enumerate(parsed) if note and note.bilingual == kind] for kind in (False, True)}
+    rank = {index: number for kind in kinds.values() for number, index in enumerate(kind)}
     for index, (path, text) in enumerate(zip(paths, texts)):
         target = out / path.name
         shutil.copyfile(path, target)
         files, size = files + 1, size + len(text.encode())
+        own = parsed[index]
         for copy in range(1, times):
-            own = parsed[index]
-            other = parsed[(index + copy * STRIDE) % len(paths)]
+            other = None
+            if own is not None:
+                kind = kinds[own.bilingual]
+                other = parsed[kind[(rank[index] + copy * STRIDE) % len(kind)]]
             made, turns = (text, 0) if own is None or other is None else copy_of(own, other, copy)
             largest_copy = max(largest_copy, turns)
             data = made.encode("utf-8")
