@@ -156,13 +156,23 @@ class EpisodeQuerySet(models.QuerySet):
         address: unlisted episodes too. Drafts are public while the setting
         ``ARCHIVE_PUBLIC_DRAFTS`` is on (the static site's behaviour), else staff-only.
         """
-        from django.conf import settings
-
         episodes = self.listed() if listed else self.all()
-        is_staff = bool(user is not None and user.is_active and user.is_staff)
-        if not settings.ARCHIVE_PUBLIC_DRAFTS and not is_staff:
+        if _drafts_hidden_from(user):
             episodes = episodes.filter(draft=False)
         return episodes
+
+    def unlisted_for(self, user=None):
+        """What ``public(user)`` leaves out of lists, and nothing else: the unlisted
+        episodes, and the drafts while they are staff-only and ``user`` is not staff.
+        Where drafts are public these are few, found through an index of their own."""
+        if _drafts_hidden_from(user):
+            return self.filter(models.Q(exclude=True) | models.Q(draft=True))
+        return self.filter(exclude=True)
+
+
+def _drafts_hidden_from(user) -> bool:
+    is_staff = bool(user is not None and user.is_active and user.is_staff)
+    return not settings.ARCHIVE_PUBLIC_DRAFTS and not is_staff
 
 
 class Episode(models.Model):
@@ -255,6 +265,8 @@ class Episode(models.Model):
             models.Index(
                 fields=["date", "area", "category", "exclude", "draft"], name="episode_listing_idx",
             ),
+            # The few unlisted episodes, which a term's count leaves out of its links.
+            models.Index(fields=["id"], condition=models.Q(exclude=True), name="episode_unlisted_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="unique_slug"),

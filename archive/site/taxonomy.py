@@ -185,6 +185,28 @@ class Kind:
             pk__in=self.link.objects.filter(tag__in=ids).values("content_object_id")
         )
 
+    def episode_ids(self, term, *, leaving_out=None):
+        """The ids of the episodes filed under ``term``, read from its links alone (a
+        kind backed by links), without those of ``leaving_out`` (episodes): a speaker's
+        each once, another kind's once per link (an episode may carry two of its names)."""
+        ids = term.ids
+        if self.model is Speaker:
+            sources = [Appearance.objects.filter(speaker__in=ids), Turn.objects.filter(speaker__in=ids)]
+            if leaving_out is not None:
+                sources = [links.exclude(episode__in=leaving_out) for links in sources]
+            appearances, turns = (links.values("episode_id").order_by() for links in sources)
+            return appearances.union(turns)
+        links = self.link.objects.filter(tag__in=ids)
+        if leaving_out is not None:
+            links = links.exclude(content_object__in=leaving_out)
+        return links.values("content_object_id").order_by()
+
+    def count_episodes(self, term, *, leaving_out):
+        """How many episodes are filed under ``term``, not counting those of
+        ``leaving_out``: read from the links and the episodes left out alone."""
+        ids = self.episode_ids(term, leaving_out=leaving_out)
+        return (ids if self.model is Speaker else ids.distinct()).count()
+
     def get_term(self, slug):
         """The page at ``slug`` as a ``Term`` (None when unknown). An address the static
         site gave a name whose page is now elsewhere finds that page: its ``slug``

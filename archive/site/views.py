@@ -28,6 +28,7 @@ from .readership import counted
 from .search_views import search, suggest as search_suggest  # noqa: F401  (routed in urls)
 from .rendering import original_language, render_markdown
 from .taxonomy import BY_PREFIX, ENTITY_KINDS, KINDS, episode_entities, terms_by_name
+from .term_lists import TermEpisodes
 from .transcript_html import transcript_html
 
 HOME_PER_PAGE = 30       # the static site's home and /page/<n>/
@@ -253,7 +254,7 @@ def term_detail(request, prefix, slug):
         raise Http404(f"no {kind.key} {slug}")
     if term.slug != slug:
         return redirect(f"archive:{kind.key}", slug=term.slug, permanent=True)
-    listed = kind.episodes_of(term, _public(request)).only(*LIST_FIELDS).order_by("-date", "slug")
+    listed = TermEpisodes(kind, term, request.user, fields=LIST_FIELDS)
     page = _listed_page(request, Paginator(listed, EPISODES_PER_PAGE))
     if not page.paginator.count:
         raise Http404(f"{kind.key} {slug} has no public episode")

@@ -146,3 +146,13 @@ def test_one_queryset_decides(settings):
     assert set(Episode.objects.public(listed=False)) == {made["reviewed"], made["unlisted"]}
     assert set(Episode.objects.public(staff)) == {made["reviewed"], made["draft"]}
     assert set(Episode.objects.public(staff, listed=False)) == set(made.values())
+
+
+@pytest.mark.parametrize("public_drafts", [True, False], ids=["drafts-public", "drafts-staff-only"])
+def test_what_lists_leave_out_is_every_episode_they_do_not_show(settings, public_drafts):
+    settings.ARCHIVE_PUBLIC_DRAFTS = public_drafts
+    made = set(episodes().values())
+    for user in (None, User(is_staff=True, is_active=True), User(is_staff=True, is_active=False)):
+        shown_to = set(Episode.objects.public(user))
+        left_out = set(Episode.objects.unlisted_for(user))
+        assert shown_to | left_out == made and not shown_to & left_out, user
