@@ -8,10 +8,10 @@ under new names (``<name>-g<k>.md``). A copy is no duplicate of its file: copy k
 file i keeps i's front matter (its title marked with the copy's number) and the
 text before its first section, then takes sections alternately from i and from
 another file of its kind, bilingual (turns with their English folded under them) or
-not: if i is the r-th of its kind, the ``(r + k * STRIDE) mod n``-th, each in its own
-order, as long as the copy
-stays within SLACK (1.2) times the turns and the bytes of i's sections: a section
-that would take it past either is passed over. So a copy holds two episodes' turns
+not: if i is the r-th of the n files of its kind, the ``(r + k * STRIDE) mod n``-th,
+each in its own order, as long as the copy stays within SLACK (1.2) times the turns
+and the bytes of i's sections: a section that would take it past either is passed
+over. So a copy holds two episodes' turns
 interleaved and about as many as its file (median 1.0x, at most 1.2x), and no copy
 is far larger than the largest real episode, as one was when a short file's many
 small sections were paired round and round with a long file's few large ones

@@ -100,6 +100,11 @@ class EpisodeRows:
         for position, _section, kind, label, _person, translation, english, _style, verbatim in self.turns:
             yield TurnText(position, kind, label, translation, english, verbatim)
 
+    def turn_styles(self) -> Iterator[str]:
+        """Each turn's stored style text, in order."""
+        for *_, style, _verbatim in self.turns:
+            yield style
+
 
 class HeadingText(NamedTuple):
     position: int
@@ -246,7 +251,7 @@ def _insert_content(
             episode_id__in=[pk for pk, rows in episodes if rows.headings]
         ).values_list("episode_id", "position", "pk")
     }
-    styles = style_ids((turn[_STYLE_VALUE] for _, rows in episodes for turn in rows.turns), known_ids)
+    styles = style_ids((style for _, rows in episodes for style in rows.turn_styles()), known_ids)
     insert_rows(TurnRow, _TURN_COLUMNS, (
         (pk, position, heading_ids[pk, section] if section is not None else None,
          kind, label, speakers.get(person) if person else None, translation, english,
@@ -308,9 +313,6 @@ _TURN_COLUMNS = (
     "episode_id", "position", "heading_id", "kind", "speaker_label", "speaker_id",
     "translation", "english", "style", "verbatim",
 )
-
-
-_STYLE_VALUE = 7  # in the tuples of ``EpisodeRows.turns``
 
 
 def _turn_values(block) -> tuple:
