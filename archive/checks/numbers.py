@@ -45,6 +45,9 @@ _ZH_NUMBER = re.compile(
     rf"(?<![A-Za-z\d.:])(?<![A-Za-z]-)(?:(?P<arabic>{_ARABIC})\s?(?P<scale>[{_ZH_CHARS}]*)(?:{_GLUED_UNIT})?(?![A-Za-z\d])"
     rf"|(?P<words>[{_ZH_CHARS}]+))"
 )
+# A half after a number (and its measure) is half more: 两年半 is 2.5 years, as is
+# 2 and a half years; the number alone is read too (the other text may say 2 years).
+_AND_A_HALF = re.compile(r"(?:年|个|天|周|倍|岁|小时|分钟|星期)半|\s+and\s+a\s+half\b")
 _EN_SCALES = {
     "hundred": 100, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6,
     "billion": 1e9, "b": 1e9, "bn": 1e9, "trillion": 1e12, "t": 1e12, "tn": 1e12,
@@ -118,8 +121,10 @@ def _chinese(text: str):
             scale = match["scale"]
             if not scale and (shared := _SHARED_SCALE.match(text, match.end())):
                 scale = shared["scale"]
-            multiplier = _scale(scale) if scale else 1
-            taken.append(Mention(_arabic(match["arabic"]) * multiplier, match.start(), match.end(), True))
+            value = _arabic(match["arabic"]) * (_scale(scale) if scale else 1)
+            taken.append(Mention(value, match.start(), match.end(), True))
+            if not scale and _AND_A_HALF.match(text, match.end()):
+                taken.append(Mention(value + 0.5, match.start(), match.end(), False))
             spans.append((match.start(), match.end()))
         for match in _ZH_NUMBER.finditer(text, start, min(len(text), end + 1)):
             if match.start() >= end or any(a <= match.start() < b for a, b in spans):
@@ -135,6 +140,8 @@ def _chinese(text: str):
                 counted = not firm and (2 <= value <= 9 and text[match.end():match.end() + 1] in _MEASURES
                                         or value >= 3 and text[match.start() - 1:match.start()] == "第")
                 taken.append(Mention(value, match.start(), match.end(), firm, counted))
+                if _AND_A_HALF.match(text, match.end()):
+                    taken.append(Mention(value + 0.5, match.start(), match.end(), False))
     return taken
 
 
@@ -150,20 +157,108 @@ def english_words(text: str) -> list[Mention]:
 
 
 def _english_words(text: str):
-    found = []
+    found, said_to = [], 0
     for match in _WORD.finditer(text):
+        if match.start() < said_to:
+            continue  # a word of the number before (``billion`` of ``six billion``)
         if match[0] == "May":  # the month; ``may`` is the verb
             found.append(Mention(5.0, match.start(), match.end(), False, True))
             continue
         word, _, unit = match[0].lower().partition("-")
         if word in _EN_WORDS:
             value, end = float(_EN_WORDS[word]) + (_EN_WORDS[unit] if unit else 0), match.end()
-            scale = _WORD_SCALE.match(text, end)
-            if scale and word not in _EN_SCALES:
+            whole = None
+            if word in _SAID_ON:
+                value, end, whole = _said_on(text, value, end, _word_kind(word, value))
+            elif (scale := _WORD_SCALE.match(text, end)) is not None:
                 value, end = value * _EN_SCALES[scale[1].lower()], scale.end()
             month = word in _MONTHS and match[0][0].isupper()
             found.append(Mention(value, match.start(), end, False, word in _CARDINALS or month, month))
+            if whole is not None:  # four and a half: the other text may say 4
+                found.append(Mention(whole, match.start(), end, False))
+            said_to = end
     return found
+
+
+# A number said in words reads on while its words make one number: ``two hundred
+# and fifty thousand``, ``a hundred billion``, ``one and a half thousand``, ``twenty
+# five``, ``half a million``; never a unit after a unit (``one two three`` is a count).
+_SAID_ON = frozenset((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    "hundred", "thousand", "million", "billion", "trillion", "half",
+))
+_MAY_FOLLOW = {  # a kind of word: the kinds it may follow
+    "unit": {"tens", "hundred", "scale"},
+    "teen": {"hundred", "scale"},
+    "tens": {"hundred", "scale"},
+    "hundred": {"unit", "teen", "tens"},
+    "scale": {"unit", "teen", "tens", "hundred", "half"},
+}
+_NEXT_WORD = re.compile(r"(?i)(\s+and\s+|[ -])(a\s+half\b|a(?=\s+(?:[mbtr]illion|thousand|hundred)\b)|[a-z]+)")
+
+
+def _word_kind(word: str, value: float) -> str:
+    if word in ("hundred", "half"):
+        return word
+    if word in _EN_SCALES:
+        return "scale"
+    return "unit" if value < 10 else "teen" if value < 20 else "tens"
+
+
+def _said_on(text: str, value: float, end: int, kind: str) -> tuple[float, int, float | None]:
+    """The value and end of the number in words whose first word (of ``kind``) has
+    ``value`` and ends at ``end``; and, for one that ends in ``and a half``, its value
+    without the half."""
+    if kind == "scale":
+        done, group, scale = value, 0.0, value
+    else:
+        done, group, scale = 0.0, value, math.inf
+    # Words after a scale without "and" are of the number only if a hundred or a
+    # smaller scale comes (``a million two hundred thousand``): ``a thousand one
+    # kilometre asteroids`` and ``one billion two billion`` are two numbers each.
+    before_unscaled = before_half = None
+    while (step := _NEXT_WORD.match(text, end)) is not None:
+        joined, word = step[1].strip().lower(), " ".join(step[2].lower().split())
+        if word == "a":  # half a million
+            if kind != "half":
+                break
+        elif word == "a half":  # one and a half thousand, a million and a half
+            if joined != "and" or kind not in ("unit", "scale"):
+                break
+            before_half = done + group
+            if kind == "scale":  # nothing follows a million and a half
+                return done + 0.5 * scale, step.end(), before_half
+            group, kind = group + 0.5, "half"
+        elif word not in _SAID_ON or word == "half":
+            break
+        else:
+            next_value = float(_EN_WORDS[word])
+            next_kind = _word_kind(word, next_value)
+            if kind not in _MAY_FOLLOW[next_kind]:
+                break
+            if joined == "and" and not (kind in ("hundred", "scale") and next_kind in ("unit", "teen", "tens")):
+                break  # two and three; but a hundred and five
+            if next_kind == "unit" and kind == "tens" and group % 10:
+                break
+            if next_kind == "scale" and next_value >= scale:
+                break  # two thousand million: not how numbers are said here
+            if kind == "scale" and joined != "and":
+                before_unscaled = done + group, end
+            if next_kind == "hundred":
+                group *= 100
+                before_unscaled = None
+            elif next_kind == "scale":
+                done, group, scale = done + (group or 1) * next_value, 0.0, next_value
+                before_unscaled = None
+            else:
+                group += next_value
+            kind, before_half = next_kind, None
+        end = step.end()
+    if before_unscaled and group:
+        return (*before_unscaled, None)
+    return done + group, end, before_half
 
 
 _BESIDE_LETTERS = re.compile(r"(?<=[A-Za-z])-?(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)(?=[A-Za-z])")

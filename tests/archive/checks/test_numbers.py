@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from num2words import num2words
 
 from archive.checks import TurnText, check_episode, numbers
 
@@ -24,9 +25,39 @@ def values(text: str, firm_only: bool = False) -> list[float]:
     ("12至15亿", "1.2 to 1.5 billion"),
     ("19世纪90年代", "the 1890s"),
     ("六十亿", "six billion"),
+    ("1000亿美元", "a hundred billion dollars"),
+    ("1500名", "one and a half thousand"),
+    ("150万套", "a million and a half"),
+    ("50万人", "half a million people"),
+    ("25万", "two hundred and fifty thousand"),
+    ("25岁", "twenty five years old"),
+    ("2.5年", "two and a half years"),
+    ("两年半", "two and a half years"),
+    ("两年半", "2 and a half years"),
+    ("一个半小时", "1.5 hours"),
 ])
 def test_the_two_languages_write_the_same_value(chinese, english):
     assert set(values(chinese)) & set(values(english))
+
+
+@given(st.integers(min_value=0, max_value=10**13))
+def test_a_number_said_in_words_is_read_whole(value):
+    said = num2words(value).replace(",", "")  # one thousand, five hundred
+    assert [m.value for m in numbers.english_words(said)] == [value]
+
+
+def test_words_said_one_after_another_are_a_number_only_as_numbers_are_said():
+    assert values("one two three four") == [1, 2, 3, 4]  # a count
+    assert values("one billion two billion dollars") == [1e9, 2e9]
+    assert values("a thousand one kilometre asteroids") == [1000, 1]
+    assert values("a million two hundred thousand") == [1.2e6]
+    assert values("one and two") == [1, 2]
+
+
+def test_a_half_is_read_with_and_without_its_number():
+    assert values("two and a half years") == [2.5, 2]
+    assert values("2年半") == [2, 2.5]
+    assert values("2年半", firm_only=True) == [2]
 
 
 def test_digits_inside_names_are_not_numbers():

@@ -139,6 +139,21 @@ def test_digits_a_transcript_heard_without_their_punctuation_are_the_same_number
         "number-mismatch"}
 
 
+def test_a_number_said_in_words_is_read_whole_as_the_other_text_writes_it():
+    # Real turns of the shared half, each flagged while words were read one by one.
+    assert number_checks("如果你谈论1000亿美元的收入，假设毛利率为50%。",
+                         "If you're talking about hundred billion of revenue, let's say at a 50% gross margin.") == set()
+    assert number_checks("我们有超过50万人在全球各地的餐厅工作。",
+                         "With over half a million people working in our restaurants around the world.") == set()
+    assert number_checks("它从4%缓慢下降到3.5%，再到3%，然后到2.5%，",
+                         "It sort of eaked its way down from four to three and a half to three to two and a half") == set()
+    assert number_checks("我从事专业编程已经有22年了，从2003年开始。",
+                         "I've been programming professionally for twenty two years, since 2003.") == set()
+    assert number_checks("如果你谈论1000亿美元的收入，假设毛利率为50%。",
+                         "If you're talking about two hundred billion of revenue, let's say at a 50% gross margin.") == {
+        "number-mismatch"}
+
+
 def test_the_same_digits_at_another_scale_are_a_mismatch():
     assert number_checks("他们的收入是52万美元，增长了30%。",
                          "Their revenue was $5.2 billion, up 30%.") == {"number-mismatch"}
