@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -45,6 +46,7 @@ _ZH_NUMBER = re.compile(
     rf"(?<![A-Za-z\d.:])(?<![A-Za-z]-)(?:(?P<arabic>{_ARABIC})\s?(?P<scale>[{_ZH_CHARS}]*)(?:{_GLUED_UNIT})?(?![A-Za-z\d])"
     rf"|(?P<words>[{_ZH_CHARS}]+))"
 )
+_CURRENCIES = frozenset("$€£¥")
 # A half after a number (and its measure) is half more: 两年半 is 2.5 years, as is
 # 2 and a half years; the number alone is read too (the other text may say 2 years).
 _AND_A_HALF = re.compile(r"(?:年|个|天|周|倍|岁|小时|分钟|星期)半|\s+and\s+a\s+half\b")
@@ -123,8 +125,7 @@ def _chinese(text: str):
                 scale = shared["scale"]
             value = _arabic(match["arabic"]) * (_scale(scale) if scale else 1)
             taken.append(Mention(value, match.start(), match.end(), True))
-            if not scale and _AND_A_HALF.match(text, match.end()):
-                taken.append(Mention(value + 0.5, match.start(), match.end(), False))
+            taken.extend(_read_also(text, match, value, scale))
             spans.append((match.start(), match.end()))
         for match in _ZH_NUMBER.finditer(text, start, min(len(text), end + 1)):
             if match.start() >= end or any(a <= match.start() < b for a, b in spans):
@@ -143,6 +144,17 @@ def _chinese(text: str):
                 if _AND_A_HALF.match(text, match.end()):
                     taken.append(Mention(value + 0.5, match.start(), match.end(), False))
     return taken
+
+
+def _read_also(text: str, match: re.Match, value: float, scale: str | None) -> Iterator[Mention]:
+    """What else a number in digits may be read as, loose: the other text may say it so."""
+    span, before = match.span(), text[match.start() - 1:match.start()]
+    if not scale and _AND_A_HALF.match(text, match.end()):
+        yield Mention(value + 0.5, *span, False)
+    if scale and scale.lower() in ("k", "m") and before not in _CURRENCIES:
+        yield Mention(_arabic(match["arabic"]), *span, False)  # a 5k run, 130 m long
+    if match["suffix"] == "s" and len(match["arabic"]) == 1 and before in ("'", "’"):
+        yield Mention(value * 10, *span, False)  # the '9s: how transcripts hear the '90s
 
 
 def _scale(word: str) -> float:

@@ -154,6 +154,18 @@ def test_a_number_said_in_words_is_read_whole_as_the_other_text_writes_it():
         "number-mismatch"}
 
 
+def test_a_k_or_m_may_be_a_length_and_a_transcripts_9s_the_90s():
+    # Real turns of the shared half, each flagged while k and m were only scales.
+    assert number_checks("在日本，有围绕皇宫御苑的5公里跑道。",
+                         "I love in Japan there's a 5k jog around sort of the Imperial Garden.") == set()
+    assert number_checks("那里有我们最大的自动人行道，长达130多米。",
+                         "We've got our largest moving walkway there. It's over 130 m long.") == set()
+    assert number_checks("这种热情程度让我想起了90年代末、2000年代初的纽约和旧金山。",
+                         "The enthusiasm level reminded me of New York and San Francisco in the '9s, early 2000s.") == set()
+    # Money keeps its scale.
+    assert number_checks("这笔交易价值130美元。", "The deal was worth $130m.") == {"number-mismatch"}
+
+
 def test_the_same_digits_at_another_scale_are_a_mismatch():
     assert number_checks("他们的收入是52万美元，增长了30%。",
                          "Their revenue was $5.2 billion, up 30%.") == {"number-mismatch"}
