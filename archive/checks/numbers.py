@@ -42,9 +42,13 @@ _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
 # A unit written against its number (``70mm``, ``100GB``): the number is one still.
 _GLUED_UNIT = r"(?:mm|cm|km|kg|mg|lbs?|oz|ft|mph|ms|ns|nm|[KMGT]B|[KMG]?Hz|[kMGT]Wh?)(?![A-Za-z])"
 # A run of Chinese numerals, or digits with the 万/亿/千 that scale them.
+# 两千多万, 2000余万: more than 20 million, which the other text may say as 20 million.
+_MORE_THAN = "多余"
+_WITHOUT_MORE_THAN = str.maketrans("", "", _MORE_THAN)
 _ZH_NUMBER = re.compile(
-    rf"(?<![A-Za-z\d.:])(?<![A-Za-z]-)(?:(?P<arabic>{_ARABIC})\s?(?P<scale>[{_ZH_CHARS}]*)(?:{_GLUED_UNIT})?(?![A-Za-z\d])"
-    rf"|(?P<words>[{_ZH_CHARS}]+))"
+    rf"(?<![A-Za-z\d.:])(?<![A-Za-z]-)(?:(?P<arabic>{_ARABIC})\s?(?:[{_MORE_THAN}](?=[万亿萬億]))?"
+    rf"(?P<scale>[{_ZH_CHARS}]*)(?:{_GLUED_UNIT})?(?![A-Za-z\d])"
+    rf"|(?P<words>[{_ZH_CHARS}]+(?:[{_MORE_THAN}][万亿萬億])?))"
 )
 _CURRENCIES = frozenset("$€£¥")
 # A half after a number (and its measure) is half more: 两年半 is 2.5 years, as is
@@ -70,7 +74,7 @@ _EN_WORDS = {
 }
 _EN_NUMBER = re.compile(
     rf"(?<![A-Za-z\d.:])(?<![A-Za-z]-)(?P<arabic>{_ARABIC})"
-    r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])(?![A-Za-z]))?"
+    r"(?:(?:[- ]plus)?\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])(?![A-Za-z]))?"
     rf"(?P<suffix>s|st|nd|rd|th|x|{_GLUED_UNIT})?(?![A-Za-z\d])"
 )
 _WORD = re.compile(r"[A-Za-z]+(?:-(?:one|two|three|four|five|six|seven|eight|nine)\b)?")
@@ -82,7 +86,7 @@ _MONTHS = frozenset((
 ))
 _WORD_SCALE = re.compile(r"(?i)[ -](hundred|thousand|million|billion|trillion)\b")
 _CENTURY = re.compile(r"(\d{1,2})\s?世纪(?:\s?(\d0)\s?年代)?")
-_RUN = re.compile(rf"[\d.{_ZH_CHARS}][\d,.{_ZH_CHARS}]*(?: [{_ZH_CHARS}]+)?")
+_RUN = re.compile(rf"[\d.{_ZH_CHARS}][\d,.{_ZH_CHARS}]*(?:[{_MORE_THAN}][万亿萬億])?(?: [{_ZH_CHARS}]+)?")
 # A range's first number takes the scale written after its second: 1.2-1.5 billion.
 _SHARED_SCALE = re.compile(
     r"\s*(?:-|–|~|to|or|and|到|至)\s*\$?[\d.,]+\s?"
@@ -115,10 +119,10 @@ def _chinese(text: str):
     for run in _RUN.finditer(text):
         start, end = run.span()
         spans = []
-        for match in _EN_NUMBER.finditer(text, start, min(len(text), end + 12)):
+        for match in _EN_NUMBER.finditer(text, start, min(len(text), end + 16)):
             if match.start() >= end:
                 break
-            if not match["scale"] and text[match.end():match.end() + 2].lstrip()[:1] in _SCALE_AFTER:
+            if not match["scale"] and text[match.end():match.end() + 3].lstrip().lstrip(_MORE_THAN)[:1] in _SCALE_AFTER:
                 continue  # 50亿, 3千万: read below with their Chinese scale
             scale = match["scale"]
             if not scale and (shared := _SHARED_SCALE.match(text, match.end())):
@@ -136,7 +140,7 @@ def _chinese(text: str):
                     scale = shared["scale"]
                 value, firm = _chinese_value(scale, _arabic(match["arabic"])), True
             else:
-                value, firm = _chinese_value(match["words"]), False
+                value, firm = _chinese_value(match["words"].translate(_WITHOUT_MORE_THAN)), False
             if value is not None:
                 counted = not firm and (2 <= value <= 9 and text[match.end():match.end() + 1] in _MEASURES
                                         or value >= 3 and text[match.start() - 1:match.start()] == "第")

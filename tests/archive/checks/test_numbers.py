@@ -35,6 +35,8 @@ def values(text: str, firm_only: bool = False) -> list[float]:
     ("两年半", "two and a half years"),
     ("两年半", "2 and a half years"),
     ("一个半小时", "1.5 hours"),
+    ("两千多万", "20-plus million"),
+    ("2000余万", "20 million"),
 ])
 def test_the_two_languages_write_the_same_value(chinese, english):
     assert set(values(chinese)) & set(values(english))

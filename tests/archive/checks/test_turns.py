@@ -166,6 +166,18 @@ def test_a_k_or_m_may_be_a_length_and_a_transcripts_9s_the_90s():
     assert number_checks("这笔交易价值130美元。", "The deal was worth $130m.") == {"number-mismatch"}
 
 
+def test_more_than_a_number_is_that_number():
+    # A real turn of the shared half, flagged while 两千多万 was read as 2,000.
+    assert number_checks(
+        "请仔细思考一下：对于两千多万加拿大女性来说，如果我们能够解决这种性别差距，我们所有人每年都能多享受一周的健康生活。",
+        "So, let that sink in. for the 20 plus million Canadian women if we were able to address this gender gap, "
+        "all of us could live one more week of health every year.") == set()
+    assert number_checks("全球一年的消费量也不过十余万吨，一吨40万美元。",
+                         "The world uses about 100,000 tonnes a year, at $400,000 a tonne.") == set()
+    assert number_checks("全球一年的消费量也不过十余万吨，一吨40万美元。",
+                         "The world uses about 300,000 tonnes a year, at $400,000 a tonne.") == {"number-mismatch"}
+
+
 def test_the_same_digits_at_another_scale_are_a_mismatch():
     assert number_checks("他们的收入是52万美元，增长了30%。",
                          "Their revenue was $5.2 billion, up 30%.") == {"number-mismatch"}
