@@ -596,7 +596,8 @@ def _names(translation: str, english: str) -> list[Finding]:
         if (word[:1].isupper() and len(word) >= 4 and word[:1].casefold() in initials
                 and (key := word_key(word)) not in our_keys):
             pairs.update((other, key) for spelt, other in capitalised.items() if near(spelt, word.casefold()))
-    pairs = {(a, b) for a, b in pairs if a != b}
+    # A hyphen a transcript drops (Dodd-Frank, DoddFrank) spells nothing differently.
+    pairs = {(a, b) for a, b in pairs if a.replace("-", "") != b.replace("-", "")}
     if not pairs:
         return []
     mine, yours = {a for a, _ in pairs}, {b for _, b in pairs}

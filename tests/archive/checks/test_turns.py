@@ -247,6 +247,15 @@ def test_a_plural_is_not_a_misspelling():
     assert checks_of(turns)[1] == set()
 
 
+def test_a_hyphen_the_transcript_dropped_is_not_a_misspelling():
+    # Real turns of the shared half: transcripts drop hyphens (DoddFrank, USBC).
+    turns = plain()
+    turns[1] = TurnText("", "**多德-弗兰克法案**（Dodd-Frank）旨在降低风险。", "The DoddFrank Act sought to reduce risk.")
+    turns[2] = TurnText("", "新款手机改用 USB-C 接口。", "The new phone moves to USBC.")
+    turns[3] = TurnText("", "**多德-弗兰克法案**（Dodd-Frank）旨在降低风险。", "The DoddFranc Act sought to reduce risk.")
+    assert [found & {"name-mismatch"} for found in checks_of(turns)[1:4]] == [set(), set(), {"name-mismatch"}]
+
+
 def test_a_placeholder_among_named_speakers_is_flagged():
     turns = plain(label="Ada Park")
     turns[2] = TurnText("Speaker A", CHINESE, ENGLISH)
