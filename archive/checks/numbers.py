@@ -369,10 +369,16 @@ def in_excess(ours: list[Mention], theirs: list[Mention]) -> list[Mention]:
 def unmatched(ours: list[Mention], theirs: list[Mention]) -> list[Mention]:
     """Our firm mentions, and months named (``January`` is a date as ``1月`` is),
     whose value none of theirs (firm or loose) has, a year and its last two digits
-    counting as one (``2022年`` and ``'22``)."""
+    counting as one (``2022年`` and ``'22``); nor has any other reading of the same
+    words (``130 m`` is 130 metres where the other text says ``130米``)."""
     values = sorted({mention.value for mention in theirs})
+
+    def answered(mention: Mention) -> bool:
+        return any(same(mention.value, v) or _year_of(mention.value, v) for v in values)
+
+    read_otherwise = {(m.start, m.end) for m in ours if answered(m)}
     return [m for m in ours
-            if (m.firm or m.month) and not any(same(m.value, v) or _year_of(m.value, v) for v in values)]
+            if (m.firm or m.month) and not answered(m) and (m.start, m.end) not in read_otherwise]
 
 
 def _year_of(a: float, b: float) -> bool:

@@ -338,9 +338,10 @@ def _numbers(translation: str, english: str) -> list[Finding]:
     shown_ours = only_ours or lacking_ours
     shown_theirs = only_theirs or lacking_theirs
     written = [translation[m.start:m.end] for m in shown_ours] + [english[m.start:m.end] for m in shown_theirs]
-    return [Finding(
+    return [Finding(  # a number read two ways (2年半 is 2 and 2.5) is shown once
         "number-mismatch", {"numbers": " / ".join(dict.fromkeys(written))},
-        [(m.start, m.end) for m in shown_ours], [(m.start, m.end) for m in shown_theirs],
+        list(dict.fromkeys((m.start, m.end) for m in shown_ours)),
+        list(dict.fromkeys((m.start, m.end) for m in shown_theirs)),
     )]
 
 

@@ -166,6 +166,15 @@ def test_a_k_or_m_may_be_a_length_and_a_transcripts_9s_the_90s():
     assert number_checks("这笔交易价值130美元。", "The deal was worth $130m.") == {"number-mismatch"}
 
 
+def test_a_number_read_two_ways_is_shown_once_and_only_where_neither_reading_matches():
+    turns = plain()
+    turns[0] = TurnText("", "大约130米长，花了5000美元。", "It is about 130 m long and cost $6000.")
+    turns[1] = TurnText("", "这花了20年半。", "This took  years.")
+    changed, gap = (next(f for f in found if f.check == "number-mismatch") for found in check_episode(turns)[:2])
+    assert changed.params == {"numbers": "5000 / 6000"}
+    assert gap.translation_spans == [(3, 5)]
+
+
 def test_more_than_a_number_is_that_number():
     # A real turn of the shared half, flagged while 两千多万 was read as 2,000.
     assert number_checks(
