@@ -56,7 +56,7 @@ _CURRENCIES = frozenset("$€£¥")
 _AND_A_HALF = re.compile(r"(?:年|个|天|周|倍|岁|小时|分钟|星期)半|\s+and\s+a\s+half\b")
 _EN_SCALES = {
     "hundred": 100, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6,
-    "billion": 1e9, "b": 1e9, "bn": 1e9, "trillion": 1e12, "t": 1e12, "tn": 1e12,
+    "billion": 1e9, "b": 1e9, "bn": 1e9, "trillion": 1e12, "t": 1e12, "tn": 1e12, "grand": 1e3,
 }
 _EN_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -74,7 +74,7 @@ _EN_WORDS = {
 }
 _EN_NUMBER = re.compile(
     rf"(?<![A-Za-z\d.:])(?<![A-Za-z]-)(?P<arabic>{_ARABIC})"
-    r"(?:(?:[- ]plus)?\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])(?![A-Za-z]))?"
+    r"(?:(?:[- ]plus)?\s? {0,2}(?P<scale>hundred|thousand|grand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])(?![A-Za-z]))?"
     rf"(?P<suffix>s|st|nd|rd|th|x|{_GLUED_UNIT})?(?![A-Za-z\d])"
 )
 _WORD = re.compile(r"[A-Za-z]+(?:-(?:one|two|three|four|five|six|seven|eight|nine)\b)?")
@@ -89,8 +89,8 @@ _CENTURY = re.compile(r"(\d{1,2})\s?世纪(?:\s?(\d0)\s?年代)?")
 _RUN = re.compile(rf"[\d.{_ZH_CHARS}][\d,.{_ZH_CHARS}]*(?:[{_MORE_THAN}][万亿萬億])?(?: [{_ZH_CHARS}]+)?")
 # A range's first number takes the scale written after its second: 1.2-1.5 billion.
 _SHARED_SCALE = re.compile(
-    r"\s*(?:-|–|~|to|or|and|到|至)\s*\$?[\d.,]+\s?"
-    r"(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|[kmbKMB]\b|万亿|[万亿萬億])"
+    r"\s*(?:-|–|~|to|or|and|到|至)\s*\$?[\d.,]+\s? {0,2}"
+    r"(?P<scale>hundred|thousand|grand|million|billion|trillion|bn|mn|[kmbKMB]\b|万亿|[万亿萬億])"
 )
 
 

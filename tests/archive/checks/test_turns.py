@@ -166,6 +166,16 @@ def test_a_k_or_m_may_be_a_length_and_a_transcripts_9s_the_90s():
     assert number_checks("这笔交易价值130美元。", "The deal was worth $130m.") == {"number-mismatch"}
 
 
+def test_a_scale_after_a_transcripts_line_break_and_grand_for_a_thousand():
+    # Real turns of the shared half, flagged while one space was all a scale could follow.
+    assert number_checks("所以，答案是，每年约有14亿美元的科学和探索资金流失。",
+                         "So\n the\n the\n answer\n is\n about\n\n\n1.4\n billion\n a\n year\n is\n lost.") == set()
+    assert number_checks("那么，对于年收入 7 万、8 万、9 万美元的人，他们要怎么办？",
+                         "You've got people earning 70 grand, 80 grand, 90 grand in California.") == set()
+    assert number_checks("那么，对于年收入 7 万、8 万、9 万美元的人，他们要怎么办？",
+                         "You've got people earning 60 grand, 80 grand, 90 grand in California.") == {"number-mismatch"}
+
+
 def test_a_number_read_two_ways_is_shown_once_and_only_where_neither_reading_matches():
     turns = plain()
     turns[0] = TurnText("", "大约130米长，花了5000美元。", "It is about 130 m long and cost $6000.")
