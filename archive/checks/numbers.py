@@ -72,9 +72,11 @@ _EN_WORDS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }
+# Scale words after digits; a transcript may put a line break and spaces before one.
+_SCALE_WORDS = r"hundred|thousand|grand|million|billion|trillion|bn|mn"
 _EN_NUMBER = re.compile(
     rf"(?<![A-Za-z\d.:])(?<![A-Za-z]-)(?P<arabic>{_ARABIC})"
-    r"(?:(?:[- ]plus)?\s? {0,2}(?P<scale>hundred|thousand|grand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])(?![A-Za-z]))?"
+    rf"(?:(?:[- ]plus)?\s? {{0,2}}(?P<scale>{_SCALE_WORDS}|tn|[kKmMbBtT])(?![A-Za-z]))?"
     rf"(?P<suffix>s|st|nd|rd|th|x|{_GLUED_UNIT})?(?![A-Za-z\d])"
 )
 _WORD = re.compile(r"[A-Za-z]+(?:-(?:one|two|three|four|five|six|seven|eight|nine)\b)?")
@@ -90,7 +92,7 @@ _RUN = re.compile(rf"[\d.{_ZH_CHARS}][\d,.{_ZH_CHARS}]*(?:[{_MORE_THAN}][万亿�
 # A range's first number takes the scale written after its second: 1.2-1.5 billion.
 _SHARED_SCALE = re.compile(
     r"\s*(?:-|–|~|to|or|and|到|至)\s*\$?[\d.,]+\s? {0,2}"
-    r"(?P<scale>hundred|thousand|grand|million|billion|trillion|bn|mn|[kmbKMB]\b|万亿|[万亿萬億])"
+    rf"(?P<scale>{_SCALE_WORDS}|[kmbKMB]\b|万亿|[万亿萬億])"
 )
 
 
@@ -145,20 +147,24 @@ def _chinese(text: str):
                 counted = not firm and (2 <= value <= 9 and text[match.end():match.end() + 1] in _MEASURES
                                         or value >= 3 and text[match.start() - 1:match.start()] == "第")
                 taken.append(Mention(value, match.start(), match.end(), firm, counted))
-                if _AND_A_HALF.match(text, match.end()):
-                    taken.append(Mention(value + 0.5, match.start(), match.end(), False))
+                taken.extend(_half_more(text, match, value))
     return taken
 
 
 def _read_also(text: str, match: re.Match, value: float, scale: str | None) -> Iterator[Mention]:
     """What else a number in digits may be read as, loose: the other text may say it so."""
     span, before = match.span(), text[match.start() - 1:match.start()]
-    if not scale and _AND_A_HALF.match(text, match.end()):
-        yield Mention(value + 0.5, *span, False)
+    if not scale:
+        yield from _half_more(text, match, value)
     if scale and scale.lower() in ("k", "m") and before not in _CURRENCIES:
         yield Mention(_arabic(match["arabic"]), *span, False)  # a 5k run, 130 m long
     if match["suffix"] == "s" and len(match["arabic"]) == 1 and before in ("'", "’"):
         yield Mention(value * 10, *span, False)  # the '9s: how transcripts hear the '90s
+
+
+def _half_more(text: str, match: re.Match, value: float) -> Iterator[Mention]:
+    if _AND_A_HALF.match(text, match.end()):
+        yield Mention(value + 0.5, *match.span(), False)
 
 
 def _scale(word: str) -> float:
