@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from archive.search import image, rebuild_index
+from tests.transactions import settle_constraints
 
 
 @contextmanager
@@ -22,8 +23,10 @@ def imported(folder: Path) -> Iterator[None]:
             except CommandError:
                 pass          # a file the archive holds without front matter is refused
             rebuild_index()
+            settle_constraints()
             image.forget()
             yield
         finally:
             transaction.set_rollback(True)
     image.forget()
+

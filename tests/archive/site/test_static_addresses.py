@@ -26,6 +26,7 @@ from django.db import transaction
 
 from archive.content.slugs import collation_key, slug_for, static_slug
 from archive.models import Episode
+from tests.transactions import settle_constraints
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +143,7 @@ def imported_archive(django_db_setup, django_db_blocker, archive_notes_dir):
         try:
             call_command("import_markdown", str(archive_notes_dir), stdout=io.StringIO(),
                          stderr=io.StringIO())
+            settle_constraints()
             yield archive_notes_dir
         finally:
             transaction.set_rollback(True)
