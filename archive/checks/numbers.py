@@ -88,7 +88,7 @@ _MONTHS = frozenset((
 ))
 _WORD_SCALE = re.compile(r"(?i)[ -](hundred|thousand|million|billion|trillion)\b")
 _CENTURY = re.compile(r"(\d{1,2})\s?世纪(?:\s?(\d0)\s?年代)?")
-_DIGIT = re.compile(r"\d")
+DIGIT = re.compile(r"\d")
 _RUN = re.compile(rf"[\d.{_ZH_CHARS}][\d,.{_ZH_CHARS}]*(?:[{_MORE_THAN}][万亿萬億])?(?: [{_ZH_CHARS}]+)?")
 # A range's first number takes the scale written after its second: 1.2-1.5 billion.
 _SHARED_SCALE = re.compile(
@@ -125,7 +125,9 @@ def _chinese(text: str):
         if run[0] == ".":
             continue  # a full stop
         # Most runs are numerals alone (一 of 一些): only one with a digit holds a number in digits.
-        in_digits = _EN_NUMBER.finditer(text, start, min(len(text), end + 16)) if _DIGIT.search(text, start, end) else ()
+        in_digits = ()
+        if DIGIT.search(text, start, end):
+            in_digits = _EN_NUMBER.finditer(text, start, min(len(text), end + 16))
         for match in in_digits:
             if match.start() >= end:
                 break

@@ -308,7 +308,7 @@ def _numbers(translation: str, english: str) -> list[Finding]:
     of what the turn says, unless the number breaks its list's count."""
     gap_ours = _bold_opened_by_space(translation) or _shows_gap(_GAPS_ZH, translation)
     gap_theirs = _shows_gap(_GAPS_EN, english)
-    if not (gap_ours or gap_theirs or _DIGIT.search(translation) or _DIGIT.search(english)):
+    if not (gap_ours or gap_theirs or numbers.DIGIT.search(translation) or numbers.DIGIT.search(english)):
         return []  # nothing firm on either side and no gap: most turns, the dearest to read
     skipped = _out_of_sequence(translation, english), _out_of_sequence(english, translation)
     if any(skipped):
@@ -484,7 +484,6 @@ _GAPS_EN = tuple(_Gap(needles, re.compile(pattern), alone) for needles, pattern,
     (_ALWAYS, r" :\d\d\b(?<=[A-Za-z] :\d\d)", True),  # a time without its hour: at :30
     (("/",), r"(?<=\s)/\d", True),  # a fraction without its numerator: 1 and /2
 ))
-_DIGIT = re.compile(r"\d")
 _DIGITS_ONLY = re.compile(r"[\d.,:/%％\s]*\d[\d.,:/%％\s]*")
 # The pipeline's gloss of a term, ``（Term: what it means）``: an explanation the
 # translation adds on purpose, with no counterpart in the English.

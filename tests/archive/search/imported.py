@@ -29,4 +29,3 @@ def imported(folder: Path) -> Iterator[None]:
         finally:
             transaction.set_rollback(True)
     image.forget()
-
